@@ -19,10 +19,17 @@ class BertGraphImporterTest {
     /** Node names the exporter gives linear MatMuls, e.g. /encoder/layer.3/attention/self/key/MatMul. */
     private static final Pattern MATMUL_NODE = Pattern.compile("/(encoder/layer\\.\\d+/.+)/MatMul");
 
+    /** Parsed once per test run: each real graph is 90-130 MB. */
+    private static final Map<String, OnnxGraph> GRAPHS = new java.util.concurrent.ConcurrentHashMap<>();
+
     static OnnxGraph load(String resource) throws IOException {
+        OnnxGraph cached = GRAPHS.get(resource);
+        if (cached != null) return cached;
         try (InputStream in = BertGraphImporterTest.class.getClassLoader().getResourceAsStream(resource)) {
             assertThat(in).as(resource + " on the test class path").isNotNull();
-            return OnnxGraph.read(in, resource);
+            OnnxGraph graph = OnnxGraph.read(in, resource);
+            GRAPHS.put(resource, graph);
+            return graph;
         }
     }
 
