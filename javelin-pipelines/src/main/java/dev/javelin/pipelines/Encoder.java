@@ -2,6 +2,8 @@ package dev.javelin.pipelines;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.javelin.io.config.BertConfig;
+import dev.javelin.io.config.DistilBertConfig;
 import dev.javelin.io.config.ModelConfig;
 import dev.javelin.io.source.ModelSource;
 import dev.javelin.io.source.PoolingConfig;
@@ -55,7 +57,7 @@ public final class Encoder implements AutoCloseable {
      * when null, the embedded default all-MiniLM-L6-v2.
      */
     public static Encoder load(String model) throws IOException {
-        if (model == null) return load(DefaultModel.directory(), DefaultModel.ID);
+        if (model == null) return load(BundledModel.ALL_MINILM_L6_V2.directory(), BundledModel.ALL_MINILM_L6_V2.modelId());
         return load(ModelSource.resolve(model), model);
     }
 
@@ -107,6 +109,14 @@ public final class Encoder implements AutoCloseable {
     public Tokenizer tokenizer() { return tokenizer; }
 
     public ModelInfo info() { return info; }
+
+    /** config.json's problem_type (regression, single_label_classification, multi_label_classification), or null. */
+    public String problemType() {
+        return switch (model.config()) {
+            case BertConfig c -> c.problemType();
+            case DistilBertConfig c -> c.problemType();
+        };
+    }
 
     /** One pooled (not normalised) vector per input. */
     public float[][] embed(List<Encoding> batch, Pooling pooling) {
