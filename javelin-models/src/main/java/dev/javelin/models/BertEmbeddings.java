@@ -37,11 +37,8 @@ final class BertEmbeddings {
         }
         word.lookup(batch.ids(), out);
         position.accumulate(batch.sequences().positions(), out);
-        if (tokenType != null) {
-            tokenType.accumulate(batch.typeIds() == null ? new int[batch.tokens()] : batch.typeIds(), out);
-        } else if (batch.typeIds() != null && java.util.Arrays.stream(batch.typeIds()).anyMatch(t -> t != 0)) {
-            throw new IllegalArgumentException("this model has no token type embeddings, but the input has non-zero token type ids");
-        }
+        // DistilBERT has no token types: it ignores the segment ids a BERT tokenizer gives pairs, as HF's does.
+        if (tokenType != null) tokenType.accumulate(batch.typeIds() == null ? new int[batch.tokens()] : batch.typeIds(), out);
         norm.forward(out);
     }
 }

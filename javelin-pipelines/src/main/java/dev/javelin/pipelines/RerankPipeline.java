@@ -25,6 +25,8 @@ public final class RerankPipeline implements AutoCloseable {
 
     public ModelInfo info() { return encoder.info(); }
 
+    public Encoder encoder() { return encoder; }
+
     /** The texts' ranks, most relevant first. */
     public List<Rank> rerank(String query, List<String> texts) {
         float[] scores = scores(query, texts);

@@ -25,6 +25,8 @@ public final class TextClassificationPipeline implements AutoCloseable {
 
     public ModelInfo info() { return encoder.info(); }
 
+    public Encoder encoder() { return encoder; }
+
     /**
      * @param topK labels per input, best first; {@code < 1} means all labels
      * @param f    null for Hugging Face's default for this model

@@ -16,25 +16,29 @@ import java.nio.ByteOrder;
 /**
  * Builds ONNX graphs for ONNX Runtime to run as the reference: the synthetic models the issue asks
  * for (no such checkpoint is reachable here) and heads appended to real exports. Ops are standard
- * opset-17 ONNX, written the way PyTorch's exporter lays out BERT.
+ * ONNX (opset 17 for new graphs; only opset-11 ops when extending an export), laid out as PyTorch's
+ * exporter lays out BERT.
  */
 final class OnnxBuilder {
     static final int OPSET = 17;
+    private final ModelProto.Builder model;
     private final GraphProto.Builder graph;
     private int counter;
 
     OnnxBuilder() {
+        model = ModelProto.newBuilder().setIrVersion(8).setProducerName("javelin-tests")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET));
         graph = GraphProto.newBuilder().setName("javelin-test");
     }
 
-    /** Continues an existing graph (e.g. a real export getting a head). */
-    OnnxBuilder(GraphProto existing) {
-        graph = existing.toBuilder();
+    /** Continues an existing model (e.g. a real export getting a head), keeping its opset. */
+    OnnxBuilder(ModelProto existing) {
+        model = existing.toBuilder();
+        graph = existing.getGraph().toBuilder();
     }
 
     ModelProto model() {
-        return ModelProto.newBuilder().setIrVersion(8).setProducerName("javelin-tests").setGraph(graph)
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET)).build();
+        return model.setGraph(graph).build();
     }
 
     void input(String name, TensorProto.DataType type, String... dims) {

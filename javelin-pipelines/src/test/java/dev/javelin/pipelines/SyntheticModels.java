@@ -101,7 +101,7 @@ final class SyntheticModels {
         try (SafeTensors encoder = SafeTensors.open(encoderDir)) {
             for (String name : encoder.names()) w.put(name, encoder.tensor(name).toArray(), encoder.tensor(name).shape());
         }
-        OnnxBuilder g = new OnnxBuilder(encoderOnnx.getGraph());
+        OnnxBuilder g = new OnnxBuilder(encoderOnnx);
         String first = g.op("Gather", new String[] {"last_hidden_state", g.longs("first_token", new long[] {0})}, OnnxBuilder.intAttr("axis", 1));
         String pooled = g.op("Tanh", new String[] {linear(g, w, first, "pooler.dense", hidden, hidden)});
         g.op("Identity", "logits", new String[] {linear(g, w.root(), pooled, "classifier", hidden, labels)});
