@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks Javelin against peer implementations on this machine.",
-        subcommands = {CommandLine.HelpCommand.class, MatMulBench.class, TokenizerBenchCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, MatMulBench.class, TokenizerBenchCommand.class,
+                EncoderBenchCommand.class})
 public final class BenchCommand implements JavelinCommand, Runnable {
     @Spec
     CommandSpec spec;
