@@ -1,5 +1,6 @@
 package dev.javelin.server;
 
+import dev.javelin.tokenizers.Encoding;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -25,7 +26,7 @@ import java.util.logging.Logger;
 public final class BatchingQueue implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BatchingQueue.class.getName());
     private static final QueueEntry SHUTDOWN =
-            new QueueEntry(new EncodedInput(new int[0], new int[0]), OutputKind.POOLED, ClientConnection.ALWAYS_OPEN);
+            new QueueEntry(null, OutputKind.POOLED, ClientConnection.ALWAYS_OPEN);
 
     private final Backend backend;
     private final int maxBatchTokens;
@@ -203,7 +204,7 @@ public final class BatchingQueue implements AutoCloseable {
     }
 
     private boolean computeGroup(OutputKind kind, List<QueueEntry> entries) {
-        List<EncodedInput> inputs = new ArrayList<>(entries.size());
+        List<Encoding> inputs = new ArrayList<>(entries.size());
         for (QueueEntry e : entries) {
             inputs.add(e.input());
         }

@@ -1,22 +1,23 @@
 package dev.javelin.server;
 
+import dev.javelin.tokenizers.Encoding;
 import java.util.concurrent.CompletableFuture;
 
 /** One input waiting in the batching queue, and the future its request waits on. */
 public final class QueueEntry {
-    private final EncodedInput input;
+    private final Encoding input;
     private final OutputKind kind;
     private final ClientConnection client;
     private final CompletableFuture<EntryResult> result = new CompletableFuture<>();
     private volatile long enqueuedNanos;
 
-    public QueueEntry(EncodedInput input, OutputKind kind, ClientConnection client) {
+    public QueueEntry(Encoding input, OutputKind kind, ClientConnection client) {
         this.input = input;
         this.kind = kind;
         this.client = client;
     }
 
-    public EncodedInput input() {
+    public Encoding input() {
         return input;
     }
 
