@@ -1,6 +1,7 @@
 package dev.javelin.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -17,9 +18,10 @@ import java.util.concurrent.TimeUnit;
 
 /** Reading JSON request bodies under the payload limit and writing JSON answers, TEI's way. */
 final class JsonHttp {
-    /** Record components in snake_case, as TEI's JSON fields are named. */
+    /** Record components in snake_case, as TEI's JSON fields are named; emoji as UTF-8, not escaped pairs. */
     static final ObjectMapper MAPPER = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
             .build();
 
     private static final String APPLICATION_JSON = "application/json";
