@@ -3,6 +3,7 @@ package dev.javelin.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.javelin.tokenizers.Encoding;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The scheduling logic of the batching queue, driven with a deterministic backend whose outputs are
  * functions of the token ids (so every result can be checked against its own input) and which can be
- * held inside a batch to let the next one build up.
+ * held inside a batch to let the next one build up. Inputs are real tokenizer encodings of one word
+ * (which identifies the input) repeated to the wanted length.
  */
 class BatchingQueueTest {
     private final RecordingBackend backend = new RecordingBackend();
@@ -31,16 +33,12 @@ class BatchingQueueTest {
         }
     }
 
-    private static EncodedInput input(int first, int length) {
-        int[] ids = new int[length];
-        for (int i = 0; i < length; i++) {
-            ids[i] = first + i;
-        }
-        return new EncodedInput(ids, new int[length]);
+    private static Encoding input(int key, int length) {
+        return TestInputs.words(key, length);
     }
 
-    private static QueueEntry entry(int first, int length, OutputKind kind) {
-        return new QueueEntry(input(first, length), kind, ClientConnection.ALWAYS_OPEN);
+    private static QueueEntry entry(int key, int length, OutputKind kind) {
+        return new QueueEntry(input(key, length), kind, ClientConnection.ALWAYS_OPEN);
     }
 
     private static EntryResult await(QueueEntry e) throws Exception {
@@ -50,7 +48,7 @@ class BatchingQueueTest {
     /** Holds the loop in a first batch so that everything appended next waits for the same cut. */
     private QueueEntry holdLoop() throws InterruptedException {
         backend.hold();
-        QueueEntry blocker = entry(1000, 1, OutputKind.POOLED);
+        QueueEntry blocker = entry(999, 1, OutputKind.POOLED);
         queue.append(blocker);
         assertThat(backend.entered.await(10, TimeUnit.SECONDS)).isTrue();
         return blocker;
@@ -95,7 +93,7 @@ class BatchingQueueTest {
         // Greedy FIFO cuts under 20 tokens: [8,8] (8 more would make 24), [8,3] (+12 = 23), [12,5], [5,5,5,1].
         assertThat(backend.batchLengths()).containsExactly(
                 List.of(1), List.of(8, 8), List.of(8, 3), List.of(12, 5), List.of(5, 5, 5, 1));
-        List<Integer> order = backend.firstIds().subList(1, 11);
+        List<Integer> order = backend.keys().subList(1, 11);
         assertThat(order).isSorted();
     }
 
@@ -151,7 +149,7 @@ class BatchingQueueTest {
         await(blocker);
         await(kept);
         assertThat(disconnected.result()).isCompletedExceptionally();
-        assertThat(backend.firstIds()).containsExactly(1000, 700);
+        assertThat(backend.keys()).containsExactly(999, 700);
     }
 
     @Test
@@ -178,12 +176,12 @@ class BatchingQueueTest {
         queue.append(logits);
         backend.release();
         await(blocker);
-        assertThat(await(pooled).vector()).containsExactly(21f, 2f);
+        assertThat(await(pooled).vector()).containsExactly(RecordingBackend.sum(pooled.input()), 2f);
         EntryResult tokens = await(all);
         assertThat(tokens.vector()).isNull();
         assertThat(tokens.tokens()).hasNumberOfRows(3);
-        assertThat(tokens.tokens()[2]).containsExactly(22f);
-        assertThat(await(logits).vector()).containsExactly(-(30 + 31 + 32 + 33), 4f);
+        assertThat(tokens.tokens()[2]).containsExactly((float) all.input().ids()[2]);
+        assertThat(await(logits).vector()).containsExactly(-RecordingBackend.sum(logits.input()), 4f);
         assertThat(backend.calls).containsExactly("embed", "embed", "embedAll", "predict");
     }
 
@@ -208,7 +206,7 @@ class BatchingQueueTest {
 
         QueueEntry recovered = entry(5, 1, OutputKind.POOLED);
         queue.append(recovered);
-        assertThat(await(recovered).vector()).containsExactly(5f, 1f);
+        assertThat(await(recovered).vector()).containsExactly(RecordingBackend.sum(recovered.input()), 1f);
         assertThat(queue.healthy()).isTrue();
         assertThat(queue.lastSuccessNanos()).isGreaterThan(firstSuccess);
     }
@@ -243,12 +241,12 @@ class BatchingQueueTest {
      */
     static final class RecordingBackend implements Backend {
         final List<String> calls = Collections.synchronizedList(new ArrayList<>());
-        final List<List<EncodedInput>> batches = Collections.synchronizedList(new ArrayList<>());
+        final List<List<Encoding>> batches = Collections.synchronizedList(new ArrayList<>());
         final AtomicBoolean failNext = new AtomicBoolean();
         final CountDownLatch entered = new CountDownLatch(1);
         private volatile CountDownLatch gate = new CountDownLatch(0);
 
-        static float sum(EncodedInput in) {
+        static float sum(Encoding in) {
             float s = 0;
             for (int id : in.ids()) {
                 s += id;
@@ -266,17 +264,18 @@ class BatchingQueueTest {
 
         List<List<Integer>> batchLengths() {
             synchronized (batches) {
-                return batches.stream().map(b -> b.stream().map(EncodedInput::length).toList()).toList();
+                return batches.stream().map(b -> b.stream().map(Encoding::length).toList()).toList();
             }
         }
 
-        List<Integer> firstIds() {
+        /** The key of each input the backend saw, in order. */
+        List<Integer> keys() {
             synchronized (batches) {
-                return batches.stream().flatMap(List::stream).map(in -> in.ids()[0]).toList();
+                return batches.stream().flatMap(List::stream).map(TestInputs::key).toList();
             }
         }
 
-        private void record(String call, List<EncodedInput> batch) {
+        private void record(String call, List<Encoding> batch) {
             calls.add(call);
             batches.add(List.copyOf(batch));
             entered.countDown();
@@ -296,13 +295,13 @@ class BatchingQueueTest {
         }
 
         @Override
-        public float[][] embed(List<EncodedInput> batch) {
+        public float[][] embed(List<Encoding> batch) {
             record("embed", batch);
             return batch.stream().map(in -> new float[] {sum(in), in.length()}).toArray(float[][]::new);
         }
 
         @Override
-        public float[][][] embedAll(List<EncodedInput> batch) {
+        public float[][][] embedAll(List<Encoding> batch) {
             record("embedAll", batch);
             float[][][] out = new float[batch.size()][][];
             for (int b = 0; b < batch.size(); b++) {
@@ -316,7 +315,7 @@ class BatchingQueueTest {
         }
 
         @Override
-        public float[][] predict(List<EncodedInput> batch) {
+        public float[][] predict(List<Encoding> batch) {
             record("predict", batch);
             return batch.stream().map(in -> new float[] {-sum(in), in.length()}).toArray(float[][]::new);
         }
