@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks Javelin against peer implementations on this machine.",
-        subcommands = {MatMulBench.class})
+        subcommands = {CommandLine.HelpCommand.class, MatMulBench.class, TokenizerBenchCommand.class,
+                EncoderBenchCommand.class, ServeBenchCommand.class})
 public final class BenchCommand implements JavelinCommand, Runnable {
     @Spec
     CommandSpec spec;
