@@ -13,6 +13,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +52,7 @@ public final class OnnxConverter {
             writeConfig(enc, tokenizer, tmp.resolve("config.json"));
             Files.copy(tokenizerJson, tmp.resolve("tokenizer.json"));
             writeSentenceTransformers(enc, tokenizer, pooling, normalize, tmp);
+            makeReadable(tmp);
             publish(tmp, out);
         } finally {
             deleteRecursively(tmp);
@@ -150,6 +152,20 @@ public final class OnnxConverter {
         m.put("path", path);
         m.put("type", type);
         return m;
+    }
+
+    /**
+     * Temporary files and directories are created private (0600/0700); a model directory is meant
+     * to be shared like any download, so it gets the usual 0644/0755 where the file system has
+     * POSIX permissions.
+     */
+    private static void makeReadable(Path dir) throws IOException {
+        if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.toList()) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
     }
 
     private static void publish(Path tmp, Path out) throws IOException {

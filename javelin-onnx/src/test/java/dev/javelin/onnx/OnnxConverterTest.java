@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +47,8 @@ class OnnxConverterTest {
         assertThat(config.get("layer_norm_eps").asDouble()).isEqualTo(1e-12);
         assertThat(config.get("hidden_act").asText()).isEqualTo("gelu");
         assertThat(Files.readString(out.resolve("tokenizer.json"))).isEqualTo(Files.readString(tokenizer));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out))).isEqualTo("rwxr-xr-x");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("model.safetensors")))).isEqualTo("rw-r--r--");
         JsonNode pooling = json.readTree(out.resolve("1_Pooling/config.json").toFile());
         assertThat(pooling.get("pooling_mode_mean_tokens").asBoolean()).isTrue();
         assertThat(pooling.get("pooling_mode_cls_token").asBoolean()).isFalse();
