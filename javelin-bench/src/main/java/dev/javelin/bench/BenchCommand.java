@@ -1,5 +1,6 @@
 package dev.javelin.bench;
 
+import dev.javelin.bench.matmul.MatMulBench;
 import dev.javelin.cli.JavelinCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks Javelin against peer implementations on this machine.",
-        subcommands = {EncoderBenchCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, MatMulBench.class, TokenizerBenchCommand.class,
+                EncoderBenchCommand.class, ServeBenchCommand.class})
 public final class BenchCommand implements JavelinCommand, Runnable {
     @Spec
     CommandSpec spec;
