@@ -30,9 +30,9 @@ public final class ClassifyCommand implements Callable<Integer> {
     public Integer call() {
         return JsonLines.run("classify", () -> {
             if (topK < 0) throw new IllegalArgumentException("--top-k must be ≥ 0, got " + topK);
+            ScoreFunction f = function == null ? null : ScoreFunction.parse(function);
             var inputs = TextInputs.read(texts, System.in);
             try (TextClassificationPipeline p = Pipelines.textClassification(model)) {
-                ScoreFunction f = function == null ? null : ScoreFunction.parse(function);
                 for (List<Label> labels : p.classifyInputs(inputs, topK, f)) JsonLines.print(System.out, labels);
             }
             return 0;

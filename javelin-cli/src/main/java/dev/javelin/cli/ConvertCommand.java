@@ -3,7 +3,8 @@ package dev.javelin.cli;
 import dev.javelin.onnx.ImportedEncoder;
 import dev.javelin.onnx.OnnxConverter;
 import dev.javelin.onnx.OnnxGraph;
-import dev.javelin.onnx.SentencePooling;
+import dev.javelin.pipelines.Pooling;
+import dev.javelin.io.source.PoolingConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,7 +36,7 @@ public final class ConvertCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return JsonLines.run("convert", () -> {
-            SentencePooling mode = SentencePooling.valueOf(dev.javelin.pipelines.Pooling.parse(pooling).name());
+            PoolingConfig.Mode mode = PoolingConfig.Mode.valueOf(Pooling.parse(pooling).name());
             ImportedEncoder enc = OnnxConverter.convert(OnnxGraph.read(onnx), tokenizer, out, mode, normalize);
             System.out.printf("%s: BERT, %d layers, hidden %d, %d heads, intermediate %d, vocab %d, %d positions, %d weights → %s%n",
                     onnx.getFileName(), enc.numHiddenLayers(), enc.hiddenSize(), enc.numAttentionHeads(), enc.intermediateSize(),

@@ -29,9 +29,10 @@ public final class EmbedCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return JsonLines.run("embed", () -> {
+            Pooling mode = pooling == null ? null : Pooling.parse(pooling);
             var inputs = TextInputs.read(texts, System.in);
             try (EmbeddingsPipeline p = Pipelines.embeddings(model)) {
-                float[][] vectors = p.embedInputs(inputs, pooling == null ? null : Pooling.parse(pooling), normalize);
+                float[][] vectors = p.embedInputs(inputs, mode, normalize);
                 for (float[] v : vectors) JsonLines.print(System.out, Map.of("embedding", v));
             }
             return 0;
