@@ -65,13 +65,17 @@ public final class SafeTensorsWriter {
             throw new IllegalArgumentException("\"" + SafetensorsHeader.METADATA_KEY + "\" is reserved for metadata");
         }
         if (entries.containsKey(name)) throw new IllegalArgumentException("tensor \"" + name + "\" added twice");
-        long expected;
+        long bits;
         try {
             for (long d : shape) if (d < 0) throw new IllegalArgumentException("negative dimension in " + Arrays.toString(shape));
-            expected = SafetensorsHeader.byteSize(Path.of(name), name, dtype, shape);
-        } catch (SafetensorsException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+            bits = dtype.bitSize(shape);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(dtype + Arrays.toString(shape) + " overflows 64 bits", e);
         }
+        if (bits % 8 != 0) {
+            throw new IllegalArgumentException(dtype + Arrays.toString(shape) + " is not a whole number of bytes");
+        }
+        long expected = bits / 8;
         if (bytes.byteSize() != expected) {
             throw new IllegalArgumentException("tensor \"" + name + "\": " + dtype + Arrays.toString(shape) + " needs "
                     + expected + " bytes, got " + bytes.byteSize());

@@ -43,6 +43,18 @@ public enum SafetensorsDType {
     /** Size of one element in bits (4 and 6 for the packed MX types). */
     public int bits() { return bits; }
 
+    /**
+     * Total bits of a tensor of this type and {@code shape}, multiplied left to right as the
+     * reference implementation does.
+     *
+     * @throws ArithmeticException if the count overflows 64 bits
+     */
+    public long bitSize(long... shape) {
+        long numel = 1;
+        for (long d : shape) numel = Math.multiplyExact(numel, d);
+        return Math.multiplyExact(numel, (long) bits);
+    }
+
     /** The dtype spelled {@code name} in a header (case-sensitive, as the format is). */
     public static Optional<SafetensorsDType> parse(String name) {
         for (SafetensorsDType d : values()) {

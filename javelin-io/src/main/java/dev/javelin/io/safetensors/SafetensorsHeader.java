@@ -239,13 +239,10 @@ record SafetensorsHeader(Map<String, String> metadata, List<TensorEntry> entries
         return new TensorEntry(new TensorInfo(name, dtype, shape, bytes), begin, end);
     }
 
-    /** Bytes a tensor of {@code dtype} and {@code shape} occupies; the multiplication is checked left to right. */
-    static long byteSize(Path file, String name, SafetensorsDType dtype, long[] shape) throws SafetensorsException {
+    private static long byteSize(Path file, String name, SafetensorsDType dtype, long[] shape) throws SafetensorsException {
         long bits;
         try {
-            long numel = 1;
-            for (long d : shape) numel = Math.multiplyExact(numel, d);
-            bits = Math.multiplyExact(numel, (long) dtype.bits());
+            bits = dtype.bitSize(shape);
         } catch (ArithmeticException e) {
             throw new SafetensorsException(file, name, Rule.SHAPE_OVERFLOW,
                     dtype + shapeText(shape) + " has more bits than fit in 64 bits");

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.javelin.io.ContainedPath;
 import dev.javelin.io.safetensors.SafetensorsException.Rule;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Map;
@@ -84,20 +84,7 @@ record ShardIndex(Path file, Map<String, String> metadata, Map<String, Path> wei
 
     /** A hostile index must not point Javelin at files outside its own directory. */
     private static Path shardPath(Path file, Path dir, String tensor, String name) throws SafetensorsException {
-        Path shard;
-        try {
-            Path relative = Path.of(name);
-            shard = dir.resolve(relative).normalize();
-            if (name.isEmpty() || relative.isAbsolute() || !shard.startsWith(dir) || shard.equals(dir)) {
-                shard = null;
-            }
-        } catch (InvalidPathException e) {
-            shard = null;
-        }
-        if (shard == null) {
-            throw new SafetensorsException(file, tensor, Rule.INDEX_SHARD_PATH,
-                    "shard \"" + SafetensorsException.printable(name, 100) + "\" is not a file inside " + dir);
-        }
-        return shard;
+        return ContainedPath.resolve(dir, name).orElseThrow(() -> new SafetensorsException(file, tensor,
+                Rule.INDEX_SHARD_PATH, "shard \"" + SafetensorsException.printable(name, 100) + "\" is not a file inside " + dir));
     }
 }
