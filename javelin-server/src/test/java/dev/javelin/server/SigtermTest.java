@@ -25,8 +25,8 @@ class SigtermTest {
 
     @Test
     void sigtermDrainsRequestsInFlightAndExits() throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(java.toString(), "--add-modules", "jdk.incubator.vector",
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process process = new ProcessBuilder(javaBin.toString(), "--add-modules", "jdk.incubator.vector",
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 TestServerMain.class.getName(), "1024")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
