@@ -54,11 +54,12 @@ class LbfgsTest {
             }
             return f;
         };
-        // |x_i − x*_i| = |g_i| / A_ii, so the gradient tolerance bounds the error.
-        Lbfgs.Result result = new Lbfgs(5, 500, 1e-10, 0).minimize(quadratic, new double[n]);
-        assertThat(result.converged()).isTrue();
+        // |x_i − x*_i| = |g_i| / A_ii, so the gradient tolerance bounds the error. Below ~1e-7 the decrease
+        // of f (≈ g²/A) drops under the rounding of f ≈ −1.25 and no line search can see progress.
+        Lbfgs.Result result = new Lbfgs(5, 500, 2e-7, 0).minimize(quadratic, new double[n]);
+        assertThat(result.converged()).as(result.toString()).isTrue();
         for (int i = 0; i < n; i++) {
-            assertThat(result.x()[i]).isCloseTo(b[i] / (i + 1), within(1e-10));
+            assertThat(result.x()[i]).isCloseTo(b[i] / (i + 1), within(2e-7));
         }
     }
 
