@@ -102,12 +102,40 @@ public final class Tensor {
 
     /** Row-major with no gaps: the elements occupy {@code size()} consecutive floats. */
     public boolean isContiguous() {
+        if (size() == 0) return true;
         long expected = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
             if (shape[i] != 1 && strides[i] != expected) return false;
             expected *= shape[i];
         }
         return true;
+    }
+
+    /** Number of rows over the last axis: the product of all other dimensions (1 for a vector). */
+    public long rows() {
+        if (shape.length == 0) return 1;
+        long n = 1;
+        for (int i = 0; i < shape.length - 1; i++) n *= shape[i];
+        return n;
+    }
+
+    /**
+     * Element offset in the backing segment of the first element of row {@code row} (rows in
+     * row-major order over all axes but the last), whatever the strides.
+     */
+    public long rowOffset(long row) {
+        Objects.checkIndex(row, rows());
+        long pos = offset;
+        for (int i = shape.length - 2; i >= 0; i--) {
+            pos += (row % shape[i]) * strides[i];
+            row /= shape[i];
+        }
+        return pos;
+    }
+
+    /** True when elements along the last axis are adjacent in memory, as in-place kernels need. */
+    public boolean hasContiguousRows() {
+        return shape.length == 0 || shape[shape.length - 1] <= 1 || strides[shape.length - 1] == 1;
     }
 
     /** The backing segment (shared by all views of it). */

@@ -1,0 +1,28 @@
+package dev.javelin.kernels;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/** Shared constants and helpers of the SIMD kernels. */
+final class Simd {
+    private Simd() {}
+
+    /** The widest float vector the CPU runs natively (256-bit on AVX2, 512-bit on AVX-512). */
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final int LANES = F.length();
+    /** Tensor storage is little-endian (checkpoints are); on x86 and ARM this costs nothing. */
+    static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    /**
+     * A view of a native segment that any thread may access. A tensor allocated in a confined arena
+     * can only be touched by its owner thread, which would make every multi-threaded kernel fail;
+     * kernels are synchronous, so the owner keeps the memory alive for the whole call and sharing
+     * the address with the pool's workers for that time is safe.
+     */
+    static MemorySegment shareable(MemorySegment segment) {
+        if (!segment.isNative()) return segment;
+        return MemorySegment.ofAddress(segment.address()).reinterpret(segment.byteSize());
+    }
+}

@@ -1,0 +1,63 @@
+package dev.javelin.kernels;
+
+import static dev.javelin.kernels.Simd.F;
+import static dev.javelin.kernels.Simd.LE;
+
+import dev.javelin.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Softmax over the last axis, in place. Numerically stable: the row maximum is subtracted before
+ * exponentiation, so no exp overflows; the largest term is exactly 1, so the sum is ≥ 1. Masked
+ * positions may hold −∞ (they become 0); a row that is entirely −∞ has no defined softmax and
+ * becomes NaN, as in PyTorch.
+ */
+public final class Softmax {
+    private Softmax() {}
+
+    public static void rows(Tensor x) {
+        Rows.requireContiguousRows("Softmax.rows", x);
+        MemorySegment seg = Simd.shareable(x.segment());
+        int n = Rows.rowLength(x);
+        if (n == 0) return;
+        Rows.forEach(x, row -> row(seg, x.rowOffset(row) * Float.BYTES, n));
+    }
+
+    private static void row(MemorySegment seg, long base, int n) {
+        int bound = F.loopBound(n);
+        FloatVector vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (; i < bound; i += F.length()) {
+            vmax = vmax.max(FloatVector.fromMemorySegment(F, seg, base + (long) i * Float.BYTES, LE));
+        }
+        float max = vmax.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) max = Math.max(max, seg.get(Tensor.F32, base + (long) i * Float.BYTES));
+
+        FloatVector vsum = FloatVector.zero(F);
+        for (i = 0; i < bound; i += F.length()) {
+            long at = base + (long) i * Float.BYTES;
+            FloatVector e = FloatVector.fromMemorySegment(F, seg, at, LE).sub(max).lanewise(VectorOperators.EXP);
+            e.intoMemorySegment(seg, at, LE);
+            vsum = vsum.add(e);
+        }
+        float sum = vsum.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            long at = base + (long) i * Float.BYTES;
+            float e = (float) Math.exp(seg.get(Tensor.F32, at) - max);
+            seg.set(Tensor.F32, at, e);
+            sum += e;
+        }
+
+        float inv = 1f / sum;
+        for (i = 0; i < bound; i += F.length()) {
+            long at = base + (long) i * Float.BYTES;
+            FloatVector.fromMemorySegment(F, seg, at, LE).mul(inv).intoMemorySegment(seg, at, LE);
+        }
+        for (; i < n; i++) {
+            long at = base + (long) i * Float.BYTES;
+            seg.set(Tensor.F32, at, seg.get(Tensor.F32, at) * inv);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.javelin.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.javelin.tensor.Tensor;
+import java.lang.foreign.Arena;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * MatMul against the double-precision reference.
+ *
+ * <p>Tolerance: the blocked kernel sums K float products in an order of its own (FMA chains per
+ * K-block, blocks added into C), so per element the classic forward error bound applies:
+ * |ĉ − c| ≤ γ_K·(|A|·|B|), γ_K ≈ K·u with u = 2⁻²⁴ the float unit roundoff. We check exactly that
+ * bound (with |A|·|B| computed by the reference) plus one ulp-sized slack for the final rounding;
+ * a wrong index, a missed edge tile or a stale accumulator is off by whole products, far above it.
+ */
+class MatMulTest {
+    private static final double U = Math.ulp(1f) / 2;
+    private static final ComputePool THREE = ComputePool.create(3);
+
+    @AfterAll
+    static void closePool() {
+        THREE.close();
+    }
+
+    @ParameterizedTest(name = "{0}x{1}x{2}")
+    @CsvSource({
+        "1,1,1", "1,1,7", "1,7,1", "7,1,1", "2,3,5", "7,13,17", "6,16,8", "5,15,9", "13,17,31", "16,16,16",
+        "37,41,43", "1,384,1536", "3,1536,384", "17,384,384", "64,97,33", "100,257,129", "127,129,131",
+        "200,300,250", "301,513,67", "64,1000,40", "0,5,3", "5,0,3", "5,3,0", "0,0,0"})
+    void matchesReferenceOnRandomShapes(int m, int k, int n) {
+        try (Arena arena = Arena.ofConfined()) {
+            SplittableRandom rnd = new SplittableRandom(m * 1_000_003L + k * 1009L + n);
+            Tensor a = Tensors.random(arena, rnd, m, k);
+            Tensor b = Tensors.random(arena, rnd, k, n);
+            Tensor bt = b.t().copy(arena); // [N,K] for matmulTransB
+            for (ComputePool pool : new ComputePool[] {ComputePool.shared(), THREE}) {
+                Tensor c = Tensors.random(arena, rnd, m, n); // garbage: the product must overwrite it
+                MatMul.matmul(a, b, c, pool);
+                assertClose(arena, a, b, c, k);
+                Tensor c2 = Tensors.random(arena, rnd, m, n);
+                MatMul.matmulTransB(a, bt, c2, pool);
+                assertClose(arena, a, b, c2, k);
+            }
+        }
+    }
+
+    @Test
+    void acceptsTransposedAndSlicedViews() {
+        try (Arena arena = Arena.ofConfined()) {
+            SplittableRandom rnd = new SplittableRandom(7);
+            int m = 45, k = 71, n = 53;
+            Tensor aT = Tensors.random(arena, rnd, k, m).t();               // column-major A
+            Tensor bT = Tensors.random(arena, rnd, n, k).t();               // column-major B
+            Tensor aSlice = Tensors.random(arena, rnd, m + 3, k + 9).slice(0, 2, m + 2).slice(1, 5, k + 5);
+            Tensor bSlice = Tensors.random(arena, rnd, k + 4, n + 6).slice(0, 1, k + 1).slice(1, 3, n + 3);
+            for (Tensor a : new Tensor[] {aT, aSlice}) {
+                for (Tensor b : new Tensor[] {bT, bSlice}) {
+                    Tensor big = Tensors.random(arena, rnd, m + 5, n + 7);
+                    Tensor cSlice = big.slice(0, 3, m + 3).slice(1, 2, n + 2);
+                    float[] before = big.toArray();
+                    MatMul.matmul(a, b, cSlice);
+                    assertClose(arena, a, b, cSlice, k);
+                    assertOutsideUntouched(big, before, 3, m + 3, 2, n + 2);
+                    Tensor cT = Tensor.allocate(arena, n, m).t();           // column-major C
+                    MatMul.matmul(a, b, cT);
+                    assertClose(arena, a, b, cT, k);
+                }
+            }
+        }
+    }
+
+    @Test
+    void batchedMatchesReferenceOnViews() {
+        try (Arena arena = Arena.ofConfined()) {
+            SplittableRandom rnd = new SplittableRandom(11);
+            int batch = 5, m = 19, k = 32, n = 23;
+            Tensor a = Tensors.random(arena, rnd, batch, m, k);
+            Tensor b = Tensors.random(arena, rnd, batch, n, k).transpose(1, 2); // keys-transposed, as attention
+            Tensor c = Tensor.allocate(arena, batch, m, n);
+            MatMul.batched(a, b, c);
+            for (int i = 0; i < batch; i++) assertClose(arena, a.get0(i), b.get0(i), c.get0(i), k);
+            Tensor empty = Tensor.allocate(arena, 0, m, n);
+            MatMul.batched(Tensor.allocate(arena, 0, m, k), Tensor.allocate(arena, 0, k, n), empty);
+        }
+    }
+
+    @Test
+    void rejectsShapeMismatchesClearly() {
+        try (Arena arena = Arena.ofConfined()) {
+            Tensor a = Tensor.allocate(arena, 3, 4);
+            assertThatThrownBy(() -> MatMul.matmul(a, Tensor.allocate(arena, 5, 2), Tensor.allocate(arena, 3, 2)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inner dimensions");
+            assertThatThrownBy(() -> MatMul.matmul(a, Tensor.allocate(arena, 4, 2), Tensor.allocate(arena, 2, 3)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("C");
+            assertThatThrownBy(() -> MatMul.matmulTransB(a, Tensor.allocate(arena, 2, 5), Tensor.allocate(arena, 3, 2)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inner dimensions");
+            assertThatThrownBy(() -> MatMul.matmul(Tensor.allocate(arena, 12), Tensor.allocate(arena, 4, 2),
+                    Tensor.allocate(arena, 3, 2)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2-D");
+            assertThatThrownBy(() -> MatMul.batched(Tensor.allocate(arena, 2, 3, 4), Tensor.allocate(arena, 3, 4, 5),
+                    Tensor.allocate(arena, 2, 3, 5)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch");
+        }
+    }
+
+    /** Checks c against the reference within γ_K·(|A|·|B|) per element (see the class comment). */
+    static void assertClose(Arena arena, Tensor a, Tensor b, Tensor c, int k) {
+        int m = a.dim(0), n = b.dim(1);
+        Tensor expected = Tensor.allocate(arena, m, n);
+        MatMulReference.matmul(a, b, expected);
+        Tensor magnitude = Tensor.allocate(arena, m, n);
+        MatMulReference.matmul(Tensors.abs(arena, a), Tensors.abs(arena, b), magnitude);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double bound = (k + 1) * U * magnitude.get(i, j) + Float.MIN_NORMAL;
+                double err = Math.abs((double) c.get(i, j) - expected.get(i, j));
+                if (!(err <= bound)) {
+                    assertThat(c.get(i, j)).as("C[%d,%d] of %dx%dx%d (bound %g)", i, j, m, k, n, bound)
+                            .isEqualTo(expected.get(i, j));
+                }
+            }
+        }
+    }
+
+    private static void assertOutsideUntouched(Tensor big, float[] before, int r0, int r1, int c0, int c1) {
+        float[] after = big.toArray();
+        int cols = big.dim(1);
+        for (int i = 0; i < big.dim(0); i++) {
+            for (int j = 0; j < cols; j++) {
+                boolean inside = i >= r0 && i < r1 && j >= c0 && j < c1;
+                if (!inside) assertThat(after[i * cols + j]).as("element [%d,%d] outside C", i, j).isEqualTo(before[i * cols + j]);
+            }
+        }
+    }
+}

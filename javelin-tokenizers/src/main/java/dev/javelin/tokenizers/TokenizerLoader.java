@@ -1,0 +1,347 @@
+package dev.javelin.tokenizers;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.javelin.tokenizers.decoders.Decoder;
+import dev.javelin.tokenizers.models.Model;
+import dev.javelin.tokenizers.models.WordPiece;
+import dev.javelin.tokenizers.normalizers.BertNormalizer;
+import dev.javelin.tokenizers.normalizers.Lowercase;
+import dev.javelin.tokenizers.normalizers.NFC;
+import dev.javelin.tokenizers.normalizers.NFD;
+import dev.javelin.tokenizers.normalizers.NFKC;
+import dev.javelin.tokenizers.normalizers.NFKD;
+import dev.javelin.tokenizers.normalizers.Normalizer;
+import dev.javelin.tokenizers.normalizers.Prepend;
+import dev.javelin.tokenizers.normalizers.Replace;
+import dev.javelin.tokenizers.normalizers.Strip;
+import dev.javelin.tokenizers.normalizers.StripAccents;
+import dev.javelin.tokenizers.pretokenizers.BertPreTokenizer;
+import dev.javelin.tokenizers.pretokenizers.PreTokenizer;
+import dev.javelin.tokenizers.processors.BertProcessing;
+import dev.javelin.tokenizers.processors.PostProcessor;
+import dev.javelin.tokenizers.processors.TemplateProcessing;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** Builds a {@link Tokenizer} from {@code tokenizer.json}; anything it does not support is an error. */
+final class TokenizerLoader {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private TokenizerLoader() {
+    }
+
+    static Tokenizer load(String json) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("invalid tokenizer JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("tokenizer JSON must be an object");
+        }
+        Normalizer normalizer = normalizer(root.get("normalizer"));
+        PreTokenizer preTokenizer = preTokenizer(root.get("pre_tokenizer"));
+        Model model = model(root.get("model"));
+        PostProcessor postProcessor = postProcessor(root.get("post_processor"), model);
+        Decoder decoder = decoder(root.get("decoder"));
+        List<AddedToken> added = new ArrayList<>();
+        JsonNode addedNode = root.get("added_tokens");
+        if (isPresent(addedNode)) {
+            requireArray(addedNode, "added_tokens");
+            for (JsonNode t : addedNode) {
+                String content = text(t, "content", "added_tokens");
+                int modelId = model.tokenToId(content);
+                int id = modelId >= 0 ? modelId : integer(t, "id", "added_tokens");
+                added.add(new AddedToken(id, content, bool(t, "single_word", false), bool(t, "lstrip", false),
+                        bool(t, "rstrip", false), bool(t, "normalized", !bool(t, "special", false)),
+                        bool(t, "special", false)));
+            }
+        }
+        AddedVocabulary vocabulary = new AddedVocabulary(added, normalizer);
+        return new Tokenizer(normalizer, preTokenizer, model, postProcessor, decoder, vocabulary,
+                truncation(root.get("truncation")), padding(root.get("padding")));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    static Normalizer normalizer(JsonNode n) {
+        if (!isPresent(n)) {
+            return null;
+        }
+        String type = type(n, "normalizer");
+        return switch (type) {
+            case "BertNormalizer" -> {
+                boolean lowercase = bool(n, "lowercase", true);
+                JsonNode strip = n.get("strip_accents");
+                boolean stripAccents = isPresent(strip) ? strip.asBoolean() : lowercase;
+                yield new BertNormalizer(bool(n, "clean_text", true), bool(n, "handle_chinese_chars", true),
+                        stripAccents, lowercase);
+            }
+            case "Lowercase" -> new Lowercase();
+            case "NFC" -> new NFC();
+            case "NFD" -> new NFD();
+            case "NFKC" -> new NFKC();
+            case "NFKD" -> new NFKD();
+            case "StripAccents" -> new StripAccents();
+            case "Strip" -> new Strip(bool(n, "strip_left", true), bool(n, "strip_right", true));
+            case "Prepend" -> new Prepend(text(n, "prepend", "Prepend normalizer"));
+            case "Replace" -> new Replace(pattern(n.get("pattern"), "Replace normalizer"),
+                    text(n, "content", "Replace normalizer"));
+            case "Sequence" -> {
+                List<Normalizer> list = new ArrayList<>();
+                JsonNode items = n.get("normalizers");
+                requireArray(items, "Sequence normalizer 'normalizers'");
+                for (JsonNode item : items) {
+                    list.add(normalizer(item));
+                }
+                yield new dev.javelin.tokenizers.normalizers.Sequence(list);
+            }
+            default -> throw unsupported("normalizer", type);
+        };
+    }
+
+    static PreTokenizer preTokenizer(JsonNode n) {
+        if (!isPresent(n)) {
+            return null;
+        }
+        String type = type(n, "pre_tokenizer");
+        return switch (type) {
+            case "BertPreTokenizer" -> new BertPreTokenizer();
+            default -> throw unsupported("pre_tokenizer", type);
+        };
+    }
+
+    static Model model(JsonNode n) {
+        if (!isPresent(n)) {
+            throw new IllegalArgumentException("tokenizer JSON has no 'model'");
+        }
+        // The format allows leaving the type out when the fields are unambiguous; WordPiece is the one
+        // with continuing_subword_prefix and no merges.
+        String type = n.has("type") ? type(n, "model")
+                : n.has("continuing_subword_prefix") && !n.has("merges") ? "WordPiece" : "(untyped)";
+        return switch (type) {
+            case "WordPiece" -> {
+                JsonNode vocabNode = n.get("vocab");
+                if (!isPresent(vocabNode) || !vocabNode.isObject()) {
+                    throw new IllegalArgumentException("WordPiece model: 'vocab' must be an object of token → id");
+                }
+                Map<String, Integer> vocab = new HashMap<>(vocabNode.size() * 2);
+                for (Iterator<Map.Entry<String, JsonNode>> it = vocabNode.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    if (!e.getValue().canConvertToInt()) {
+                        throw new IllegalArgumentException("WordPiece model: id of '" + e.getKey() + "' is not an integer");
+                    }
+                    vocab.put(e.getKey(), e.getValue().intValue());
+                }
+                yield new WordPiece(vocab, textOr(n, "unk_token", "[UNK]"), textOr(n, "continuing_subword_prefix", "##"),
+                        n.has("max_input_chars_per_word") ? integer(n, "max_input_chars_per_word", "WordPiece model") : 100);
+            }
+            default -> throw unsupported("model", type);
+        };
+    }
+
+    static PostProcessor postProcessor(JsonNode n, Model model) {
+        if (!isPresent(n)) {
+            return null;
+        }
+        String type = type(n, "post_processor");
+        return switch (type) {
+            case "TemplateProcessing" -> templateProcessing(n);
+            case "BertProcessing" -> {
+                JsonNode sep = n.get("sep");
+                JsonNode cls = n.get("cls");
+                requirePair(sep, "BertProcessing 'sep'");
+                requirePair(cls, "BertProcessing 'cls'");
+                yield new BertProcessing(sep.get(0).asText(), sep.get(1).asInt(), cls.get(0).asText(), cls.get(1).asInt());
+            }
+            default -> throw unsupported("post_processor", type);
+        };
+    }
+
+    private static TemplateProcessing templateProcessing(JsonNode n) {
+        Map<String, TemplateProcessing.SpecialToken> specials = new HashMap<>();
+        JsonNode st = n.get("special_tokens");
+        if (isPresent(st)) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = st.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode v = e.getValue();
+                JsonNode ids = v.get("ids");
+                JsonNode tokens = v.get("tokens");
+                requireArray(ids, "TemplateProcessing special token '" + e.getKey() + "' ids");
+                requireArray(tokens, "TemplateProcessing special token '" + e.getKey() + "' tokens");
+                if (ids.size() != tokens.size()) {
+                    throw new IllegalArgumentException("TemplateProcessing special token '" + e.getKey()
+                            + "' has " + ids.size() + " ids but " + tokens.size() + " tokens");
+                }
+                int[] idArr = new int[ids.size()];
+                String[] tokArr = new String[tokens.size()];
+                for (int i = 0; i < idArr.length; i++) {
+                    idArr[i] = ids.get(i).asInt();
+                    tokArr[i] = tokens.get(i).asText();
+                }
+                specials.put(e.getKey(), new TemplateProcessing.SpecialToken(e.getKey(), idArr, tokArr));
+            }
+        }
+        return new TemplateProcessing(template(n.get("single"), "single"), template(n.get("pair"), "pair"), specials);
+    }
+
+    private static List<TemplateProcessing.Piece> template(JsonNode n, String name) {
+        requireArray(n, "TemplateProcessing '" + name + "'");
+        List<TemplateProcessing.Piece> pieces = new ArrayList<>();
+        for (JsonNode p : n) {
+            if (p.has("Sequence")) {
+                JsonNode s = p.get("Sequence");
+                String id = textOr(s, "id", "A");
+                if (!id.equals("A") && !id.equals("B")) {
+                    throw new IllegalArgumentException("TemplateProcessing: unknown sequence id '" + id + "'");
+                }
+                pieces.add(new TemplateProcessing.SequencePiece(id.equals("B"), s.path("type_id").asInt(0)));
+            } else if (p.has("SpecialToken")) {
+                JsonNode s = p.get("SpecialToken");
+                pieces.add(new TemplateProcessing.SpecialPiece(text(s, "id", "TemplateProcessing special token"),
+                        s.path("type_id").asInt(0)));
+            } else {
+                throw new IllegalArgumentException("TemplateProcessing: unknown template piece " + p);
+            }
+        }
+        return pieces;
+    }
+
+    static Decoder decoder(JsonNode n) {
+        if (!isPresent(n)) {
+            return null;
+        }
+        String type = type(n, "decoder");
+        return switch (type) {
+            case "WordPiece" -> new dev.javelin.tokenizers.decoders.WordPiece(textOr(n, "prefix", "##"),
+                    bool(n, "cleanup", true));
+            default -> throw unsupported("decoder", type);
+        };
+    }
+
+    static Truncation truncation(JsonNode n) {
+        if (!isPresent(n)) {
+            return null;
+        }
+        Truncation.Strategy strategy = switch (textOr(n, "strategy", "LongestFirst")) {
+            case "LongestFirst" -> Truncation.Strategy.LONGEST_FIRST;
+            case "OnlyFirst" -> Truncation.Strategy.ONLY_FIRST;
+            case "OnlySecond" -> Truncation.Strategy.ONLY_SECOND;
+            default -> throw new IllegalArgumentException("truncation: unknown strategy '" + n.get("strategy").asText() + "'");
+        };
+        Truncation.Direction direction = switch (textOr(n, "direction", "Right")) {
+            case "Right" -> Truncation.Direction.RIGHT;
+            case "Left" -> Truncation.Direction.LEFT;
+            default -> throw new IllegalArgumentException("truncation: unknown direction '" + n.get("direction").asText() + "'");
+        };
+        return new Truncation(integer(n, "max_length", "truncation"), strategy,
+                n.has("stride") ? integer(n, "stride", "truncation") : 0, direction);
+    }
+
+    static Padding padding(JsonNode n) {
+        if (!isPresent(n)) {
+            return null;
+        }
+        JsonNode s = n.get("strategy");
+        Padding.Strategy strategy;
+        int length = 0;
+        if (s == null || (s.isTextual() && s.asText().equals("BatchLongest"))) {
+            strategy = Padding.Strategy.BATCH_LONGEST;
+        } else if (s.isObject() && s.has("Fixed")) {
+            strategy = Padding.Strategy.FIXED;
+            length = s.get("Fixed").asInt();
+        } else {
+            throw new IllegalArgumentException("padding: unknown strategy " + s);
+        }
+        Padding.Direction direction = switch (textOr(n, "direction", "Right")) {
+            case "Right" -> Padding.Direction.RIGHT;
+            case "Left" -> Padding.Direction.LEFT;
+            default -> throw new IllegalArgumentException("padding: unknown direction '" + n.get("direction").asText() + "'");
+        };
+        JsonNode multiple = n.get("pad_to_multiple_of");
+        return new Padding(strategy, length, direction, isPresent(multiple) ? multiple.asInt() : 0,
+                n.path("pad_id").asInt(0), n.path("pad_type_id").asInt(0), textOr(n, "pad_token", "[PAD]"));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // JSON helpers
+
+    static Pattern pattern(JsonNode p, String where) {
+        if (!isPresent(p) || !p.isObject()) {
+            throw new IllegalArgumentException(where + ": 'pattern' must be {\"String\": …} or {\"Regex\": …}");
+        }
+        if (p.has("String")) {
+            return Pattern.compile(Pattern.quote(p.get("String").asText()));
+        }
+        if (p.has("Regex")) {
+            try {
+                return Pattern.compile(p.get("Regex").asText(), Pattern.UNICODE_CHARACTER_CLASS);
+            } catch (PatternSyntaxException e) {
+                throw new IllegalArgumentException(where + ": invalid regex: " + e.getMessage(), e);
+            }
+        }
+        throw new IllegalArgumentException(where + ": 'pattern' must be {\"String\": …} or {\"Regex\": …}");
+    }
+
+    static IllegalArgumentException unsupported(String kind, String type) {
+        return new IllegalArgumentException(kind + " type '" + type + "' is not supported by Javelin");
+    }
+
+    static boolean isPresent(JsonNode n) {
+        return n != null && !n.isNull() && !n.isMissingNode();
+    }
+
+    static String type(JsonNode n, String kind) {
+        JsonNode t = n.get("type");
+        if (t == null || !t.isTextual()) {
+            throw new IllegalArgumentException(kind + " has no 'type'");
+        }
+        return t.asText();
+    }
+
+    static String text(JsonNode n, String field, String where) {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isTextual()) {
+            throw new IllegalArgumentException(where + ": missing string field '" + field + "'");
+        }
+        return v.asText();
+    }
+
+    static String textOr(JsonNode n, String field, String fallback) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? fallback : v.asText();
+    }
+
+    static int integer(JsonNode n, String field, String where) {
+        JsonNode v = n.get(field);
+        if (v == null || !v.canConvertToInt()) {
+            throw new IllegalArgumentException(where + ": missing integer field '" + field + "'");
+        }
+        return v.intValue();
+    }
+
+    static boolean bool(JsonNode n, String field, boolean fallback) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? fallback : v.asBoolean();
+    }
+
+    static void requireArray(JsonNode n, String what) {
+        if (n == null || !n.isArray()) {
+            throw new IllegalArgumentException(what + " must be an array");
+        }
+    }
+
+    private static void requirePair(JsonNode n, String what) {
+        if (n == null || !n.isArray() || n.size() != 2) {
+            throw new IllegalArgumentException(what + " must be [token, id]");
+        }
+    }
+}
