@@ -1,21 +1,34 @@
 package dev.javelin.kernels;
 
-import static dev.javelin.kernels.Simd.F;
+import static dev.javelin.kernels.MicroKernel.MR;
+import static dev.javelin.kernels.MicroKernel.NR;
 
 import dev.javelin.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-import jdk.incubator.vector.FloatVector;
 
 /**
  * Matrix products. Inputs are 2-D (or 3-D for {@link #batched}) views of any strides, so transpose
  * views and row slices work without copies. The output is overwritten.
  *
- * <p>INTERIM BODY: copies operands to heap arrays and runs a vectorised row loop; the blocked,
- * packed micro-kernel version replaces it (issue 2).
+ * <p>All three take any tensor views (transposed, sliced), run on a {@link ComputePool}, and are
+ * correct for every shape, including empty ones (K = 0 gives C = 0).
  */
 public final class MatMul {
     private MatMul() {}
+
+    /** K slice: a KC×NR slice of a B panel is 16 KB, half the L1 of the cores we target. */
+    static final int KC = Integer.getInteger("kc", 256);
+    /** M block in micro-panels: a 144×256 block of A is 144 KB, well inside a 512 KB L2. */
+    static final int MC_PANELS = Integer.getInteger("mcp", 24);
+    /** Largest packed B chunk in floats (16 MB); N is processed in chunks beyond that. */
+    private static final long B_PACK_BUDGET = 1L << 22;
+    /** Below ~20 µs of work a product runs on the caller alone: waking workers would cost more. */
+    private static final double MIN_FLOPS_PER_THREAD = 2e6;
+
+    private static final PackBuffers A_BLOCKS = new PackBuffers();
+    private static final PackBuffers B_PANELS = new PackBuffers();
+    private static final PackBuffers C_BLOCKS = new PackBuffers();
 
     /** C[M,N] = A[M,K] · B[K,N], on the shared pool. */
     public static void matmul(Tensor a, Tensor b, Tensor c) {
@@ -33,7 +46,7 @@ public final class MatMul {
                     + " · B " + Arrays.toString(b.shape()));
         }
         c.requireShape("matmul C", m, n);
-        compute(a, b, c, pool);
+        compute(a, b, c, pool, true);
     }
 
     /** C[M,N] = A[M,K] · B[N,K]ᵀ — what a linear layer with PyTorch-layout weights needs — on the shared pool. */
@@ -52,7 +65,7 @@ public final class MatMul {
                     + " · B " + Arrays.toString(b.shape()) + "ᵀ");
         }
         c.requireShape("matmulTransB C", m, n);
-        compute(a, b.t(), c, pool);
+        compute(a, b.t(), c, pool, true);
     }
 
     /** C[i] = A[i] · B[i] for every i: A[B,M,K], B[B,K,N], C[B,M,N], on the shared pool. */
@@ -76,7 +89,14 @@ public final class MatMul {
                     + " · B " + Arrays.toString(b.shape()));
         }
         c.requireShape("batched C", batch, m, n);
-        for (int i = 0; i < batch; i++) compute(a.get0(i), b.get0(i), c.get0(i), pool);
+        if (batch == 0) return;
+        double flopsEach = 2.0 * m * n * k;
+        if (batch >= pool.threads() && flopsEach < MIN_FLOPS_PER_THREAD * pool.threads()) {
+            // many small products (attention heads): one per task beats splitting each one
+            pool.parallelFor(batch, i -> compute(a.get0(i), b.get0(i), c.get0(i), pool, false));
+        } else {
+            for (int i = 0; i < batch; i++) compute(a.get0(i), b.get0(i), c.get0(i), pool, true);
+        }
     }
 
     static void requireRank(String what, Tensor t, int rank) {
@@ -86,24 +106,112 @@ public final class MatMul {
         }
     }
 
-    private static void compute(Tensor a, Tensor b, Tensor c, ComputePool pool) {
+    /**
+     * The blocked product (Goto/BLIS scheme). For each chunk of N: pack B[:, chunk] into NR-wide
+     * panels (in parallel); then split the M×N chunk into a grid of blocks, one task each. A task
+     * walks K in KC slices: copy its rows of A[:, slice] into a block that stays in L2, then for
+     * every B panel (its KC×NR slice stays in L1) run the micro-kernel down the block.
+     */
+    private static void compute(Tensor a, Tensor b, Tensor c, ComputePool pool, boolean allowParallel) {
         int m = a.dim(0), k = a.dim(1), n = b.dim(1);
         if (m == 0 || n == 0) return;
-        float[] av = a.toArray();
-        float[] bv = b.toArray();
         MemorySegment cs = Simd.shareable(c.segment());
-        long cOff = c.offset(), cRow = c.stride(0), cCol = c.stride(1);
-        pool.parallelFor(m, i -> {
-            float[] row = new float[n];
-            for (int p = 0; p < k; p++) {
-                float aip = av[i * k + p];
-                int j = 0;
-                for (int bound = F.loopBound(n); j < bound; j += F.length()) {
-                    FloatVector.fromArray(F, bv, p * n + j).fma(FloatVector.broadcast(F, aip), FloatVector.fromArray(F, row, j)).intoArray(row, j);
-                }
-                for (; j < n; j++) row[j] += aip * bv[p * n + j];
+        long cOff = c.offset(), crs = c.stride(0), ccs = c.stride(1);
+        if (k == 0) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) cs.setAtIndex(Tensor.F32, cOff + i * crs + j * ccs, 0f);
             }
-            for (int j = 0; j < n; j++) cs.setAtIndex(Tensor.F32, cOff + i * cRow + j * cCol, row[j]);
-        });
+            return;
+        }
+        double flops = 2.0 * m * n * k;
+        int threads = allowParallel ? (int) Math.min(pool.threads(), Math.max(1, flops / MIN_FLOPS_PER_THREAD)) : 1;
+        Operands ops = new Operands(Simd.shareable(a.segment()), a.offset(), a.stride(0), a.stride(1),
+                Simd.shareable(b.segment()), b.offset(), b.stride(0), b.stride(1), cs, cOff, crs, ccs, m, n, k);
+        int chunk = (int) Math.max(NR, Math.min(roundUp(n, NR), B_PACK_BUDGET / k / NR * NR));
+        float[] packedB = B_PANELS.take(roundUp(Math.min(n, chunk), NR) * k);
+        try {
+            for (int c0 = 0; c0 < n; c0 += chunk) {
+                int c1 = Math.min(n, c0 + chunk);
+                multiplyChunk(ops, c0, c1, packedB, pool, threads);
+            }
+        } finally {
+            B_PANELS.give(packedB);
+        }
+    }
+
+    private static void multiplyChunk(Operands o, int c0, int c1, float[] packedB, ComputePool pool, int threads) {
+        int panelsN = ceilDiv(c1 - c0, NR);
+        int panelsM = ceilDiv(o.m, MR);
+        int mBlocks = ceilDiv(panelsM, MC_PANELS);
+        int nBlocks = 1;
+        if (threads > 1) {
+            // Equal-sized tasks in a multiple of the thread count, so no thread idles at the end;
+            // when M is too short for that (few tokens), split N as well.
+            mBlocks = Math.min(panelsM, roundUp(mBlocks, threads));
+            while ((mBlocks * nBlocks) % threads != 0 && nBlocks < panelsN) nBlocks++;
+        }
+        int packTasks = Math.min(panelsN, threads);
+        int tasks = mBlocks * nBlocks;
+        int mb = mBlocks, nb = nBlocks;
+        if (threads == 1) {
+            Packing.packB(o.b, o.bOff, o.brs, o.bcs, o.k, c0, c1, 0, panelsN, packedB);
+            for (int t = 0; t < tasks; t++) block(o, c0, c1, packedB, t, mb, nb, panelsM, panelsN);
+            return;
+        }
+        pool.parallelFor(packTasks, t -> Packing.packB(o.b, o.bOff, o.brs, o.bcs, o.k, c0, c1,
+                panelsN * t / packTasks, panelsN * (t + 1) / packTasks, packedB));
+        pool.parallelFor(tasks, t -> block(o, c0, c1, packedB, t, mb, nb, panelsM, panelsN));
+    }
+
+    /**
+     * One task: row panels [ip0, ip1) × column panels [jp0, jp1) of the chunk, over all of K. The
+     * task's C block accumulates in a padded heap array (so edge tiles need no special case) and is
+     * copied into C once at the end.
+     */
+    private static void block(Operands o, int c0, int c1, float[] packedB, int task, int mBlocks, int nBlocks,
+                              int panelsM, int panelsN) {
+        int mi = task / nBlocks, ni = task % nBlocks;
+        int ip0 = panelsM * mi / mBlocks, ip1 = panelsM * (mi + 1) / mBlocks;
+        int jp0 = panelsN * ni / nBlocks, jp1 = panelsN * (ni + 1) / nBlocks;
+        if (ip0 == ip1 || jp0 == jp1) return;
+        int r0 = ip0 * MR, r1 = Math.min(o.m, ip1 * MR);
+        int rowsPadded = (ip1 - ip0) * MR;
+        int ldc = (jp1 - jp0) * NR;
+        int k = o.k;
+        float[] blockA = A_BLOCKS.take(MC_PANELS * MR * KC);
+        float[] blockC = C_BLOCKS.take(rowsPadded * ldc);
+        try {
+            for (int k0 = 0; k0 < k; k0 += KC) {
+                int kc = Math.min(KC, k - k0);
+                boolean accumulate = k0 > 0;
+                Packing.packA(o.a, o.aOff, o.ars, o.acs, r0, r1, k0, kc, blockA, rowsPadded);
+                for (int jp = jp0; jp < jp1; jp++) {
+                    int bOff = (jp * k + k0) * NR;
+                    int cCol = (jp - jp0) * NR;
+                    for (int ip = 0; ip < ip1 - ip0; ip++) {
+                        MicroKernel.tile(blockA, ip * MR * kc, kc, packedB, bOff, kc,
+                                blockC, ip * MR * ldc + cCol, ldc, accumulate);
+                    }
+                }
+            }
+            int col0 = c0 + jp0 * NR;
+            Packing.unpackC(blockC, ldc, o.c, o.cOff, o.crs, o.ccs, r0, r1 - r0, col0, Math.min(c1, c0 + jp1 * NR) - col0);
+        } finally {
+            A_BLOCKS.give(blockA);
+            C_BLOCKS.give(blockC);
+        }
+    }
+
+    /** The three matrices of one product: shareable segments, element offsets and strides. */
+    private record Operands(MemorySegment a, long aOff, long ars, long acs,
+                            MemorySegment b, long bOff, long brs, long bcs,
+                            MemorySegment c, long cOff, long crs, long ccs, int m, int n, int k) {}
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+
+    private static int roundUp(int x, int y) {
+        return ceilDiv(x, y) * y;
     }
 }

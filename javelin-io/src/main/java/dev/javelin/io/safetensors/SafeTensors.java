@@ -6,6 +6,7 @@ import dev.javelin.tensor.Tensor;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,35 +135,42 @@ public final class SafeTensors implements AutoCloseable {
                 .map(Map.Entry::getKey).findFirst().orElse(null);
     }
 
-    /** Maps {@code file} into {@code arena}, validates its header, and adds views of its tensors to {@code into}. */
+    /**
+     * Validates the header of {@code file}, maps the file into {@code arena}, and adds views of its
+     * tensors to {@code into}. The header is read with plain reads rather than through the mapping:
+     * a page fault on a mapping makes the kernel read around it (megabytes with a large read-ahead
+     * setting), a small read does not.
+     */
     private static SafetensorsHeader map(Path file, Arena arena, Map<String, Located> into) throws IOException {
-        MemorySegment contents;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            if (size < Long.BYTES) {
-                throw new SafetensorsException(file, null, Rule.HEADER_TOO_SMALL,
-                        "file has " + size + " bytes, fewer than the 8-byte header length");
-            }
-            contents = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            SafetensorsHeader header = SafetensorsHeader.parse(file, size, (offset, length) -> readFully(file, ch, offset, length));
+            MemorySegment contents = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            addViews(file, contents, header, into);
+            return header;
         }
-        return views(file, contents, into);
     }
 
-    /** Validates the header of {@code contents} and adds a view of each of its tensors to {@code into}. */
-    private static SafetensorsHeader views(Path file, MemorySegment contents, Map<String, Located> into)
-            throws SafetensorsException {
-        SafetensorsHeader header = SafetensorsHeader.parse(file, contents);
+    private static byte[] readFully(Path file, FileChannel ch, long offset, int length) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(length);
+        while (buf.hasRemaining()) {
+            if (ch.read(buf, offset + buf.position()) < 0) throw new IOException(file + " shrank while it was being opened");
+        }
+        return buf.array();
+    }
+
+    private static void addViews(Path file, MemorySegment contents, SafetensorsHeader header, Map<String, Located> into) {
         for (TensorEntry e : header.entries()) {
             MemorySegment bytes = contents.asSlice(header.dataStart() + e.begin(), e.end() - e.begin());
             into.put(e.info().name(), new Located(file, e.info(), bytes));
         }
-        return header;
     }
 
     /** For tests and fuzzing: a checkpoint over bytes already in memory, {@code name} standing for the file. */
-    static SafeTensors of(Path name, MemorySegment contents) throws SafetensorsException {
+    static SafeTensors of(Path name, MemorySegment contents) throws IOException {
+        SafetensorsHeader header = SafetensorsHeader.parse(name, contents);
         TreeMap<String, Located> tensors = new TreeMap<>();
-        SafetensorsHeader header = views(name, contents, tensors);
+        addViews(name, contents, header, tensors);
         return new SafeTensors(name, Arena.ofShared(), tensors, header.metadata());
     }
 

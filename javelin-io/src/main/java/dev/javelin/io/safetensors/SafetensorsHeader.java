@@ -67,14 +67,27 @@ record SafetensorsHeader(Map<String, String> metadata, List<TensorEntry> entries
         entries = List.copyOf(entries);
     }
 
-    /** Parses and validates the header of {@code contents}, the whole file; {@code file} names it in errors. */
-    static SafetensorsHeader parse(Path file, MemorySegment contents) throws SafetensorsException {
-        long fileSize = contents.byteSize();
+    /** Reads {@code length} bytes of the file at {@code offset}; the offsets asked for were checked against the file size. */
+    @FunctionalInterface
+    interface Source {
+        byte[] read(long offset, int length) throws IOException;
+    }
+
+    /** Parses and validates the header of {@code contents}, a whole file held in memory. */
+    static SafetensorsHeader parse(Path file, MemorySegment contents) throws IOException {
+        return parse(file, contents.byteSize(), (offset, length) -> contents.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE));
+    }
+
+    /**
+     * Parses and validates the header of a file of {@code fileSize} bytes, reading nothing but the
+     * length prefix and the header from {@code source}; {@code file} names it in errors.
+     */
+    static SafetensorsHeader parse(Path file, long fileSize, Source source) throws IOException {
         if (fileSize < Long.BYTES) {
             throw new SafetensorsException(file, null, Rule.HEADER_TOO_SMALL,
                     "file has " + fileSize + " bytes, fewer than the 8-byte header length");
         }
-        long n = contents.get(U64_LE, 0);
+        long n = MemorySegment.ofArray(source.read(0, Long.BYTES)).get(U64_LE, 0);
         if (n < 0 || n > MAX_HEADER_BYTES) {
             throw new SafetensorsException(file, null, Rule.HEADER_TOO_LARGE,
                     "header length " + Long.toUnsignedString(n) + " exceeds the limit of " + MAX_HEADER_BYTES + " bytes");
@@ -83,7 +96,7 @@ record SafetensorsHeader(Map<String, String> metadata, List<TensorEntry> entries
             throw new SafetensorsException(file, null, Rule.HEADER_BEYOND_FILE,
                     "header length " + n + " runs past the end of the " + fileSize + "-byte file");
         }
-        byte[] json = contents.asSlice(Long.BYTES, n).toArray(ValueLayout.JAVA_BYTE);
+        byte[] json = source.read(Long.BYTES, (int) n);
         checkUtf8(file, json);
         if (json.length == 0 || json[0] != '{') {
             throw new SafetensorsException(file, null, Rule.HEADER_NOT_OBJECT,

@@ -27,7 +27,7 @@ class SafetensorsFuzzTest {
             "F32", "F16", "BF16", "F4", "F6_E2M3", "I64", "BOOL", "F8_E4M3", "18446744073709551615", "4294967296"})
     @MethodSource("seeds")
     @FuzzTest(maxExecutions = 300_000, maxDuration = "3m")
-    void onlySafetensorsExceptionEscapes(byte[] input) {
+    void onlySafetensorsExceptionEscapes(byte[] input) throws IOException {
         SafeTensors st;
         try {
             st = SafeTensors.of(NAME, MemorySegment.ofArray(input));

@@ -1,0 +1,225 @@
+package dev.javelin.bench;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.javelin.kernels.ComputePool;
+import dev.javelin.pipelines.BundledModel;
+import dev.javelin.pipelines.Encoder;
+import dev.javelin.pipelines.ModelInfo;
+import dev.javelin.pipelines.Pooling;
+import dev.javelin.tokenizers.Encoding;
+import dev.javelin.tokenizers.Truncation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Javelin against ONNX Runtime on the same model and the same token ids, in one JVM: sentence
+ * embeddings (encoder + pooling) for a single short sentence, a full batch of long ones, and a batch
+ * of mixed lengths that ONNX Runtime has to pad to its longest member.
+ */
+@Command(name = "encoder", mixinStandardHelpOptions = true,
+        description = "Sentence-embedding throughput and latency: Javelin vs ONNX Runtime (same JVM, same ids).")
+public final class EncoderBenchCommand implements Callable<Integer> {
+    private static final Map<String, BundledModel> BUNDLED = Map.of(
+            "all-minilm-l6-v2", BundledModel.ALL_MINILM_L6_V2,
+            "bge-small-en-v1.5", BundledModel.BGE_SMALL_EN_V15,
+            "e5-small-v2", BundledModel.E5_SMALL_V2);
+
+    @Option(names = "--model", defaultValue = "all-minilm-l6-v2",
+            description = "A bundled ONNX model: all-minilm-l6-v2, bge-small-en-v1.5, e5-small-v2 (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+    Path json;
+
+    @Option(names = "--seconds", defaultValue = "8", description = "Measuring time per case and implementation (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--cases", split = ",", defaultValue = "b1x16,b32x128,mixed64", description = "Cases to run (default: ${DEFAULT-VALUE}).")
+    List<String> cases;
+
+    @Option(names = "--threads", description = "ONNX Runtime intra-op threads (default: Javelin's compute threads).")
+    Integer threads;
+
+    @Option(names = "--impl", split = ",", defaultValue = "javelin,onnxruntime", description = "Implementations (default: ${DEFAULT-VALUE}).")
+    List<String> impls;
+
+    record Result(String impl, String case_, double sentencesPerS, double p50Ms, double peakRssMb) {}
+
+    @Override
+    public Integer call() throws Exception {
+        BundledModel bundled = BUNDLED.get(model);
+        if (bundled == null) {
+            System.err.println("javelin bench encoder: unknown --model " + model + "; choose one of " + BUNDLED.keySet());
+            return 2;
+        }
+        int ortThreads = threads != null ? threads : ComputePool.shared().threads();
+        List<Result> results = new ArrayList<>();
+        try (Encoder javelin = Encoder.load(bundled.directory(), bundled.modelId());
+             OrtEnvironment env = OrtEnvironment.getEnvironment();
+             OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            opts.setIntraOpNumThreads(ortThreads);
+            opts.setInterOpNumThreads(1);
+            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            byte[] onnx;
+            try (InputStream in = bundled.open(bundled.onnxResource())) {
+                onnx = in.readAllBytes();
+            }
+            ModelInfo info = javelin.info();
+            try (OrtSession ort = env.createSession(onnx, opts)) {
+                System.out.printf("encoder benchmark: %s (%s, hidden %d, %s pooling); Javelin %d compute threads, ONNX Runtime %s with %d intra-op threads%n",
+                        model, info.modelType(), info.hiddenSize(), info.pooling().name().toLowerCase(), ComputePool.shared().threads(),
+                        env.getVersion(), ortThreads);
+                System.out.printf("%-8s  %-11s  %12s  %9s  %12s  %8s%n", "case", "impl", "sentences/s", "p50 ms", "peak RSS MB", "vs ORT");
+                for (String c : cases) {
+                    List<Encoding> batch = batch(javelin, c);
+                    Result jav = null, ref = null;
+                    if (impls.contains("javelin")) {
+                        jav = measure("javelin", c, batch.size(), () -> javelin.embed(batch, info.pooling()));
+                        results.add(jav);
+                    }
+                    if (impls.contains("onnxruntime")) {
+                        ref = measure("onnxruntime", c, batch.size(), () -> runOrt(env, ort, batch, info.pooling()));
+                        results.add(ref);
+                    }
+                    for (Result r : new Result[] {jav, ref}) {
+                        if (r == null) continue;
+                        String ratio = r == jav && ref != null ? String.format("%.2f×", jav.sentencesPerS() / ref.sentencesPerS()) : "";
+                        System.out.printf("%-8s  %-11s  %12.1f  %9.2f  %12.0f  %8s%n", c, r.impl(), r.sentencesPerS(), r.p50Ms(), r.peakRssMb(), ratio);
+                    }
+                }
+            }
+        }
+        if (json != null) writeJson(results);
+        return 0;
+    }
+
+    /** The case's token sequences: real text, tokenized and cut to exact lengths. */
+    static List<Encoding> batch(Encoder encoder, String c) {
+        int[] lengths = switch (c) {
+            case "b1x16" -> new int[] {16};
+            case "b32x128" -> filled(32, 128);
+            case "mixed64" -> {
+                int[] l = new int[64];
+                for (int i = 0; i < 64; i++) l[i] = 8 + Math.round(i * 120f / 63);
+                yield l;
+            }
+            default -> throw new IllegalArgumentException("unknown case " + c + "; expected b1x16, b32x128 or mixed64");
+        };
+        List<Encoding> out = new ArrayList<>();
+        String[] words = TEXT.split(" ");
+        for (int i = 0; i < lengths.length; i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int w = 0; w < 4 * lengths[i]; w++) sb.append(words[(i * 7 + w) % words.length]).append(' ');
+            Encoding e = encoder.tokenizer().withTruncation(Truncation.of(lengths[i])).encode(sb.toString());
+            if (e.length() != lengths[i]) throw new IllegalStateException("could not make a " + lengths[i] + "-token text");
+            out.add(e);
+        }
+        return out;
+    }
+
+    private static int[] filled(int n, int v) {
+        int[] a = new int[n];
+        Arrays.fill(a, v);
+        return a;
+    }
+
+    /** ONNX Runtime as its users call it: pad to the longest, run, pool from the output buffer. */
+    static float[][] runOrt(OrtEnvironment env, OrtSession session, List<Encoding> batch, Pooling pooling) throws OrtException {
+        int b = batch.size(), len = batch.stream().mapToInt(Encoding::length).max().orElse(0);
+        long[] ids = new long[b * len], mask = new long[b * len], types = new long[b * len];
+        for (int s = 0; s < b; s++) {
+            Encoding e = batch.get(s);
+            for (int t = 0; t < e.length(); t++) {
+                ids[s * len + t] = e.ids()[t];
+                mask[s * len + t] = 1;
+                types[s * len + t] = e.typeIds()[t];
+            }
+        }
+        long[] shape = {b, len};
+        try (OnnxTensor i = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
+             OnnxTensor m = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
+             OnnxTensor t = OnnxTensor.createTensor(env, LongBuffer.wrap(types), shape);
+             OrtSession.Result r = session.run(Map.of("input_ids", i, "attention_mask", m, "token_type_ids", t))) {
+            FloatBuffer out = ((OnnxTensor) r.get(0)).getFloatBuffer();
+            int h = (int) (out.remaining() / ((long) b * len));
+            float[][] pooled = new float[b][h];
+            for (int s = 0; s < b; s++) {
+                int n = batch.get(s).length();
+                switch (pooling) {
+                    case CLS -> out.get((s * len) * h, pooled[s]);
+                    case MEAN -> {
+                        for (int tok = 0; tok < n; tok++) {
+                            for (int c = 0; c < h; c++) pooled[s][c] += out.get((s * len + tok) * h + c);
+                        }
+                        for (int c = 0; c < h; c++) pooled[s][c] /= n;
+                    }
+                    default -> throw new IllegalArgumentException("bench pools with cls or mean, not " + pooling);
+                }
+            }
+            return pooled;
+        }
+    }
+
+    private interface Run {
+        Object run() throws Exception;
+    }
+
+    private Result measure(String impl, String c, int sentences, Run run) throws Exception {
+        long warmEnd = System.nanoTime() + (long) (Math.min(2, seconds / 4) * 1e9);
+        do {
+            run.run();
+        } while (System.nanoTime() < warmEnd);
+        PeakRss.reset();
+        List<Double> ms = new ArrayList<>();
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        while (ms.size() < 3 || (System.nanoTime() < end && ms.size() < 10_000)) {
+            long t0 = System.nanoTime();
+            run.run();
+            ms.add((System.nanoTime() - t0) / 1e6);
+        }
+        double p50 = median(ms);
+        return new Result(impl, c, sentences * 1000 / p50, p50, PeakRss.megabytes());
+    }
+
+    static double median(List<Double> xs) {
+        double[] a = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    }
+
+    private void writeJson(List<Result> results) throws IOException {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Result r : results) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("impl", r.impl());
+            m.put("case", r.case_());
+            m.put("sentences_per_s", r.sentencesPerS());
+            m.put("p50_ms", r.p50Ms());
+            m.put("peak_rss_mb", r.peakRssMb());
+            rows.add(m);
+        }
+        if (json.toAbsolutePath().getParent() != null) Files.createDirectories(json.toAbsolutePath().getParent());
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), Map.of("results", rows));
+    }
+
+    private static final String TEXT = "The quick brown fox jumps over the lazy dog while the river keeps running toward "
+            + "the sea and people in the old town talk about the weather the markets and the football results of last "
+            + "weekend Engineers measure latency and throughput because users notice slow answers long before they read "
+            + "any documentation about performance Models that embed sentences turn text into vectors so that similar "
+            + "meanings end up close together which makes search recommendation and clustering work on plain language";
+}

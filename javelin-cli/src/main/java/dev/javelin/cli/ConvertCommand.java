@@ -1,0 +1,46 @@
+package dev.javelin.cli;
+
+import dev.javelin.onnx.ImportedEncoder;
+import dev.javelin.onnx.OnnxConverter;
+import dev.javelin.onnx.OnnxGraph;
+import dev.javelin.onnx.SentencePooling;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "convert", mixinStandardHelpOptions = true,
+        description = {"Imports a BERT-family ONNX export into a Hugging Face model directory:",
+                "config.json inferred from the graph, model.safetensors under Hugging Face names, tokenizer.json,",
+                "and the sentence-transformers pooling modules."})
+public final class ConvertCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL.onnx", description = "The ONNX export (output last_hidden_state).")
+    Path onnx;
+
+    @Option(names = "--tokenizer", required = true, paramLabel = "tokenizer.json", description = "The model's tokenizer.json.")
+    Path tokenizer;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to create (must not exist or be empty).")
+    Path out;
+
+    @Option(names = "--pooling", defaultValue = "mean",
+            description = "Sentence pooling the model was trained with: mean (all-MiniLM, e5), cls (bge), max, last-token (default: ${DEFAULT-VALUE}).")
+    String pooling;
+
+    @Option(names = "--normalize", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Add sentence-transformers' Normalize module (default: on; --no-normalize for raw vectors).")
+    boolean normalize;
+
+    @Override
+    public Integer call() {
+        return JsonLines.run("convert", () -> {
+            SentencePooling mode = SentencePooling.valueOf(dev.javelin.pipelines.Pooling.parse(pooling).name());
+            ImportedEncoder enc = OnnxConverter.convert(OnnxGraph.read(onnx), tokenizer, out, mode, normalize);
+            System.out.printf("%s: BERT, %d layers, hidden %d, %d heads, intermediate %d, vocab %d, %d positions, %d weights → %s%n",
+                    onnx.getFileName(), enc.numHiddenLayers(), enc.hiddenSize(), enc.numAttentionHeads(), enc.intermediateSize(),
+                    enc.vocabSize(), enc.maxPositionEmbeddings(), enc.weights().size(), out);
+            return 0;
+        });
+    }
+}

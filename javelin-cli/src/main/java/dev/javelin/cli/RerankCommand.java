@@ -1,0 +1,40 @@
+package dev.javelin.cli;
+
+import dev.javelin.pipelines.Pipelines;
+import dev.javelin.pipelines.Rank;
+import dev.javelin.pipelines.RerankPipeline;
+import dev.javelin.pipelines.TextInput;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "rerank", mixinStandardHelpOptions = true,
+        description = {"Ranks texts by relevance to --query: one JSON line {\"index\": …, \"score\": …} per text, best first.",
+                "A cross-encoder model scores (query, text) pairs; an embedding model scores cosine similarity.",
+                "Texts come from the arguments or, with none, JSON lines on stdin (a string or {\"text\": …})."})
+public final class RerankCommand implements Callable<Integer> {
+    @Option(names = "--model", description = "Cross-encoder or embedding model (default: the embedded all-MiniLM-L6-v2).")
+    String model;
+
+    @Option(names = "--query", required = true, description = "The query to rank the texts against.")
+    String query;
+
+    @Parameters(arity = "0..*", paramLabel = "TEXT", description = "Texts to rank.")
+    List<String> texts;
+
+    @Override
+    public Integer call() {
+        return JsonLines.run("rerank", () -> {
+            List<TextInput> inputs = TextInputs.read(texts, System.in);
+            if (inputs.stream().anyMatch(i -> i.textPair() != null)) {
+                throw new IllegalArgumentException("rerank pairs each text with --query; inputs must not have a text_pair");
+            }
+            try (RerankPipeline p = Pipelines.rerank(model)) {
+                for (Rank r : p.rerank(query, inputs.stream().map(TextInput::text).toList())) JsonLines.print(System.out, r);
+            }
+            return 0;
+        });
+    }
+}

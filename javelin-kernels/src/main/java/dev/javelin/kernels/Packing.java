@@ -1,0 +1,100 @@
+package dev.javelin.kernels;
+
+import static dev.javelin.kernels.MicroKernel.NR;
+import static dev.javelin.kernels.Simd.F;
+import static dev.javelin.kernels.Simd.LE;
+
+import dev.javelin.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Copies matmul operands out of tensors (any strides) into the heap layouts {@link MicroKernel}
+ * reads: A as a row-major block, B as column panels of NR floats per k. Heap arrays rather than
+ * segments because the micro-kernel's loads from a {@code float[]} compile to bare vector loads
+ * once C2 has hoisted the range checks, and packing makes every operand layout look the same, so
+ * A·Bᵀ costs what A·B costs.
+ */
+final class Packing {
+    private Packing() {}
+
+    /**
+     * Copies A[r0:r1, k0:k0+kc] into {@code dst} row-major with row length {@code kc}, then zero rows
+     * up to {@code rowsPadded} so a partial last tile multiplies zeros.
+     */
+    static void packA(MemorySegment a, long aOff, long rs, long cs, int r0, int r1, int k0, int kc,
+                      float[] dst, int rowsPadded) {
+        int rows = r1 - r0;
+        if (cs == 1) {
+            for (int r = 0; r < rows; r++) {
+                long src = (aOff + (long) (r0 + r) * rs + k0) * Float.BYTES;
+                MemorySegment.copy(a, Tensor.F32, src, dst, r * kc, kc);
+            }
+        } else {
+            // Column-major or strided A: walk rows of A in the inner loop so reads stay sequential
+            // when rs == 1 (a transposed view).
+            for (int p = 0; p < kc; p++) {
+                long col = aOff + (long) (k0 + p) * cs;
+                for (int r = 0; r < rows; r++) {
+                    dst[r * kc + p] = a.getAtIndex(Tensor.F32, col + (long) (r0 + r) * rs);
+                }
+            }
+        }
+        Arrays.fill(dst, rows * kc, rowsPadded * kc, 0f);
+    }
+
+    /**
+     * Packs B[0:k, c0 + jp·NR …] for panels {@code [p0, p1)} into {@code dst}: panel jp holds, for
+     * each k, NR consecutive floats (zero past column {@code c1}), at {@code jp·k·NR}.
+     */
+    static void packB(MemorySegment b, long bOff, long rs, long cs, int k, int c0, int c1, int p0, int p1,
+                      float[] dst) {
+        int lanes = F.length();
+        for (int jp = p0; jp < p1; jp++) {
+            int col0 = c0 + jp * NR;
+            int cols = Math.min(NR, c1 - col0);
+            int base = jp * k * NR;
+            if (cs == 1 && cols == NR) {
+                for (int p = 0; p < k; p++) {
+                    long src = (bOff + (long) p * rs + col0) * Float.BYTES;
+                    int d = base + p * NR;
+                    FloatVector.fromMemorySegment(F, b, src, LE).intoArray(dst, d);
+                    FloatVector.fromMemorySegment(F, b, src + (long) lanes * Float.BYTES, LE).intoArray(dst, d + lanes);
+                }
+            } else if (rs == 1) {
+                // B is a transposed view (matmulTransB): each column of B is contiguous in memory,
+                // so read it sequentially and scatter into the panel.
+                for (int j = 0; j < cols; j++) {
+                    long col = bOff + (long) (col0 + j) * cs;
+                    for (int p = 0; p < k; p++) dst[base + p * NR + j] = b.getAtIndex(Tensor.F32, col + p);
+                }
+                zeroColumns(dst, base, k, cols);
+            } else {
+                for (int p = 0; p < k; p++) {
+                    long row = bOff + (long) p * rs;
+                    for (int j = 0; j < cols; j++) dst[base + p * NR + j] = b.getAtIndex(Tensor.F32, row + (long) (col0 + j) * cs);
+                }
+                zeroColumns(dst, base, k, cols);
+            }
+        }
+    }
+
+    private static void zeroColumns(float[] dst, int base, int k, int cols) {
+        if (cols == NR) return;
+        for (int p = 0; p < k; p++) Arrays.fill(dst, base + p * NR + cols, base + (p + 1) * NR, 0f);
+    }
+
+    /** Copies rows × cols of a heap C block (row length {@code ldb}) into C at [row0, col0]. */
+    static void unpackC(float[] src, int ldb, MemorySegment c, long cOff, long rs, long cs, int row0, int rows,
+                        int col0, int cols) {
+        for (int r = 0; r < rows; r++) {
+            long rowAt = cOff + (long) (row0 + r) * rs + (long) col0 * cs;
+            if (cs == 1) {
+                MemorySegment.copy(src, r * ldb, c, Tensor.F32, rowAt * Float.BYTES, cols);
+            } else {
+                for (int j = 0; j < cols; j++) c.setAtIndex(Tensor.F32, rowAt + j * cs, src[r * ldb + j]);
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.javelin.models;
+
+import dev.javelin.io.config.BertConfig;
+import dev.javelin.io.safetensors.SafeTensors;
+import dev.javelin.kernels.Tanh;
+import dev.javelin.nn.EncoderLayer;
+import dev.javelin.nn.FeedForward;
+import dev.javelin.nn.LayerNorm;
+import dev.javelin.nn.Linear;
+import dev.javelin.nn.MultiHeadSelfAttention;
+import dev.javelin.nn.PackedSequences;
+import dev.javelin.nn.Workspace;
+import dev.javelin.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * BERT (Devlin et al. 2019) as Hugging Face's {@code BertModel}: embeddings, a stack of post-norm
+ * encoder layers and the optional pooler, loaded from a checkpoint by HF's own tensor names
+ * ({@code embeddings.*}, {@code encoder.layer.N.*}, {@code pooler.dense.*}, under {@code bert.} in
+ * task checkpoints).
+ */
+public final class BertModel implements EncoderModel {
+    private final BertEmbeddings embeddings;
+    private final List<EncoderLayer> layers;
+    private final Linear pooler;
+
+    private BertModel(BertEmbeddings embeddings, List<EncoderLayer> layers, Linear pooler) {
+        this.embeddings = embeddings;
+        this.layers = layers;
+        this.pooler = pooler;
+    }
+
+    public static BertModel load(SafeTensors weights, BertConfig config) throws ModelFormatException {
+        if (!config.modelType().equals("bert")) {
+            throw new ModelFormatException("model_type " + config.modelType() + " is not BERT; supported: " + Models.SUPPORTED);
+        }
+        if (!config.hiddenAct().equals("gelu")) {
+            throw new ModelFormatException("hidden_act " + config.hiddenAct() + " is not supported; BERT models here use exact GELU (\"gelu\")");
+        }
+        int h = config.hiddenSize(), inner = config.intermediateSize();
+        double eps = config.layerNormEps();
+        Checkpoint ckpt = Checkpoint.under(weights, "bert.", "embeddings.word_embeddings.weight");
+        BertEmbeddings embeddings = new BertEmbeddings(
+                ckpt.embedding("embeddings.word_embeddings.weight", config.vocabSize(), h),
+                ckpt.embedding("embeddings.position_embeddings.weight", config.maxPositionEmbeddings(), h),
+                ckpt.embedding("embeddings.token_type_embeddings.weight", config.typeVocabSize(), h),
+                ckpt.layerNorm("embeddings.LayerNorm", h, eps));
+        List<EncoderLayer> layers = new ArrayList<>();
+        for (int i = 0; i < config.numHiddenLayers(); i++) {
+            String p = "encoder.layer." + i + ".";
+            MultiHeadSelfAttention attention = new MultiHeadSelfAttention(
+                    ckpt.linear(p + "attention.self.query", h, h), ckpt.linear(p + "attention.self.key", h, h),
+                    ckpt.linear(p + "attention.self.value", h, h), ckpt.linear(p + "attention.output.dense", h, h),
+                    config.numAttentionHeads());
+            LayerNorm attentionNorm = ckpt.layerNorm(p + "attention.output.LayerNorm", h, eps);
+            FeedForward ffn = new FeedForward(ckpt.linear(p + "intermediate.dense", h, inner), ckpt.linear(p + "output.dense", inner, h));
+            layers.add(new EncoderLayer(attention, attentionNorm, ffn, ckpt.layerNorm(p + "output.LayerNorm", h, eps)));
+        }
+        if (ckpt.has("encoder.layer." + config.numHiddenLayers() + ".attention.self.query.weight")) {
+            throw new ModelFormatException(weights.source() + " has more layers than num_hidden_layers = " + config.numHiddenLayers());
+        }
+        Linear pooler = ckpt.has("pooler.dense.weight") ? ckpt.linear("pooler.dense", h, h) : null;
+        return new BertModel(embeddings, List.copyOf(layers), pooler);
+    }
+
+    @Override
+    public int hiddenSize() { return embeddings.hidden(); }
+
+    @Override
+    public int maxPositions() { return embeddings.maxPositions(); }
+
+    public int layers() { return layers.size(); }
+
+    public boolean hasPooler() { return pooler != null; }
+
+    @Override
+    public Tensor forward(TokenBatch batch, Workspace ws) {
+        Tensor x = ws.tensor("hidden", batch.tokens(), hiddenSize());
+        embeddings.forward(batch, x);
+        for (EncoderLayer layer : layers) layer.forward(x, batch.sequences(), batch.attentionMask(), ws);
+        return x;
+    }
+
+    /** BERT's pooler: tanh(dense(h[first token])) per sequence, [sequences, hidden] in {@code ws}. */
+    public Tensor pool(Tensor hidden, PackedSequences seqs, Workspace ws) {
+        if (pooler == null) throw new UnsupportedOperationException("this checkpoint has no pooler (pooler.dense.*)");
+        Tensor first = firstTokens(hidden, seqs, ws);
+        Tensor out = ws.tensor("pooler.out", seqs.count(), hiddenSize());
+        pooler.forward(first, out);
+        Tanh.apply(out);
+        return out;
+    }
+
+    /** The first ([CLS]) token's row of every sequence, gathered into [sequences, hidden]. */
+    static Tensor firstTokens(Tensor hidden, PackedSequences seqs, Workspace ws) {
+        int h = hidden.dim(1);
+        Tensor first = ws.tensor("first-tokens", seqs.count(), h);
+        for (int s = 0; s < seqs.count(); s++) {
+            Tensor src = hidden.get0(seqs.start(s)), dst = first.get0(s);
+            MemorySegment.copy(src.segment(), src.byteOffset(), dst.segment(), dst.byteOffset(), (long) h * Float.BYTES);
+        }
+        return first;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.javelin.models;
+
+import dev.javelin.io.safetensors.SafeTensors;
+import dev.javelin.nn.Embedding;
+import dev.javelin.nn.LayerNorm;
+import dev.javelin.nn.Linear;
+import dev.javelin.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * Weights of one model, looked up by their Hugging Face names under a prefix ({@code bert.} in a
+ * task checkpoint, nothing in a bare encoder). Tensors are views into the mapped file; checks turn
+ * a missing or misshapen weight into an error naming it.
+ */
+final class Checkpoint {
+    private final SafeTensors weights;
+    private final String prefix;
+
+    private Checkpoint(SafeTensors weights, String prefix) {
+        this.weights = weights;
+        this.prefix = prefix;
+    }
+
+    /**
+     * The prefix under which {@code probe} exists: {@code taskPrefix} (e.g. {@code bert.}) or none.
+     */
+    static Checkpoint under(SafeTensors weights, String taskPrefix, String probe) throws ModelFormatException {
+        if (weights.names().contains(taskPrefix + probe)) return new Checkpoint(weights, taskPrefix);
+        if (weights.names().contains(probe)) return new Checkpoint(weights, "");
+        throw new ModelFormatException(weights.source() + " has neither " + taskPrefix + probe + " nor " + probe
+                + "; is it a checkpoint of this architecture?");
+    }
+
+    /** The same checkpoint without prefix (task heads sit at the top level). */
+    Checkpoint root() {
+        return new Checkpoint(weights, "");
+    }
+
+    boolean has(String name) {
+        return weights.names().contains(prefix + name);
+    }
+
+    Tensor tensor(String name, int... shape) throws ModelFormatException {
+        String full = prefix + name;
+        if (!weights.names().contains(full)) throw new ModelFormatException(weights.source() + " has no tensor " + full);
+        Tensor t;
+        try {
+            t = weights.tensor(full);
+        } catch (RuntimeException e) {
+            throw new ModelFormatException(weights.source() + ": cannot use tensor " + full + ": " + e.getMessage());
+        }
+        if (!Arrays.equals(t.shape(), shape)) {
+            throw new ModelFormatException(weights.source() + ": tensor " + full + " has shape " + Arrays.toString(t.shape())
+                    + ", the config implies " + Arrays.toString(shape));
+        }
+        return t;
+    }
+
+    Linear linear(String name, int in, int out) throws ModelFormatException {
+        return new Linear(tensor(name + ".weight", out, in), tensor(name + ".bias", out));
+    }
+
+    Embedding embedding(String name, int count, int dim) throws ModelFormatException {
+        return new Embedding(tensor(name, count, dim));
+    }
+
+    LayerNorm layerNorm(String name, int dim, double eps) throws ModelFormatException {
+        return new LayerNorm(tensor(name + ".weight", dim), tensor(name + ".bias", dim), (float) eps);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.javelin.models;
+
+import dev.javelin.io.config.BertConfig;
+import dev.javelin.io.config.DistilBertConfig;
+import dev.javelin.io.config.ModelConfig;
+import dev.javelin.io.safetensors.SafeTensors;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Builds the right model class for a Hugging Face directory from its {@code config.json} model_type. */
+public final class Models {
+    /** What {@link #load} accepts, for error messages. */
+    public static final String SUPPORTED = "bert, distilbert";
+
+    private Models() {}
+
+    /**
+     * Loads the model in {@code dir} ({@code config.json} + safetensors). A checkpoint with a
+     * {@code classifier} layer loads as its sequence classification class, otherwise as the bare encoder.
+     */
+    public static LoadedModel load(Path dir) throws IOException {
+        ModelConfig config = ModelConfig.load(dir.resolve("config.json"));
+        SafeTensors weights = SafeTensors.open(dir);
+        try {
+            boolean head = weights.names().contains("classifier.weight");
+            LoadedModel model = switch (config) {
+                case BertConfig bert when bert.modelType().equals("bert") -> head
+                        ? withHead(dir, config, weights, BertForSequenceClassification.load(weights, bert))
+                        : new LoadedModel(dir, config, weights, BertModel.load(weights, bert), null);
+                case DistilBertConfig distil -> head
+                        ? withHead(dir, config, weights, DistilBertForSequenceClassification.load(weights, distil))
+                        : new LoadedModel(dir, config, weights, DistilBertModel.load(weights, distil), null);
+                default -> throw new ModelFormatException(dir.resolve("config.json") + ": model_type " + config.modelType()
+                        + " is not supported; supported: " + SUPPORTED);
+            };
+            return model;
+        } catch (IOException | RuntimeException e) {
+            weights.close();
+            throw e;
+        }
+    }
+
+    private static LoadedModel withHead(Path dir, ModelConfig config, SafeTensors weights, SequenceClassifier head) {
+        return new LoadedModel(dir, config, weights, head.encoder(), head);
+    }
+
+    /** Labels from id2label, which must agree with the classifier's rows. */
+    static int numLabels(SafeTensors weights, Map<Integer, String> id2label) throws ModelFormatException {
+        long rows = weights.info("classifier.weight").shape()[0];
+        if (id2label != null && !id2label.isEmpty() && id2label.size() != rows) {
+            throw new ModelFormatException(weights.source() + ": classifier has " + rows + " outputs but id2label names "
+                    + id2label.size() + " labels");
+        }
+        return (int) rows;
+    }
+}

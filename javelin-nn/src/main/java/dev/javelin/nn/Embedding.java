@@ -1,0 +1,52 @@
+package dev.javelin.nn;
+
+import dev.javelin.kernels.Add;
+import dev.javelin.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/** A lookup table of learned vectors, one row per id: token, position or token-type embeddings. */
+public final class Embedding {
+    private final Tensor weight;
+
+    /** {@code weight} is [count, dim], used in place (typically a view into the mapped checkpoint). */
+    public Embedding(Tensor weight) {
+        if (weight.rank() != 2) throw new IllegalArgumentException("embedding table must be 2-D, got " + Arrays.toString(weight.shape()));
+        weight.requireContiguous("Embedding");
+        this.weight = weight;
+    }
+
+    public int count() { return weight.dim(0); }
+
+    public int dim() { return weight.dim(1); }
+
+    public Tensor weight() { return weight; }
+
+    /** out[i] = weight[ids[i]] for every row of out [ids.length, dim]. */
+    public void lookup(int[] ids, Tensor out) {
+        check(ids, out);
+        long rowBytes = (long) dim() * Float.BYTES;
+        MemorySegment src = weight.segment();
+        for (int i = 0; i < ids.length; i++) {
+            Tensor row = out.get0(i);
+            MemorySegment.copy(src, weight.byteOffset() + ids[i] * rowBytes, row.segment(), row.byteOffset(), rowBytes);
+        }
+    }
+
+    /** out[i] += weight[ids[i]]. */
+    public void accumulate(int[] ids, Tensor out) {
+        check(ids, out);
+        for (int i = 0; i < ids.length; i++) Add.inPlace(out.get0(i), weight.get0(ids[i]));
+    }
+
+    private void check(int[] ids, Tensor out) {
+        out.requireShape("embedding output", ids.length, dim());
+        if (!out.hasContiguousRows()) throw new IllegalArgumentException("embedding output rows must be contiguous");
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= count()) {
+                throw new IllegalArgumentException("id " + ids[i] + " at position " + i + " is out of range for an embedding table of "
+                        + count() + " rows");
+            }
+        }
+    }
+}

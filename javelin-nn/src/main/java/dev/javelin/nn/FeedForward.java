@@ -1,0 +1,31 @@
+package dev.javelin.nn;
+
+import dev.javelin.kernels.Gelu;
+import dev.javelin.tensor.Tensor;
+
+/** The transformer's position-wise feed-forward block: down(GELU(up(x))), GELU exact (erf) as BERT's. */
+public final class FeedForward {
+    private final Linear up;
+    private final Linear down;
+
+    public FeedForward(Linear up, Linear down) {
+        if (up.outFeatures() != down.inFeatures() || up.inFeatures() != down.outFeatures()) {
+            throw new IllegalArgumentException("feed-forward projections do not chain: up " + up.inFeatures() + "→" + up.outFeatures()
+                    + ", down " + down.inFeatures() + "→" + down.outFeatures());
+        }
+        this.up = up;
+        this.down = down;
+    }
+
+    public int hidden() { return up.inFeatures(); }
+
+    public int intermediate() { return up.outFeatures(); }
+
+    /** out [rows, hidden] = FFN(x [rows, hidden]); out is overwritten and must not alias x. */
+    public void forward(Tensor x, Tensor out, Workspace ws) {
+        Tensor inner = ws.tensor("ffn.inner", x.dim(0), intermediate());
+        up.forward(x, inner);
+        Gelu.apply(inner);
+        down.forward(inner, out);
+    }
+}

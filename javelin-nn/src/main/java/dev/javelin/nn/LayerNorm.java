@@ -1,0 +1,27 @@
+package dev.javelin.nn;
+
+import dev.javelin.kernels.LayerNormKernel;
+import dev.javelin.tensor.Tensor;
+
+/** Layer normalisation over the hidden axis with learned scale and shift. */
+public final class LayerNorm {
+    private final Tensor gamma;
+    private final Tensor beta;
+    private final float eps;
+
+    public LayerNorm(Tensor gamma, Tensor beta, float eps) {
+        if (gamma.rank() != 1) throw new IllegalArgumentException("LayerNorm weight must be 1-D, got " + gamma);
+        beta.requireShape("LayerNorm bias", gamma.dim(0));
+        if (!(eps > 0)) throw new IllegalArgumentException("LayerNorm eps must be positive, got " + eps);
+        this.gamma = gamma;
+        this.beta = beta;
+        this.eps = eps;
+    }
+
+    public int dim() { return gamma.dim(0); }
+
+    /** Normalises every row of x [rows, dim] in place. */
+    public void forward(Tensor x) {
+        LayerNormKernel.apply(x, gamma, beta, eps);
+    }
+}

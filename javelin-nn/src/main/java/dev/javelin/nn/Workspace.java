@@ -1,0 +1,37 @@
+package dev.javelin.nn;
+
+import dev.javelin.tensor.Tensor;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Scratch tensors for one forward pass at a time, reused across layers and calls so the hot path
+ * allocates nothing once warmed up. A buffer grows (to the next power of two) when a bigger batch
+ * needs it; the outgrown one is freed by the GC. Contents are stale between uses: every user
+ * overwrites what it asks for.
+ *
+ * <p>Not thread-safe: each concurrent forward pass needs its own workspace. The memory itself may be
+ * read and written by compute-pool threads while its owner waits.
+ */
+public final class Workspace {
+    private final Map<String, MemorySegment> buffers = new HashMap<>();
+
+    /** A tensor of {@code shape} in the buffer called {@code name}; valid until {@code name} is asked for again. */
+    public Tensor tensor(String name, int... shape) {
+        long bytes = Tensor.numel(shape) * Float.BYTES;
+        MemorySegment seg = buffers.get(name);
+        if (seg == null || seg.byteSize() < bytes) {
+            long capacity = Math.max(Tensor.ALIGNMENT, Long.highestOneBit(Math.max(1, bytes - 1)) << 1);
+            seg = Arena.ofAuto().allocate(capacity, Tensor.ALIGNMENT);
+            buffers.put(name, seg);
+        }
+        return Tensor.wrap(seg.asSlice(0, bytes), shape);
+    }
+
+    /** Bytes held, for diagnostics. */
+    public long bytes() {
+        return buffers.values().stream().mapToLong(MemorySegment::byteSize).sum();
+    }
+}

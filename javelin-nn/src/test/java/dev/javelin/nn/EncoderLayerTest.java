@@ -1,0 +1,68 @@
+package dev.javelin.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.javelin.tensor.Tensor;
+import java.lang.foreign.Arena;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Packing is only correct if sequences cannot see each other: a packed batch must give every token
+ * exactly what running its sequence alone gives, and a right-padded sequence with its mask must give
+ * the real tokens what the unpadded sequence gives.
+ */
+class EncoderLayerTest {
+    private static final int HIDDEN = 24, HEADS = 3, INNER = 40;
+
+    @Test
+    void packedSequencesDoNotSeeEachOther() {
+        try (Arena arena = Arena.ofConfined()) {
+            Random r = new Random(42);
+            EncoderLayer layer = layer(arena, r);
+            int[] lengths = {5, 1, 9, 3};
+            PackedSequences packed = PackedSequences.ofLengths(lengths);
+            Tensor input = r.tensor(arena, 1, packed.totalTokens(), HIDDEN);
+            Tensor x = input.copy(arena);
+            layer.forward(x, packed, null, new Workspace());
+
+            for (int s = 0; s < lengths.length; s++) {
+                Tensor alone = input.slice(0, packed.start(s), packed.end(s)).copy(arena);
+                layer.forward(alone, PackedSequences.ofLengths(lengths[s]), null, new Workspace());
+                assertThat(Random.maxAbsDiff(alone, x.slice(0, packed.start(s), packed.end(s)).copy(arena)))
+                        .as("sequence %d", s).isLessThan(1e-5f);
+            }
+        }
+    }
+
+    @Test
+    void maskedPaddingMatchesTheUnpaddedSequence() {
+        try (Arena arena = Arena.ofConfined()) {
+            Random r = new Random(3);
+            EncoderLayer layer = layer(arena, r);
+            Tensor padded = r.tensor(arena, 1, 10, HIDDEN);
+            Tensor real = padded.slice(0, 0, 6).copy(arena);
+            int[] mask = {1, 1, 1, 1, 1, 1, 0, 0, 0, 0};
+            layer.forward(padded, PackedSequences.ofLengths(10), mask, new Workspace());
+            layer.forward(real, PackedSequences.ofLengths(6), null, new Workspace());
+            assertThat(Random.maxAbsDiff(real, padded.slice(0, 0, 6).copy(arena))).isLessThan(1e-5f);
+        }
+    }
+
+    private static EncoderLayer layer(Arena arena, Random r) {
+        float w = (float) (1 / Math.sqrt(HIDDEN));
+        MultiHeadSelfAttention attention = new MultiHeadSelfAttention(linear(arena, r, HIDDEN, HIDDEN, w),
+                linear(arena, r, HIDDEN, HIDDEN, w), linear(arena, r, HIDDEN, HIDDEN, w), linear(arena, r, HIDDEN, HIDDEN, w), HEADS);
+        FeedForward ffn = new FeedForward(linear(arena, r, HIDDEN, INNER, w), linear(arena, r, INNER, HIDDEN, (float) (1 / Math.sqrt(INNER))));
+        return new EncoderLayer(attention, norm(arena, r), ffn, norm(arena, r));
+    }
+
+    static Linear linear(Arena arena, Random r, int in, int out, float scale) {
+        return new Linear(r.tensor(arena, scale, out, in), r.tensor(arena, 0.1f, out));
+    }
+
+    static LayerNorm norm(Arena arena, Random r) {
+        Tensor gamma = r.tensor(arena, 0.1f, HIDDEN);
+        for (int i = 0; i < HIDDEN; i++) gamma.setFlat(i, gamma.getFlat(i) + 1);
+        return new LayerNorm(gamma, r.tensor(arena, 0.1f, HIDDEN), 1e-12f);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.javelin.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.javelin.tensor.Tensor;
+import java.lang.foreign.Arena;
+import org.junit.jupiter.api.Test;
+
+class LinearTest {
+
+    @Test
+    void computesXTimesWTransposedPlusBias() {
+        try (Arena arena = Arena.ofConfined()) {
+            Random r = new Random(1);
+            Tensor x = r.tensor(arena, 1, 5, 7), w = r.tensor(arena, 1, 3, 7), b = r.tensor(arena, 1, 3);
+            Tensor y = Tensor.allocate(arena, 5, 3);
+            new Linear(w, b).forward(x, y);
+            for (int i = 0; i < 5; i++) {
+                for (int o = 0; o < 3; o++) {
+                    double e = b.get(o);
+                    for (int k = 0; k < 7; k++) e += (double) x.get(i, k) * w.get(o, k);
+                    assertThat((double) y.get(i, o)).isCloseTo(e, org.assertj.core.data.Offset.offset(1e-5));
+                }
+            }
+        }
+    }
+
+    @Test
+    void rejectsABiasOfTheWrongSize() {
+        try (Arena arena = Arena.ofConfined()) {
+            assertThatThrownBy(() -> new Linear(Tensor.allocate(arena, 3, 4), Tensor.allocate(arena, 4)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bias");
+        }
+    }
+
+    @Test
+    void embeddingLooksUpAndAccumulatesRowsAndRejectsUnknownIds() {
+        try (Arena arena = Arena.ofConfined()) {
+            Random r = new Random(2);
+            Tensor table = r.tensor(arena, 1, 10, 4);
+            Embedding e = new Embedding(table);
+            Tensor out = Tensor.allocate(arena, 3, 4);
+            e.lookup(new int[] {9, 0, 9}, out);
+            e.accumulate(new int[] {1, 1, 2}, out);
+            for (int c = 0; c < 4; c++) {
+                assertThat(out.get(0, c)).isEqualTo(table.get(9, c) + table.get(1, c));
+                assertThat(out.get(2, c)).isEqualTo(table.get(9, c) + table.get(2, c));
+            }
+            assertThatThrownBy(() -> e.lookup(new int[] {0, 10, 1}, out))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id 10 at position 1");
+        }
+    }
+}

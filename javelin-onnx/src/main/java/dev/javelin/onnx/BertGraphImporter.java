@@ -1,0 +1,527 @@
+package dev.javelin.onnx;
+
+import dev.javelin.onnx.proto.Onnx.AttributeProto;
+import dev.javelin.onnx.proto.Onnx.NodeProto;
+import dev.javelin.onnx.proto.Onnx.TensorProto;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Recovers a BERT encoder from an ONNX export by walking its graph, not by trusting names: PyTorch's
+ * exporter keeps names only for weights it uses as-is (biases, norms, embeddings) and renames the
+ * transposed linear weights to {@code onnx::MatMul_N}. Which projection a weight is follows from
+ * where its output goes: the query and key meet in the attention-score MatMul (query on the left),
+ * the value is the right operand of the probability·value MatMul, the output projection reads the
+ * merged heads, and the feed-forward pair brackets the activation. Hyper-parameters come from the
+ * same walk: head count from the Reshape that splits heads, eps from the LayerNorm, the activation
+ * from the ops between the feed-forward MatMuls.
+ *
+ * <p>Handles the forms exporters produce for BERT: MatMul+Add or Gemm linears, decomposed or fused
+ * LayerNormalization, erf-decomposed or fused Gelu, the 1/√d scale on the scores or on Q/K. Anything
+ * else fails with a message naming the layer and the node where the pattern broke.
+ */
+public final class BertGraphImporter {
+    /** Ops that only compute shapes: they read a value but never its data. */
+    private static final Set<String> SHAPE_OPS = Set.of("Shape", "Size");
+
+    private final OnnxGraph g;
+    private final List<EncoderWeight> weights = new ArrayList<>();
+    private final Set<String> placed = new HashSet<>();
+
+    private BertGraphImporter(OnnxGraph graph) {
+        this.g = graph;
+    }
+
+    /** Walks {@code graph} and returns the encoder it computes. */
+    public static ImportedEncoder importEncoder(OnnxGraph graph) throws OnnxFormatException {
+        return new BertGraphImporter(graph).run();
+    }
+
+    private record Linear(NodeProto matmul, TensorProto weight, boolean weightIsOutIn, TensorProto bias, String output) {
+        int outFeatures() {
+            return (int) OnnxGraph.dims(weight)[weightIsOutIn ? 0 : 1];
+        }
+
+        int inFeatures() {
+            return (int) OnnxGraph.dims(weight)[weightIsOutIn ? 1 : 0];
+        }
+    }
+
+    private record Norm(TensorProto gamma, TensorProto beta, double eps, String output) {}
+
+    /** Where a projection's output ends up: a MatMul operand, after reshapes/transposes/scales. */
+    private record Trace(NodeProto matmul, int operand, double scale, List<NodeProto> reshapes) {}
+
+    private ImportedEncoder run() throws OnnxFormatException {
+        // ---- embeddings ----
+        String ids = requireInput("input_ids");
+        NodeProto wordGather = embeddingLookup(ids, "input_ids");
+        TensorProto wordTable = table(wordGather);
+        int vocab = (int) OnnxGraph.dims(wordTable)[0];
+        int hidden = (int) OnnxGraph.dims(wordTable)[1];
+        place("embeddings.word_embeddings.weight", wordTable, false);
+
+        String typeIds = g.inputNames().contains("token_type_ids") ? "token_type_ids" : null;
+        if (typeIds == null) {
+            throw fail("embeddings", "the graph has no token_type_ids input (inputs: " + g.inputNames()
+                    + "); only BERT-family graphs with token type embeddings are supported");
+        }
+        NodeProto typeGather = embeddingLookup(typeIds, "token_type_ids");
+        TensorProto typeTable = table(typeGather);
+        place("embeddings.token_type_embeddings.weight", typeTable, false);
+
+        // Follow the sum word + type + position to the embedding LayerNorm.
+        String sum = wordGather.getOutput(0);
+        TensorProto positionTable = null;
+        boolean sawType = false;
+        while (true) {
+            List<NodeProto> next = dataConsumers(sum);
+            if (next.size() != 1 || !next.getFirst().getOpType().equals("Add")) break;
+            NodeProto add = next.getFirst();
+            String other = otherInput(add, sum);
+            NodeProto p = g.producer(other);
+            if (p != null && p.equals(typeGather)) {
+                sawType = true;
+            } else if (p != null && p.getOpType().equals("Gather") && g.isInitializer(p.getInput(0))) {
+                if (positionTable != null) throw fail("embeddings", "two position embedding lookups");
+                checkAbsolutePositions(p);
+                positionTable = table(p);
+            } else {
+                throw fail("embeddings", "unexpected term " + other + " added to the embeddings (" + describe(p) + ")");
+            }
+            sum = add.getOutput(0);
+        }
+        if (!sawType || positionTable == null) {
+            throw fail("embeddings", "expected word + token type + position embeddings; token type "
+                    + (sawType ? "found" : "missing") + ", position " + (positionTable != null ? "found" : "missing"));
+        }
+        place("embeddings.position_embeddings.weight", positionTable, false);
+        requireWidth("embeddings", typeTable, hidden);
+        requireWidth("embeddings", positionTable, hidden);
+        Norm embNorm = norm(sum, "embeddings");
+        placeNorm("embeddings.LayerNorm", embNorm);
+
+        // ---- encoder layers ----
+        String state = embNorm.output();
+        int layers = 0, heads = -1, intermediate = -1;
+        String act = null;
+        while (true) {
+            List<Linear> qkv = linearsReading(state);
+            if (qkv.isEmpty()) break;
+            String where = "layer " + layers;
+            String prefix = "encoder.layer." + layers + ".";
+            if (qkv.size() != 3) {
+                throw fail(where, "expected 3 projections (query, key, value) reading " + state + ", found " + qkv.size());
+            }
+            Linear q = null, k = null, v = null;
+            Trace[] traces = new Trace[3];
+            for (int i = 0; i < 3; i++) traces[i] = traceToMatMul(qkv.get(i).output(), where);
+            // The score MatMul is the one two projections meet in; the third feeds the context MatMul.
+            for (int i = 0; i < 3; i++) {
+                int meets = 0;
+                for (int j = 0; j < 3; j++) if (traces[j].matmul().equals(traces[i].matmul())) meets++;
+                if (meets == 2) {
+                    if (traces[i].operand() == 0) q = qkv.get(i); else k = qkv.get(i);
+                } else if (traces[i].operand() == 1) {
+                    v = qkv.get(i);
+                }
+            }
+            if (q == null || k == null || v == null) {
+                throw fail(where, "could not tell query, key and value apart: the three projections reach "
+                        + traces[0].matmul().getName() + ", " + traces[1].matmul().getName() + ", " + traces[2].matmul().getName());
+            }
+            Trace tq = traces[qkv.indexOf(q)], tk = traces[qkv.indexOf(k)], tv = traces[qkv.indexOf(v)];
+            int[] split = headSplit(tk.reshapes(), where);
+            if (split[0] * split[1] != hidden) {
+                throw fail(where, "heads " + split[0] + " × head size " + split[1] + " ≠ hidden size " + hidden);
+            }
+            if (heads >= 0 && heads != split[0]) throw fail(where, "head count " + split[0] + " differs from earlier layers (" + heads + ")");
+            heads = split[0];
+
+            // scores → scale → mask → softmax → ·V
+            NodeProto scores = tq.matmul();
+            double scale = tq.scale() * tk.scale();
+            String x = scores.getOutput(0);
+            boolean softmax = false;
+            NodeProto context;
+            while (true) {
+                NodeProto n = single(dataConsumers(x), where, "the attention scores at " + x);
+                if (n.getOpType().equals("MatMul")) {
+                    context = n;
+                    break;
+                }
+                switch (n.getOpType()) {
+                    case "Div" -> scale /= scalar(n.getInput(1), where);
+                    case "Mul" -> scale *= scalar(otherInput(n, x), where);
+                    case "Softmax" -> softmax = true;
+                    case "Add", "Cast", "Where" -> { /* the attention mask */ }
+                    default -> throw fail(where, "unexpected " + n.getOpType() + " (" + n.getName() + ") between attention scores and context");
+                }
+                x = n.getOutput(0);
+            }
+            if (!softmax || !context.equals(tv.matmul()) || !context.getInput(0).equals(x)) {
+                throw fail(where, "attention probabilities do not reach the value MatMul " + tv.matmul().getName());
+            }
+            double expected = 1 / Math.sqrt(split[1]);
+            if (Math.abs(scale - expected) > 1e-4 * expected) {
+                throw fail(where, "attention scale " + scale + " is not 1/√head_size = " + expected);
+            }
+            placeLinear(prefix + "attention.self.query", q, hidden, hidden, where);
+            placeLinear(prefix + "attention.self.key", k, hidden, hidden, where);
+            placeLinear(prefix + "attention.self.value", v, hidden, hidden, where);
+
+            // merge heads → output projection → residual → LayerNorm
+            String merged = context.getOutput(0);
+            while (linearsReading(merged).isEmpty()) {
+                NodeProto n = single(dataConsumers(merged), where, "the attention context at " + merged);
+                if (!n.getOpType().equals("Transpose") && !n.getOpType().equals("Reshape")) {
+                    throw fail(where, "unexpected " + n.getOpType() + " (" + n.getName() + ") merging attention heads");
+                }
+                merged = n.getOutput(0);
+            }
+            Linear out = single(linearsReading(merged), where, "the attention output projection");
+            placeLinear(prefix + "attention.output.dense", out, hidden, hidden, where);
+            Norm attnNorm = norm(residual(out.output(), state, where), where + " attention output");
+            placeNorm(prefix + "attention.output.LayerNorm", attnNorm);
+
+            // feed-forward: up → activation → down → residual → LayerNorm
+            Linear up = single(linearsReading(attnNorm.output()), where, "the intermediate projection");
+            int inner = up.outFeatures();
+            if (intermediate >= 0 && intermediate != inner) throw fail(where, "intermediate size " + inner + " differs from earlier layers");
+            intermediate = inner;
+            placeLinear(prefix + "intermediate.dense", up, hidden, inner, where);
+            String[] activation = new String[1];
+            Linear down = activation(up.output(), activation, where);
+            if (act != null && !act.equals(activation[0])) throw fail(where, "activation " + activation[0] + " differs from earlier layers");
+            act = activation[0];
+            placeLinear(prefix + "output.dense", down, inner, hidden, where);
+            Norm outNorm = norm(residual(down.output(), attnNorm.output(), where), where + " output");
+            placeNorm(prefix + "output.LayerNorm", outNorm);
+
+            state = outNorm.output();
+            layers++;
+        }
+        if (layers == 0) throw fail("encoder", "no attention layer reads the embeddings output " + state);
+        if (!g.outputNames().contains(state)) {
+            throw fail("encoder", "the last layer's output " + state + " is not a graph output (outputs: " + g.outputNames() + ")");
+        }
+        requireEverythingPlaced();
+        return new ImportedEncoder(vocab, hidden, layers, heads, intermediate, act,
+                (int) OnnxGraph.dims(positionTable)[0], (int) OnnxGraph.dims(typeTable)[0], embNorm.eps(),
+                List.copyOf(weights));
+    }
+
+    // ---- pattern pieces ---------------------------------------------------------------------
+
+    private String requireInput(String name) throws OnnxFormatException {
+        if (!g.inputNames().contains(name)) {
+            throw fail("inputs", "no graph input " + name + " (inputs: " + g.inputNames() + ")");
+        }
+        return name;
+    }
+
+    /** The Gather that looks up {@code ids} (possibly after a Cast) in an embedding table. */
+    private NodeProto embeddingLookup(String ids, String what) throws OnnxFormatException {
+        Deque<String> values = new ArrayDeque<>(List.of(ids));
+        while (!values.isEmpty()) {
+            String v = values.pop();
+            for (NodeProto n : g.consumers(v)) {
+                if (n.getOpType().equals("Gather") && n.getInputCount() == 2 && n.getInput(1).equals(v)
+                        && g.isInitializer(n.getInput(0))) {
+                    return n;
+                }
+                if (n.getOpType().equals("Cast")) values.push(n.getOutput(0));
+            }
+        }
+        throw fail("embeddings", "no embedding lookup (Gather on an initializer) reads " + what);
+    }
+
+    private TensorProto table(NodeProto gather) throws OnnxFormatException {
+        TensorProto t = g.initializers().get(gather.getInput(0));
+        if (OnnxGraph.dims(t).length != 2 || t.getDataType() != TensorProto.DataType.FLOAT_VALUE
+                && t.getDataType() != TensorProto.DataType.FLOAT16_VALUE) {
+            throw fail("embeddings", "embedding table " + t.getName() + " is not a 2-D float tensor");
+        }
+        if (OnnxGraph.attribute(gather, "axis").map(AttributeProto::getI).orElse(0L) != 0) {
+            throw fail("embeddings", "lookup " + gather.getName() + " gathers along an axis other than 0");
+        }
+        return t;
+    }
+
+    private void requireWidth(String where, TensorProto t, int hidden) throws OnnxFormatException {
+        if (OnnxGraph.dims(t)[1] != hidden) {
+            throw fail(where, t.getName() + " has width " + OnnxGraph.dims(t)[1] + ", the word embeddings " + hidden);
+        }
+    }
+
+    /**
+     * BERT's absolute positions are 0..n-1: the exporter slices a constant arange. RoBERTa-style
+     * positions (offset by the padding index, computed from input_ids) would silently shift every
+     * position by two, so anything else is refused.
+     */
+    private void checkAbsolutePositions(NodeProto gather) throws OnnxFormatException {
+        String indices = gather.getInput(1);
+        NodeProto p = g.producer(indices);
+        String data = indices;
+        if (p != null && p.getOpType().equals("Slice")) {
+            data = p.getInput(0);
+            double start = p.getInputCount() > 1 ? g.constantValues(p.getInput(1)).map(a -> a[0]).orElse(Double.NaN) : 0;
+            double step = p.getInputCount() > 4 ? g.constantValues(p.getInput(4)).map(a -> a[0]).orElse(Double.NaN) : 1;
+            if (start != 0 || step != 1) throw fail("embeddings", "position ids slice starts at " + start + " with step " + step);
+        }
+        Optional<double[]> values = g.constantValues(data);
+        if (values.isEmpty()) {
+            throw fail("embeddings", "position ids are computed by " + describe(g.producer(data))
+                    + "; only BERT's absolute positions (a constant 0..n-1) are supported");
+        }
+        double[] v = values.get();
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] != i) throw fail("embeddings", "position ids are not 0..n-1 (element " + i + " is " + v[i] + ")");
+        }
+    }
+
+    /** LayerNorm over the last axis starting at {@code x}: the fused op or PyTorch's decomposition. */
+    private Norm norm(String x, String where) throws OnnxFormatException {
+        for (NodeProto n : dataConsumers(x)) {
+            if (n.getOpType().equals("LayerNormalization") && n.getInput(0).equals(x)) {
+                long axis = OnnxGraph.attribute(n, "axis").map(AttributeProto::getI).orElse(-1L);
+                if (axis != -1 && axis != 2) throw fail(where, "LayerNormalization over axis " + axis);
+                double eps = OnnxGraph.attribute(n, "epsilon").map(a -> (double) a.getF()).orElse(1e-5);
+                if (n.getInputCount() < 3 || n.getInput(2).isEmpty()) throw fail(where, "LayerNormalization without bias");
+                return new Norm(initializer(n.getInput(1), where), initializer(n.getInput(2), where), cleanFloat(eps), n.getOutput(0));
+            }
+        }
+        // mean = ReduceMean(x); d = x - mean; var = ReduceMean(d^2); y = d / sqrt(var + eps) * gamma + beta
+        NodeProto mean = opReading(x, "ReduceMean", where, "LayerNorm mean");
+        NodeProto sub = opReading(mean.getOutput(0), "Sub", where, "LayerNorm centring");
+        if (!sub.getInput(0).equals(x)) throw fail(where, "LayerNorm centring " + sub.getName() + " does not subtract the mean from its input");
+        String d = sub.getOutput(0);
+        NodeProto pow = opReading(d, "Pow", where, "LayerNorm square");
+        if (scalar(pow.getInput(1), where) != 2) throw fail(where, "LayerNorm square " + pow.getName() + " is not a power of 2");
+        NodeProto var = opReading(pow.getOutput(0), "ReduceMean", where, "LayerNorm variance");
+        NodeProto addEps = opReading(var.getOutput(0), "Add", where, "LayerNorm epsilon");
+        double eps = scalar(otherInput(addEps, var.getOutput(0)), where);
+        NodeProto sqrt = opReading(addEps.getOutput(0), "Sqrt", where, "LayerNorm square root");
+        NodeProto div = opReading(sqrt.getOutput(0), "Div", where, "LayerNorm division");
+        if (!div.getInput(0).equals(d)) throw fail(where, "LayerNorm division " + div.getName() + " does not divide the centred input");
+        NodeProto mul = opReading(div.getOutput(0), "Mul", where, "LayerNorm scale");
+        NodeProto add = opReading(mul.getOutput(0), "Add", where, "LayerNorm shift");
+        return new Norm(initializer(otherInput(mul, div.getOutput(0)), where),
+                initializer(otherInput(add, mul.getOutput(0)), where), cleanFloat(eps), add.getOutput(0));
+    }
+
+    /** Linear layers whose input is {@code x}: MatMul by a 2-D initializer plus a bias Add, or a Gemm. */
+    private List<Linear> linearsReading(String x) throws OnnxFormatException {
+        List<Linear> out = new ArrayList<>();
+        for (NodeProto n : dataConsumers(x)) {
+            if (n.getOpType().equals("MatMul") && n.getInput(0).equals(x) && isMatrix(n.getInput(1))) {
+                TensorProto w = g.initializers().get(n.getInput(1));
+                NodeProto add = single(dataConsumers(n.getOutput(0)), "linear " + n.getName(), "its bias Add");
+                if (!add.getOpType().equals("Add")) throw fail("linear " + n.getName(), "expected a bias Add, found " + add.getOpType());
+                TensorProto b = initializer(otherInput(add, n.getOutput(0)), "linear " + n.getName());
+                out.add(new Linear(n, w, false, b, add.getOutput(0)));
+            } else if (n.getOpType().equals("Gemm") && n.getInput(0).equals(x) && isMatrix(n.getInput(1))) {
+                boolean transB = OnnxGraph.attribute(n, "transB").map(AttributeProto::getI).orElse(0L) == 1;
+                float alpha = OnnxGraph.attribute(n, "alpha").map(AttributeProto::getF).orElse(1f);
+                float beta = OnnxGraph.attribute(n, "beta").map(AttributeProto::getF).orElse(1f);
+                if (OnnxGraph.attribute(n, "transA").map(AttributeProto::getI).orElse(0L) != 0 || alpha != 1 || beta != 1
+                        || n.getInputCount() < 3) {
+                    throw fail("linear " + n.getName(), "Gemm with transA, alpha ≠ 1, beta ≠ 1 or no bias is not a linear layer");
+                }
+                out.add(new Linear(n, g.initializers().get(n.getInput(1)), transB, initializer(n.getInput(2), "linear " + n.getName()), n.getOutput(0)));
+            }
+        }
+        return out;
+    }
+
+    private boolean isMatrix(String name) {
+        TensorProto t = g.initializers().get(name);
+        return t != null && OnnxGraph.dims(t).length == 2;
+    }
+
+    /** Follows a projection output through head split (Reshape/Transpose) and scalar scales to a MatMul. */
+    private Trace traceToMatMul(String x, String where) throws OnnxFormatException {
+        double scale = 1;
+        List<NodeProto> reshapes = new ArrayList<>();
+        while (true) {
+            NodeProto n = single(dataConsumers(x), where, "the projection output " + x);
+            switch (n.getOpType()) {
+                case "MatMul" -> {
+                    return new Trace(n, n.getInput(0).equals(x) ? 0 : 1, scale, reshapes);
+                }
+                case "Reshape" -> reshapes.add(n);
+                case "Transpose" -> { }
+                case "Div" -> scale /= scalar(n.getInput(1), where);
+                case "Mul" -> scale *= scalar(otherInput(n, x), where);
+                default -> throw fail(where, "unexpected " + n.getOpType() + " (" + n.getName() + ") after a query/key/value projection");
+            }
+            x = n.getOutput(0);
+        }
+    }
+
+    /** Heads and head size: the last two entries of the target shape of the Reshape that splits heads. */
+    private int[] headSplit(List<NodeProto> reshapes, String where) throws OnnxFormatException {
+        if (reshapes.size() != 1) throw fail(where, "expected one Reshape splitting the key into heads, found " + reshapes.size());
+        String shape = reshapes.getFirst().getInput(1);
+        Optional<double[]> direct = g.constantValues(shape);
+        double[] tail;
+        if (direct.isPresent() && direct.get().length >= 2) {
+            double[] s = direct.get();
+            tail = new double[] {s[s.length - 2], s[s.length - 1]};
+        } else {
+            NodeProto concat = g.producer(shape);
+            if (concat == null || !concat.getOpType().equals("Concat") || concat.getInputCount() < 2) {
+                throw fail(where, "the head-splitting Reshape's shape comes from " + describe(concat) + ", not a constant or Concat");
+            }
+            int n = concat.getInputCount();
+            tail = new double[] {scalar(concat.getInput(n - 2), where), scalar(concat.getInput(n - 1), where)};
+        }
+        if (tail[0] <= 0 || tail[1] <= 0) throw fail(where, "head split shape ends in " + tail[0] + ", " + tail[1]);
+        return new int[] {(int) tail[0], (int) tail[1]};
+    }
+
+    /** The residual Add of {@code x} and the block input {@code skip}. */
+    private String residual(String x, String skip, String where) throws OnnxFormatException {
+        NodeProto add = opReading(x, "Add", where, "residual connection");
+        if (!otherInput(add, x).equals(skip)) throw fail(where, "residual " + add.getName() + " does not add the block input " + skip);
+        return add.getOutput(0);
+    }
+
+    /**
+     * The ops between the intermediate projection and the down projection decide the activation;
+     * returns the down projection.
+     */
+    private Linear activation(String x, String[] name, String where) throws OnnxFormatException {
+        Set<String> inside = new HashSet<>(List.of(x));
+        Set<String> ops = new TreeSet<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(x));
+        Set<NodeProto> seen = new LinkedHashSet<>();
+        List<Linear> downs = new ArrayList<>();
+        while (!todo.isEmpty()) {
+            String v = todo.pop();
+            List<Linear> ls = linearsReading(v);
+            downs.addAll(ls);
+            for (NodeProto n : dataConsumers(v)) {
+                if (ls.stream().anyMatch(l -> l.matmul().equals(n)) || !seen.add(n)) continue;
+                ops.add(n.getOpType());
+                inside.add(n.getOutput(0));
+                todo.push(n.getOutput(0));
+            }
+        }
+        for (NodeProto n : seen) {
+            for (String in : n.getInputList()) {
+                if (!in.isEmpty() && !inside.contains(in) && g.constant(in).isEmpty()) {
+                    throw fail(where, "activation node " + n.getName() + " reads " + in + " from outside the activation");
+                }
+            }
+        }
+        if (downs.size() != 1) throw fail(where, "expected one down projection after the activation, found " + downs.size());
+        if (ops.contains("Erf") && Set.of("Div", "Mul", "Erf", "Add").containsAll(ops)) {
+            name[0] = "gelu";
+        } else if (ops.equals(Set.of("Gelu"))) {
+            NodeProto gelu = seen.iterator().next();
+            String approx = OnnxGraph.attribute(gelu, "approximate").map(a -> a.getS().toStringUtf8()).orElse("none");
+            if (!approx.equals("none")) throw fail(where, "Gelu with approximate=" + approx + " is not supported; supported: exact (erf) GELU, ReLU");
+            name[0] = "gelu";
+        } else if (ops.equals(Set.of("Relu"))) {
+            name[0] = "relu";
+        } else {
+            throw fail(where, "activation made of " + ops + " is not supported; supported: exact (erf) GELU, ReLU");
+        }
+        return downs.getFirst();
+    }
+
+    // ---- weights ------------------------------------------------------------------------------
+
+    private void place(String hfName, TensorProto t, boolean transpose) throws OnnxFormatException {
+        if (!placed.add(t.getName())) throw fail(hfName, "initializer " + t.getName() + " is used for two weights");
+        weights.add(new EncoderWeight(hfName, t, transpose));
+    }
+
+    private void placeLinear(String prefix, Linear l, int in, int out, String where) throws OnnxFormatException {
+        if (l.inFeatures() != in || l.outFeatures() != out) {
+            throw fail(where, prefix + " weight is " + l.inFeatures() + "→" + l.outFeatures() + ", expected " + in + "→" + out);
+        }
+        if (OnnxGraph.dims(l.bias()).length != 1 || OnnxGraph.dims(l.bias())[0] != out) {
+            throw fail(where, prefix + " bias " + l.bias().getName() + " does not have " + out + " elements");
+        }
+        place(prefix + ".weight", l.weight(), !l.weightIsOutIn());
+        place(prefix + ".bias", l.bias(), false);
+    }
+
+    private void placeNorm(String prefix, Norm n) throws OnnxFormatException {
+        place(prefix + ".weight", n.gamma(), false);
+        place(prefix + ".bias", n.beta(), false);
+    }
+
+    /** Every float initializer must have found a place; a silently dropped weight would be a wrong model. */
+    private void requireEverythingPlaced() throws OnnxFormatException {
+        List<String> left = new ArrayList<>();
+        for (TensorProto t : g.initializers().values()) {
+            boolean isFloat = t.getDataType() == TensorProto.DataType.FLOAT_VALUE || t.getDataType() == TensorProto.DataType.FLOAT16_VALUE;
+            if (isFloat && OnnxGraph.dims(t).length > 0 && !placed.contains(t.getName()) && numel(t) > 1) left.add(t.getName());
+        }
+        if (!left.isEmpty()) throw fail("weights", "initializers not part of the recognised BERT structure: " + left);
+    }
+
+    private static long numel(TensorProto t) {
+        long n = 1;
+        for (long d : OnnxGraph.dims(t)) n *= d;
+        return n;
+    }
+
+    // ---- graph helpers ------------------------------------------------------------------------
+
+    private List<NodeProto> dataConsumers(String value) {
+        return g.consumers(value).stream().filter(n -> !SHAPE_OPS.contains(n.getOpType())).toList();
+    }
+
+    private NodeProto opReading(String x, String op, String where, String what) throws OnnxFormatException {
+        for (NodeProto n : dataConsumers(x)) if (n.getOpType().equals(op)) return n;
+        throw fail(where, "expected " + what + " (" + op + ") reading " + x + ", found "
+                + dataConsumers(x).stream().map(NodeProto::getOpType).toList());
+    }
+
+    private static String otherInput(NodeProto n, String known) {
+        return n.getInput(0).equals(known) ? n.getInput(1) : n.getInput(0);
+    }
+
+    private TensorProto initializer(String name, String where) throws OnnxFormatException {
+        TensorProto t = g.initializers().get(name);
+        if (t == null) throw fail(where, "expected a weight, but " + name + " is computed by " + describe(g.producer(name)));
+        return t;
+    }
+
+    private double scalar(String value, String where) throws OnnxFormatException {
+        Optional<double[]> v = g.constantValues(value);
+        if (v.isEmpty() || v.get().length != 1) throw fail(where, "expected a scalar constant, got " + value);
+        return v.get()[0];
+    }
+
+    /** A float attribute's value as written in the original config (1e-12 rather than 9.9999999e-13). */
+    private static double cleanFloat(double value) {
+        return Double.parseDouble(Float.toString((float) value));
+    }
+
+    private static <T> T single(List<T> items, String where, String what) throws OnnxFormatException {
+        if (items.size() != 1) {
+            throw new OnnxFormatException("unsupported graph at " + where + ": expected one consumer of " + what + ", found " + items.size());
+        }
+        return items.getFirst();
+    }
+
+    private static String describe(NodeProto n) {
+        return n == null ? "a graph input" : n.getOpType() + " node " + n.getName();
+    }
+
+    private OnnxFormatException fail(String where, String message) {
+        return new OnnxFormatException(g.source() + ": not a supported BERT graph at " + where + ": " + message);
+    }
+}

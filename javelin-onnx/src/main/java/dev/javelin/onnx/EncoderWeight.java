@@ -1,0 +1,24 @@
+package dev.javelin.onnx;
+
+import dev.javelin.onnx.proto.Onnx.TensorProto;
+
+/**
+ * One weight of an imported encoder: the ONNX initializer that holds it and whether it must be
+ * transposed to reach the Hugging Face layout (MatMul weights are stored [in, out], PyTorch's Linear
+ * keeps [out, in]).
+ */
+public record EncoderWeight(String hfName, TensorProto initializer, boolean transpose) {
+
+    /** The shape under the Hugging Face name. */
+    public int[] shape() {
+        long[] d = OnnxGraph.dims(initializer);
+        int[] s = new int[d.length];
+        for (int i = 0; i < d.length; i++) s[i] = Math.toIntExact(d[i]);
+        if (transpose) {
+            int tmp = s[0];
+            s[0] = s[1];
+            s[1] = tmp;
+        }
+        return s;
+    }
+}

@@ -1,0 +1,179 @@
+package dev.javelin.onnx;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.javelin.io.safetensors.SafeTensorsWriter;
+import dev.javelin.tensor.Tensor;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Turns a BERT-family ONNX export into a Hugging Face model directory that sentence-transformers,
+ * transformers and Javelin all load: {@code config.json} inferred from the graph,
+ * {@code model.safetensors} under Hugging Face names, the {@code tokenizer.json}, and the
+ * sentence-transformers pooling modules.
+ *
+ * <p>The pooling is not part of an ONNX encoder export (its output is the last hidden state), so
+ * the caller states it; {@link SentencePooling#MEAN} with normalisation is what sentence-transformers
+ * models mostly use.
+ */
+public final class OnnxConverter {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private OnnxConverter() {}
+
+    /**
+     * Converts {@code graph} into the directory {@code out}, which must not exist or be empty. The
+     * files are written into a temporary sibling and moved into place in one rename, so a reader
+     * never sees half a model and two converters racing for the same target leave one complete copy.
+     */
+    public static ImportedEncoder convert(OnnxGraph graph, Path tokenizerJson, Path out, SentencePooling pooling, boolean normalize)
+            throws IOException {
+        ImportedEncoder enc = BertGraphImporter.importEncoder(graph);
+        JsonNode tokenizer = readTokenizer(tokenizerJson, enc);
+        Path parent = out.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".tmp-");
+        try {
+            writeSafetensors(graph, enc, tmp.resolve("model.safetensors"));
+            writeConfig(enc, tokenizer, tmp.resolve("config.json"));
+            Files.copy(tokenizerJson, tmp.resolve("tokenizer.json"));
+            writeSentenceTransformers(enc, tokenizer, pooling, normalize, tmp);
+            publish(tmp, out);
+        } finally {
+            deleteRecursively(tmp);
+        }
+        return enc;
+    }
+
+    private static JsonNode readTokenizer(Path tokenizerJson, ImportedEncoder enc) throws IOException {
+        JsonNode tok;
+        try {
+            tok = JSON.readTree(tokenizerJson.toFile());
+        } catch (IOException e) {
+            throw new IOException(tokenizerJson + ": not a readable tokenizer.json: " + e.getMessage(), e);
+        }
+        JsonNode vocab = tok.path("model").path("vocab");
+        if (!vocab.isObject() && !vocab.isArray()) throw new IOException(tokenizerJson + ": no model.vocab; is this a tokenizer.json?");
+        if (vocab.size() > enc.vocabSize()) {
+            throw new IOException(tokenizerJson + ": vocabulary of " + vocab.size() + " tokens does not fit the model's "
+                    + enc.vocabSize() + " embeddings; tokenizer and model do not belong together");
+        }
+        return tok;
+    }
+
+    private static void writeSafetensors(OnnxGraph graph, ImportedEncoder enc, Path file) throws IOException {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (EncoderWeight w : enc.weights()) {
+            int[] stored = w.transpose() ? new int[] {w.shape()[1], w.shape()[0]} : w.shape();
+            Tensor t = Tensor.wrap(MemorySegment.ofBuffer(graph.floatBytes(w.initializer())), stored);
+            // The writer lays a transposed view out row-major: the PyTorch [out, in] layout.
+            tensors.put(w.hfName(), w.transpose() ? t.t() : t);
+        }
+        SafeTensorsWriter.write(file, tensors, Map.of("format", "pt", "source", "javelin convert " + graph.source()));
+    }
+
+    private static void writeConfig(ImportedEncoder enc, JsonNode tokenizer, Path file) throws IOException {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("architectures", List.of("BertModel"));
+        c.put("model_type", "bert");
+        c.put("vocab_size", enc.vocabSize());
+        c.put("hidden_size", enc.hiddenSize());
+        c.put("num_hidden_layers", enc.numHiddenLayers());
+        c.put("num_attention_heads", enc.numAttentionHeads());
+        c.put("intermediate_size", enc.intermediateSize());
+        c.put("hidden_act", enc.hiddenAct());
+        c.put("hidden_dropout_prob", 0.1);
+        c.put("attention_probs_dropout_prob", 0.1);
+        c.put("max_position_embeddings", enc.maxPositionEmbeddings());
+        c.put("type_vocab_size", enc.typeVocabSize());
+        c.put("initializer_range", 0.02);
+        c.put("layer_norm_eps", enc.layerNormEps());
+        c.put("pad_token_id", padTokenId(tokenizer));
+        c.put("position_embedding_type", "absolute");
+        c.put("torch_dtype", "float32");
+        JSON.writeValue(file.toFile(), c);
+    }
+
+    /** The tokenizer's padding id when it declares one, else its [PAD] token, else BERT's 0. */
+    private static int padTokenId(JsonNode tokenizer) {
+        JsonNode pad = tokenizer.path("padding").path("pad_id");
+        if (pad.isInt()) return pad.asInt();
+        JsonNode id = tokenizer.path("model").path("vocab").path("[PAD]");
+        return id.isInt() ? id.asInt() : 0;
+    }
+
+    private static void writeSentenceTransformers(ImportedEncoder enc, JsonNode tokenizer, SentencePooling pooling,
+            boolean normalize, Path dir) throws IOException {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("word_embedding_dimension", enc.hiddenSize());
+        p.put("pooling_mode_cls_token", pooling == SentencePooling.CLS);
+        p.put("pooling_mode_mean_tokens", pooling == SentencePooling.MEAN);
+        p.put("pooling_mode_max_tokens", pooling == SentencePooling.MAX);
+        p.put("pooling_mode_mean_sqrt_len_tokens", false);
+        p.put("pooling_mode_weightedmean_tokens", false);
+        p.put("pooling_mode_lasttoken", pooling == SentencePooling.LAST_TOKEN);
+        p.put("include_prompt", true);
+        Files.createDirectories(dir.resolve("1_Pooling"));
+        JSON.writeValue(dir.resolve("1_Pooling/config.json").toFile(), p);
+
+        List<Map<String, Object>> modules = new java.util.ArrayList<>(List.of(
+                module(0, "", "sentence_transformers.models.Transformer"),
+                module(1, "1_Pooling", "sentence_transformers.models.Pooling")));
+        if (normalize) {
+            modules.add(module(2, "2_Normalize", "sentence_transformers.models.Normalize"));
+            Files.createDirectories(dir.resolve("2_Normalize"));
+        }
+        JSON.writeValue(dir.resolve("modules.json").toFile(), modules);
+
+        JsonNode truncation = tokenizer.path("truncation").path("max_length");
+        int maxSeq = truncation.isInt() ? Math.min(truncation.asInt(), enc.maxPositionEmbeddings()) : enc.maxPositionEmbeddings();
+        JSON.writeValue(dir.resolve("sentence_bert_config.json").toFile(), Map.of("max_seq_length", maxSeq, "do_lower_case", false));
+    }
+
+    private static Map<String, Object> module(int idx, String path, String type) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("idx", idx);
+        m.put("name", String.valueOf(idx));
+        m.put("path", path);
+        m.put("type", type);
+        return m;
+    }
+
+    private static void publish(Path tmp, Path out) throws IOException {
+        if (Files.isDirectory(out)) {
+            try (Stream<Path> s = Files.list(out)) {
+                if (s.findAny().isPresent()) throw new FileAlreadyExistsException(out + " exists and is not empty");
+            }
+            Files.delete(out);
+        } else if (Files.exists(out)) {
+            throw new FileAlreadyExistsException(out + " exists and is not a directory");
+        }
+        try {
+            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("cannot rename " + tmp + " to " + out + " atomically: " + e.getMessage(), e);
+        } catch (DirectoryNotEmptyException | FileAlreadyExistsException e) {
+            throw new FileAlreadyExistsException(out + " was created by someone else while converting");
+        }
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+}

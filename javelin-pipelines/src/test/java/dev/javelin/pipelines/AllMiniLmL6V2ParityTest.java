@@ -1,0 +1,8 @@
+package dev.javelin.pipelines;
+
+class AllMiniLmL6V2ParityTest extends RealModelParityTest {
+    @Override
+    BundledModel model() {
+        return BundledModel.ALL_MINILM_L6_V2;
+    }
+}

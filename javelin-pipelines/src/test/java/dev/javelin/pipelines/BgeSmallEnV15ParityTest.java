@@ -1,0 +1,8 @@
+package dev.javelin.pipelines;
+
+class BgeSmallEnV15ParityTest extends RealModelParityTest {
+    @Override
+    BundledModel model() {
+        return BundledModel.BGE_SMALL_EN_V15;
+    }
+}

@@ -1,0 +1,8 @@
+package dev.javelin.pipelines;
+
+class E5SmallV2ParityTest extends RealModelParityTest {
+    @Override
+    BundledModel model() {
+        return BundledModel.E5_SMALL_V2;
+    }
+}
