@@ -35,6 +35,8 @@ import java.util.TreeMap;
 public final class EmbeddingClassifier {
 
     public static final String MODEL_TYPE = "javelin-embedding-classifier";
+    /** The model id the built-in sentiment model reports in {@link ModelInfo#modelId()}. */
+    public static final String DEFAULT_SENTIMENT_ID = "javelin/sst2-sentiment-all-MiniLM-L6-v2";
     /** The encoder reference that means Javelin's embedded default model. */
     public static final String DEFAULT_ENCODER = "default";
 

@@ -11,10 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import dev.javelin.train.Progress;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Turns texts into the features a classification head is trained on: each distinct input embedded once,
@@ -101,7 +99,7 @@ public final class TextEmbedder {
     private float[][] compute(String task, List<String> texts, List<String> pairs) {
         Tokenizer tokenizer = encoder.tokenizer();
         float[][] out = new float[texts.size()][];
-        try (ProgressBar bar = progress ? bar(task, texts.size()) : null) {
+        try (ProgressBar bar = progress ? Progress.bar(task, texts.size()) : null) {
             for (int from = 0; from < texts.size(); from += BATCH) {
                 int to = Math.min(texts.size(), from + BATCH);
                 List<Encoding> batch = new ArrayList<>(to - from);
@@ -118,15 +116,4 @@ public final class TextEmbedder {
         return out;
     }
 
-    private static ProgressBar bar(String task, int total) {
-        return new ProgressBarBuilder()
-                .setTaskName(task)
-                .setInitialMax(total)
-                .setUnit(" texts", 1)
-                .showSpeed()
-                .setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(500)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err))
-                .build();
-    }
 }
