@@ -100,11 +100,27 @@ public final class Encoding {
     // ---------------------------------------------------------------------------------------------
     // Operations of the pipeline (the reference's Encoding methods)
 
-    /** This encoding with every type id set to {@code typeId} (overflowing windows unchanged). */
+    /** This encoding (and its overflowing windows) with every type id set to {@code typeId}. */
     public Encoding withTypeIds(int typeId) {
         int[] t = new int[ids.length];
         Arrays.fill(t, typeId);
-        return new Encoding(ids, t, tokens, starts, ends, specialTokensMask, attentionMask, words, overflowing);
+        List<Encoding> over = overflowing;
+        if (!over.isEmpty()) {
+            over = new ArrayList<>(overflowing.size());
+            for (Encoding o : overflowing) {
+                over.add(o.withTypeIds(typeId));
+            }
+        }
+        return new Encoding(ids, t, tokens, starts, ends, specialTokensMask, attentionMask, words, over);
+    }
+
+    /** This encoding with other offsets (same length; overflowing windows unchanged). */
+    public Encoding withOffsets(int[] newStarts, int[] newEnds) {
+        if (newStarts.length != ids.length || newEnds.length != ids.length) {
+            throw new IllegalArgumentException("offsets for " + newStarts.length + " tokens, encoding has " + ids.length);
+        }
+        return new Encoding(ids, typeIds, tokens, newStarts.clone(), newEnds.clone(), specialTokensMask, attentionMask,
+                words, overflowing);
     }
 
     /** This encoding with other overflowing windows. */
