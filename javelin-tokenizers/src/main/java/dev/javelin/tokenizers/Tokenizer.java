@@ -145,13 +145,15 @@ public final class Tokenizer {
         if (text == null) {
             throw new IllegalArgumentException("text must not be null");
         }
-        Encoding a = encodeSequence(text, 0);
-        Encoding b = pair == null ? null : encodeSequence(pair, 1);
-        return postProcess(a, b, addSpecialTokens);
+        String first = replaceLoneSurrogates(text);
+        String second = pair == null ? null : replaceLoneSurrogates(pair);
+        Encoding a = encodeSequence(first, 0);
+        Encoding b = second == null ? null : encodeSequence(second, 1);
+        return postProcess(a, first, b, second, addSpecialTokens);
     }
 
     private Encoding encodeSequence(String text, int typeId) {
-        PreTokenizedString pts = addedVocabulary.extractAndNormalize(normalizer, replaceLoneSurrogates(text));
+        PreTokenizedString pts = addedVocabulary.extractAndNormalize(normalizer, text);
         if (preTokenizer != null) {
             preTokenizer.preTokenize(pts);
         }
@@ -184,7 +186,7 @@ public final class Tokenizer {
         return postProcessor == null ? 0 : postProcessor.addedTokens(pair);
     }
 
-    private Encoding postProcess(Encoding a, Encoding b, boolean addSpecialTokens) {
+    private Encoding postProcess(Encoding a, String aText, Encoding b, String bText, boolean addSpecialTokens) {
         if (truncation != null) {
             int added = addSpecialTokens ? addedTokens(b != null) : 0;
             Encoding[] t = truncate(a, b, truncation.maxLength() - added);
@@ -192,7 +194,7 @@ public final class Tokenizer {
             b = t[1];
         }
         if (postProcessor != null) {
-            return postProcessor.process(a, b, addSpecialTokens);
+            return postProcessor.process(a, aText, b, bText, addSpecialTokens);
         }
         return b == null ? a : a.withTypeIds(0).mergeWith(b.withTypeIds(1));
     }

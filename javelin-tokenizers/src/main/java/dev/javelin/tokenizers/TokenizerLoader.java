@@ -65,10 +65,20 @@ final class TokenizerLoader {
         JsonNode addedNode = root.get("added_tokens");
         if (isPresent(addedNode)) {
             requireArray(addedNode, "added_tokens");
+            // The reference does not trust the file's ids: a token gets its vocabulary id, else the
+            // next id after the vocabulary and the added tokens so far (the file's id is only checked).
+            Map<String, Integer> assigned = new HashMap<>();
+            int maxAdded = -1;
             for (JsonNode t : addedNode) {
                 String content = text(t, "content", "added_tokens");
-                int modelId = model.tokenToId(content);
-                int id = modelId >= 0 ? modelId : integer(t, "id", "added_tokens");
+                integer(t, "id", "added_tokens");
+                Integer known = assigned.get(content);
+                int id = known != null ? known : model.tokenToId(content);
+                if (id < 0) {
+                    id = maxAdded >= model.vocabSize() ? maxAdded + 1 : model.vocabSize();
+                }
+                assigned.put(content, id);
+                maxAdded = Math.max(maxAdded, id);
                 added.add(new AddedToken(id, content, bool(t, "single_word", false), bool(t, "lstrip", false),
                         bool(t, "rstrip", false), bool(t, "normalized", !bool(t, "special", false)),
                         bool(t, "special", false)));
@@ -364,7 +374,7 @@ final class TokenizerLoader {
         }
         if (p.has("Regex")) {
             try {
-                return Pattern.compile(p.get("Regex").asText(), Pattern.UNICODE_CHARACTER_CLASS);
+                return OnigPattern.compile(p.get("Regex").asText());
             } catch (PatternSyntaxException e) {
                 throw new IllegalArgumentException(where + ": invalid regex: " + e.getMessage(), e);
             }

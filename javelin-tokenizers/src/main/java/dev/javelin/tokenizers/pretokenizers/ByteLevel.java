@@ -2,6 +2,7 @@ package dev.javelin.tokenizers.pretokenizers;
 
 import dev.javelin.tokenizers.ByteLevelAlphabet;
 import dev.javelin.tokenizers.NormalizedString;
+import dev.javelin.tokenizers.OnigPattern;
 import dev.javelin.tokenizers.PreTokenizedString;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -13,9 +14,8 @@ import java.util.regex.Pattern;
  * The bytes of one character all keep that character's offsets.
  */
 public record ByteLevel(boolean addPrefixSpace, boolean useRegex) implements PreTokenizer {
-    private static final Pattern GPT2 = Pattern.compile(
-            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
-            Pattern.UNICODE_CHARACTER_CLASS);
+    private static final Pattern GPT2 = OnigPattern.compile(
+            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+");
 
     @Override
     public void preTokenize(PreTokenizedString pts) {

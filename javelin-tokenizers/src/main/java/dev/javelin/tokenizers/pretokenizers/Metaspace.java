@@ -35,9 +35,9 @@ public record Metaspace(int replacement, PrependScheme prependScheme, boolean sp
         String rep = Character.toString(replacement);
         pts.split(s -> {
             s.replace(NormalizedString.Matches.ofChars(s, c -> c == ' '), rep);
-            boolean starts = !s.isEmpty() && s.codePointAt(0) == replacement;
-            if (!starts && (prependScheme == PrependScheme.ALWAYS
-                    || (prependScheme == PrependScheme.FIRST && s.originalStart() == 0))) {
+            // "First" means the piece starts at the input's start: where its first character comes from.
+            if (!s.isEmpty() && s.codePointAt(0) != replacement && (prependScheme == PrependScheme.ALWAYS
+                    || (prependScheme == PrependScheme.FIRST && s.alignmentStart(0) == 0))) {
                 s.prepend(rep);
             }
             return split ? s.split(NormalizedString.Matches.ofChars(s, c -> c == replacement),

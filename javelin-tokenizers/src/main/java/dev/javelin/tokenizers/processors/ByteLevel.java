@@ -9,7 +9,9 @@ import java.util.List;
 /**
  * {@code ByteLevel} post-processor: adds no tokens; with {@code trim_offsets} the offsets of each
  * token leave out its leading and trailing spaces ({@code Ġ}), except the one space
- * {@code add_prefix_space} put before the first token.
+ * {@code add_prefix_space} put before the first token. The reference trims by characters (Unicode
+ * scalar values), so a space that stands in for a supplementary character moves an offset by two
+ * UTF-16 units.
  */
 public record ByteLevel(boolean trimOffsets, boolean addPrefixSpace) implements PostProcessor {
     @Override
@@ -18,28 +20,29 @@ public record ByteLevel(boolean trimOffsets, boolean addPrefixSpace) implements 
     }
 
     @Override
-    public Encoding process(Encoding first, Encoding pair, boolean addSpecialTokens) {
-        Encoding a = trimOffsets ? trimSpaces(first, addPrefixSpace) : first;
+    public Encoding process(Encoding first, String firstText, Encoding pair, String pairText,
+                            boolean addSpecialTokens) {
+        Encoding a = trimOffsets ? trimSpaces(first, firstText, addPrefixSpace) : first;
         if (pair == null) {
             return a;
         }
-        return a.mergeWith(trimOffsets ? trimSpaces(pair, addPrefixSpace) : pair);
+        return a.mergeWith(trimOffsets ? trimSpaces(pair, pairText, addPrefixSpace) : pair);
     }
 
     /** The offset trimming of {@code encoding} and its overflowing windows (shared with RobertaProcessing). */
-    static Encoding trimSpaces(Encoding encoding, boolean addPrefixSpace) {
-        Encoding trimmed = trimOne(encoding, addPrefixSpace);
+    static Encoding trimSpaces(Encoding encoding, String text, boolean addPrefixSpace) {
+        Encoding trimmed = trimOne(encoding, text, addPrefixSpace);
         if (encoding.overflowing().isEmpty()) {
             return trimmed;
         }
         List<Encoding> over = new ArrayList<>(encoding.overflowing().size());
         for (Encoding o : encoding.overflowing()) {
-            over.add(trimOne(o, addPrefixSpace));
+            over.add(trimOne(o, text, addPrefixSpace));
         }
         return trimmed.withOverflowing(over);
     }
 
-    private static Encoding trimOne(Encoding e, boolean addPrefixSpace) {
+    private static Encoding trimOne(Encoding e, String text, boolean addPrefixSpace) {
         String[] tokens = e.tokens();
         int[][] offsets = e.offsets();
         int[] starts = new int[tokens.length];
@@ -62,15 +65,39 @@ public record ByteLevel(boolean trimOffsets, boolean addPrefixSpace) implements 
                 if (isFirst && addPrefixSpace && leading == 1) {
                     leading = 0;
                 }
-                start = Math.min(start + leading, end);
+                start = forward(text, start, leading, end);
             }
-            if (trailing > 0 && end >= trailing) {
-                end = Math.max(end - trailing, start);
+            if (trailing > 0) {
+                int back = backward(text, end, trailing);
+                if (back >= 0) {
+                    end = Math.max(back, start);
+                }
             }
             starts[i] = start;
             ends[i] = end;
         }
         return e.withOffsets(starts, ends);
+    }
+
+    /** {@code from} moved {@code n} code points forward, but not past {@code limit}. */
+    private static int forward(String text, int from, int n, int limit) {
+        int i = from;
+        for (int k = 0; k < n && i < limit; k++) {
+            i += Character.charCount(text.codePointAt(i));
+        }
+        return Math.min(i, limit);
+    }
+
+    /** {@code from} moved {@code n} code points back, or -1 if fewer than {@code n} precede it. */
+    private static int backward(String text, int from, int n) {
+        int i = from;
+        for (int k = 0; k < n; k++) {
+            if (i <= 0) {
+                return -1;
+            }
+            i -= Character.charCount(text.codePointBefore(i));
+        }
+        return i;
     }
 
     private static boolean isSpace(char c) {

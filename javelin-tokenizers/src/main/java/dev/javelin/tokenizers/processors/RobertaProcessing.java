@@ -31,13 +31,14 @@ public final class RobertaProcessing implements PostProcessor {
     }
 
     @Override
-    public Encoding process(Encoding first, Encoding pair, boolean addSpecialTokens) {
-        Encoding a = trimOffsets ? ByteLevel.trimSpaces(first, addPrefixSpace) : first;
-        Encoding b = pair == null || !trimOffsets ? pair : ByteLevel.trimSpaces(pair, addPrefixSpace);
+    public Encoding process(Encoding first, String firstText, Encoding pair, String pairText,
+                            boolean addSpecialTokens) {
+        Encoding a = trimOffsets ? ByteLevel.trimSpaces(first, firstText, addPrefixSpace) : first;
+        Encoding b = pair == null || !trimOffsets ? pair : ByteLevel.trimSpaces(pair, pairText, addPrefixSpace);
         if (!addSpecialTokens) {
             a = a.withTypeIds(0);
             return b == null ? a : a.mergeWith(b.withTypeIds(0));
         }
-        return template.process(a, b, true);
+        return template.process(a, firstText, b, pairText, true);
     }
 }
