@@ -2,8 +2,12 @@ package dev.javelin.cli;
 
 import dev.javelin.io.safetensors.SafeTensors;
 import dev.javelin.io.safetensors.TensorInfo;
+import dev.javelin.io.source.HfEnvironment;
+import dev.javelin.io.source.ModelSource;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -17,27 +21,43 @@ import picocli.CommandLine.Spec;
 /** {@code javelin inspect}: what a checkpoint holds, read from its header only. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"Lists the tensors (name, dtype, shape, bytes) and metadata of a safetensors checkpoint.",
-                "PATH is a .safetensors file, a model.safetensors.index.json, or a model directory.",
+                "PATH is a .safetensors file, a model.safetensors.index.json, a model directory,",
+                "or a Hub id (org/name[@revision]) found in the Hugging Face cache or downloaded.",
                 "An invalid file prints the rule it breaks and exits with status 2."})
 public final class InspectCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "PATH", description = "checkpoint file, sharded index, or model directory")
-    Path path;
+    @Parameters(paramLabel = "PATH", description = "checkpoint file, sharded index, model directory, or Hub id")
+    String model;
 
     @Spec CommandSpec spec;
+
+    /** The environment Hub ids resolve with; tests substitute their own. */
+    Map<String, String> environment = System.getenv();
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (SafeTensors st = SafeTensors.open(path)) {
+        try (SafeTensors st = SafeTensors.open(locate())) {
             print(st, out);
             out.flush();
             return 0;
         } catch (NoSuchFileException e) {
-            return fail("javelin inspect: no such file: " + e.getFile());
+            return fail("javelin inspect: " + e.getFile() + ": " + (e.getReason() != null ? e.getReason() : "no such file or directory"));
         } catch (IOException e) {
             return fail("javelin inspect: " + e.getMessage());
         }
+    }
+
+    /** An existing path as given; anything else goes through the model sources (HF cache, Hub). */
+    private Path locate() throws IOException {
+        try {
+            Path p = Path.of(model);
+            // A missing file name is a typo, not a model to look for on the Hub.
+            if (Files.exists(p) || model.endsWith(".safetensors") || model.endsWith(".json")) return p;
+        } catch (InvalidPathException e) {
+            // not a path: maybe a Hub id
+        }
+        return ModelSource.of(HfEnvironment.from(environment, Path.of(System.getProperty("user.home"))), System.err).locate(model);
     }
 
     private int fail(String message) {

@@ -11,13 +11,18 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "train-classifier", mixinStandardHelpOptions = true,
         description = {"Trains a text classifier: a logistic-regression head on a frozen encoder's sentence embeddings.",
                 "Reads CSV, TSV or JSON lines; writes a model directory that classify, eval and serve load with --model."})
 public final class TrainClassifierCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "Labelled training data (.csv, .tsv, .jsonl).")
     Path data;
 
@@ -59,7 +64,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return JsonLines.run("train-classifier", () -> {
+        return JsonLines.run(spec, () -> {
             long start = System.nanoTime();
             Dataset train = Dataset.forTraining(data, dataOptions.read(data), dataOptions.mapping());
             Dataset val = validation == null ? null

@@ -26,8 +26,13 @@ class InspectCommandTest {
     private record Run(int status, String out, String err) {}
 
     private static Run inspect(String... args) {
+        return inspect(System.getenv(), args);
+    }
+
+    private static Run inspect(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
         CommandLine cli = Main.commandLine();
+        ((InspectCommand) cli.getSubcommands().get("inspect").getCommand()).environment = env;
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         String[] full = new String[args.length + 1];
@@ -88,6 +93,31 @@ class InspectCommandTest {
     void missingPathFailsWithStatus2() {
         Run r = inspect(dir.resolve("nope.safetensors").toString());
         assertThat(r.status()).isEqualTo(2);
-        assertThat(r.err()).startsWith("javelin inspect: no such file: ").doesNotContain("Exception");
+        assertThat(r.err()).isEqualTo("javelin inspect: " + dir.resolve("nope.safetensors") + ": no such file or directory"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void hubIdIsFoundInTheHuggingFaceCache() throws IOException {
+        // huggingface_hub's layout; regular files stand in for the blob symlinks, as on file systems without links.
+        String commit = "0123456789abcdef0123456789abcdef01234567";
+        Path repo = dir.resolve("hf/hub/models--acme--tiny");
+        Path snapshot = Files.createDirectories(repo.resolve("snapshots").resolve(commit));
+        Files.writeString(snapshot.resolve("config.json"), "{\"model_type\": \"bert\"}");
+        try (Arena arena = Arena.ofConfined()) {
+            SafeTensorsWriter.write(snapshot.resolve("model.safetensors"), Map.of("w", Tensor.allocate(arena, 3)), Map.of());
+        }
+        Files.createDirectories(repo.resolve("refs"));
+        Files.writeString(repo.resolve("refs/main"), commit);
+        Map<String, String> env = Map.of("HF_HOME", dir.resolve("hf").toString(), "HF_HUB_OFFLINE", "1");
+
+        Run found = inspect(env, "acme/tiny");
+        assertThat(found.status()).isZero();
+        assertThat(found.out()).startsWith(snapshot.resolve("model.safetensors") + ": 1 tensors, 3 parameters, 12 bytes");
+
+        Run missing = inspect(env, "acme/other");
+        assertThat(missing.status()).isEqualTo(2);
+        assertThat(missing.err()).isEqualTo("javelin inspect: acme/other is not in the Hugging Face cache at "
+                + dir.resolve("hf/hub") + ", and HF_HUB_OFFLINE=1 forbids downloading it" + System.lineSeparator());
     }
 }

@@ -14,6 +14,7 @@ public final class Add {
 
     /** x[..., N] += bias[N] on every row. */
     public static void bias(Tensor x, Tensor bias) {
+        if (x.rank() == 0) throw new IllegalArgumentException("Add.bias: x must have at least one axis, got a scalar");
         Rows.requireContiguousRows("Add.bias x", x);
         int n = Rows.rowLength(x);
         if (bias.rank() != 1 || bias.dim(0) != n) {

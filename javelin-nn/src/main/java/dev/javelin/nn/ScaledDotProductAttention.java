@@ -44,7 +44,7 @@ public final class ScaledDotProductAttention {
         Scratch s = SCRATCH.get();
         float[] qh = s.q(rowsPad * d), kt = s.kt(d * lenPad), vh = s.v(len * dPad), sc = s.scores(ROWS * lenPad);
         load(q, qh, d, scale, rowsPad);
-        loadTransposed(k, kt, lenPad);
+        loadTransposed(k, kt, lenPad, s.row(d));
         load(v, vh, dPad, 1f, len);
 
         MemorySegment os = out.segment();
@@ -142,23 +142,27 @@ public final class ScaledDotProductAttention {
 
     /** Copies x [L, d] row-major into dst with row pitch {@code pitch}, times {@code scale}, zero rows up to {@code rows}. */
     private static void load(Tensor x, float[] dst, int pitch, float scale, int rows) {
-        int len = x.dim(0), d = x.dim(1);
+        int len = x.dim(0), d = x.dim(1), bound = F.loopBound(d);
         MemorySegment seg = x.segment();
         java.util.Arrays.fill(dst, 0, rows * pitch, 0f);
         for (int i = 0; i < len; i++) {
             long base = x.offset() + i * x.stride(0);
-            for (int c = 0; c < d; c++) dst[i * pitch + c] = seg.getAtIndex(Tensor.F32, base + c) * scale;
+            int c = 0;
+            for (; c < bound; c += W) {
+                FloatVector.fromMemorySegment(F, seg, (base + c) * Float.BYTES, LE).mul(scale).intoArray(dst, i * pitch + c);
+            }
+            for (; c < d; c++) dst[i * pitch + c] = seg.getAtIndex(Tensor.F32, base + c) * scale;
         }
     }
 
-    /** Copies x [L, d] into dst as [d, pitch] (transposed), zero columns from L to pitch. */
-    private static void loadTransposed(Tensor x, float[] dst, int pitch) {
+    /** Copies x [L, d] into dst as [d, pitch] (transposed), zero columns from L to pitch; {@code row} is scratch of d floats. */
+    private static void loadTransposed(Tensor x, float[] dst, int pitch, float[] row) {
         int len = x.dim(0), d = x.dim(1);
         MemorySegment seg = x.segment();
         for (int c = 0; c < d; c++) java.util.Arrays.fill(dst, c * pitch + len, (c + 1) * pitch, 0f);
         for (int j = 0; j < len; j++) {
-            long base = x.offset() + j * x.stride(0);
-            for (int c = 0; c < d; c++) dst[c * pitch + j] = seg.getAtIndex(Tensor.F32, base + c);
+            MemorySegment.copy(seg, Tensor.F32, (x.offset() + j * x.stride(0)) * Float.BYTES, row, 0, d);
+            for (int c = 0; c < d; c++) dst[c * pitch + j] = row[c];
         }
     }
 
@@ -185,7 +189,7 @@ public final class ScaledDotProductAttention {
 
     /** Per-thread buffers, grown on demand. */
     private static final class Scratch {
-        private float[] q = new float[0], kt = new float[0], v = new float[0], scores = new float[0];
+        private float[] q = new float[0], kt = new float[0], v = new float[0], scores = new float[0], row = new float[0];
 
         float[] q(int n) { return q.length >= n ? q : (q = new float[n]); }
 
@@ -194,5 +198,7 @@ public final class ScaledDotProductAttention {
         float[] v(int n) { return v.length >= n ? v : (v = new float[n]); }
 
         float[] scores(int n) { return scores.length >= n ? scores : (scores = new float[n]); }
+
+        float[] row(int n) { return row.length >= n ? row : (row = new float[n]); }
     }
 }

@@ -23,7 +23,7 @@ import java.util.TreeSet;
  * same walk: head count from the Reshape that splits heads, eps from the LayerNorm, the activation
  * from the ops between the feed-forward MatMuls.
  *
- * <p>Handles the forms exporters produce for BERT: MatMul+Add or Gemm linears, decomposed or fused
+ * <p>Handles the forms exporters produce for BERT: MatMul+Add linears, decomposed or fused
  * LayerNormalization, erf-decomposed or fused Gelu, the 1/√d scale on the scores or on Q/K. Anything
  * else fails with a message naming the layer and the node where the pattern broke.
  */
@@ -44,20 +44,23 @@ public final class BertGraphImporter {
         return new BertGraphImporter(graph).run();
     }
 
-    private record Linear(NodeProto matmul, TensorProto weight, boolean weightIsOutIn, TensorProto bias, String output) {
+    private record Linear(NodeProto matmul, TensorProto weight, TensorProto bias, String output) {
         int outFeatures() {
-            return (int) OnnxGraph.dims(weight)[weightIsOutIn ? 0 : 1];
+            return (int) OnnxGraph.dims(weight)[1];
         }
 
         int inFeatures() {
-            return (int) OnnxGraph.dims(weight)[weightIsOutIn ? 1 : 0];
+            return (int) OnnxGraph.dims(weight)[0];
         }
     }
 
     private record Norm(TensorProto gamma, TensorProto beta, double eps, String output) {}
 
     /** Where a projection's output ends up: a MatMul operand, after reshapes/transposes/scales. */
-    private record Trace(NodeProto matmul, int operand, double scale, List<NodeProto> reshapes) {}
+    private record Trace(NodeProto matmul, int operand, double scale, List<NodeProto> reshapes, List<Long> perm) {}
+
+    /** Axis orders of the split heads: [batch, heads, tokens, head] for Q and V, keys transposed for Q·Kᵀ. */
+    private static final List<Long> HEADS_FIRST = List.of(0L, 2L, 1L, 3L), KEYS_TRANSPOSED = List.of(0L, 2L, 3L, 1L);
 
     private ImportedEncoder run() throws OnnxFormatException {
         // ---- embeddings ----
@@ -138,6 +141,11 @@ public final class BertGraphImporter {
                         + traces[0].matmul().getName() + ", " + traces[1].matmul().getName() + ", " + traces[2].matmul().getName());
             }
             Trace tq = traces[qkv.indexOf(q)], tk = traces[qkv.indexOf(k)], tv = traces[qkv.indexOf(v)];
+            // Operand positions alone would accept Kᵀ·Q; the head layouts pin down which side is which.
+            if (!tq.perm().equals(HEADS_FIRST) || !tk.perm().equals(KEYS_TRANSPOSED) || !tv.perm().equals(HEADS_FIRST)) {
+                throw fail(where, "attention operands are laid out " + tq.perm() + " · " + tk.perm() + ", then · " + tv.perm()
+                        + "; expected Q " + HEADS_FIRST + " · Kᵀ " + KEYS_TRANSPOSED + ", then · V " + HEADS_FIRST);
+            }
             int[] split = headSplit(tk.reshapes(), where);
             if (split[0] * split[1] != hidden) {
                 throw fail(where, "heads " + split[0] + " × head size " + split[1] + " ≠ hidden size " + hidden);
@@ -179,12 +187,18 @@ public final class BertGraphImporter {
 
             // merge heads → output projection → residual → LayerNorm
             String merged = context.getOutput(0);
+            List<Long> order = HEADS_FIRST;
             while (linearsReading(merged).isEmpty()) {
                 NodeProto n = single(dataConsumers(merged), where, "the attention context at " + merged);
-                if (!n.getOpType().equals("Transpose") && !n.getOpType().equals("Reshape")) {
+                if (n.getOpType().equals("Transpose")) {
+                    order = compose(order, n, where);
+                } else if (!n.getOpType().equals("Reshape")) {
                     throw fail(where, "unexpected " + n.getOpType() + " (" + n.getName() + ") merging attention heads");
                 }
                 merged = n.getOutput(0);
+            }
+            if (!order.equals(List.of(0L, 1L, 2L, 3L))) {
+                throw fail(where, "attention heads are merged from axis order " + order + ", not [batch, tokens, heads, head]");
             }
             Linear out = single(linearsReading(merged), where, "the attention output projection");
             placeLinear(prefix + "attention.output.dense", out, hidden, hidden, where);
@@ -317,7 +331,7 @@ public final class BertGraphImporter {
                 initializer(otherInput(add, mul.getOutput(0)), where), cleanFloat(eps), add.getOutput(0));
     }
 
-    /** Linear layers whose input is {@code x}: MatMul by a 2-D initializer plus a bias Add, or a Gemm. */
+    /** Linear layers whose input is {@code x}: MatMul by a 2-D initializer plus a bias Add. */
     private List<Linear> linearsReading(String x) throws OnnxFormatException {
         List<Linear> out = new ArrayList<>();
         for (NodeProto n : dataConsumers(x)) {
@@ -326,16 +340,7 @@ public final class BertGraphImporter {
                 NodeProto add = single(dataConsumers(n.getOutput(0)), "linear " + n.getName(), "its bias Add");
                 if (!add.getOpType().equals("Add")) throw fail("linear " + n.getName(), "expected a bias Add, found " + add.getOpType());
                 TensorProto b = initializer(otherInput(add, n.getOutput(0)), "linear " + n.getName());
-                out.add(new Linear(n, w, false, b, add.getOutput(0)));
-            } else if (n.getOpType().equals("Gemm") && n.getInput(0).equals(x) && isMatrix(n.getInput(1))) {
-                boolean transB = OnnxGraph.attribute(n, "transB").map(AttributeProto::getI).orElse(0L) == 1;
-                float alpha = OnnxGraph.attribute(n, "alpha").map(AttributeProto::getF).orElse(1f);
-                float beta = OnnxGraph.attribute(n, "beta").map(AttributeProto::getF).orElse(1f);
-                if (OnnxGraph.attribute(n, "transA").map(AttributeProto::getI).orElse(0L) != 0 || alpha != 1 || beta != 1
-                        || n.getInputCount() < 3) {
-                    throw fail("linear " + n.getName(), "Gemm with transA, alpha ≠ 1, beta ≠ 1 or no bias is not a linear layer");
-                }
-                out.add(new Linear(n, g.initializers().get(n.getInput(1)), transB, initializer(n.getInput(2), "linear " + n.getName()), n.getOutput(0)));
+                out.add(new Linear(n, w, b, add.getOutput(0)));
             }
         }
         return out;
@@ -350,20 +355,31 @@ public final class BertGraphImporter {
     private Trace traceToMatMul(String x, String where) throws OnnxFormatException {
         double scale = 1;
         List<NodeProto> reshapes = new ArrayList<>();
+        List<Long> perm = List.of(0L, 1L, 2L, 3L);
         while (true) {
             NodeProto n = single(dataConsumers(x), where, "the projection output " + x);
             switch (n.getOpType()) {
                 case "MatMul" -> {
-                    return new Trace(n, n.getInput(0).equals(x) ? 0 : 1, scale, reshapes);
+                    return new Trace(n, n.getInput(0).equals(x) ? 0 : 1, scale, reshapes, perm);
                 }
                 case "Reshape" -> reshapes.add(n);
-                case "Transpose" -> { }
+                case "Transpose" -> perm = compose(perm, n, where);
                 case "Div" -> scale /= scalar(n.getInput(1), where);
                 case "Mul" -> scale *= scalar(otherInput(n, x), where);
                 default -> throw fail(where, "unexpected " + n.getOpType() + " (" + n.getName() + ") after a query/key/value projection");
             }
             x = n.getOutput(0);
         }
+    }
+
+    /** The axis order after applying Transpose {@code n} to a tensor already in order {@code perm}. */
+    private List<Long> compose(List<Long> perm, NodeProto n, String where) throws OnnxFormatException {
+        List<Long> p = OnnxGraph.attribute(n, "perm").map(AttributeProto::getIntsList)
+                .orElseThrow(() -> fail(where, "Transpose " + n.getName() + " without perm"));
+        if (p.size() != perm.size()) throw fail(where, "Transpose " + n.getName() + " of rank " + p.size() + " on split heads");
+        List<Long> out = new ArrayList<>();
+        for (long axis : p) out.add(perm.get((int) axis));
+        return out;
     }
 
     /** Heads and head size: the last two entries of the target shape of the Reshape that splits heads. */
@@ -428,12 +444,10 @@ public final class BertGraphImporter {
         } else if (ops.equals(Set.of("Gelu"))) {
             NodeProto gelu = seen.iterator().next();
             String approx = OnnxGraph.attribute(gelu, "approximate").map(a -> a.getS().toStringUtf8()).orElse("none");
-            if (!approx.equals("none")) throw fail(where, "Gelu with approximate=" + approx + " is not supported; supported: exact (erf) GELU, ReLU");
+            if (!approx.equals("none")) throw fail(where, "Gelu with approximate=" + approx + " is not supported; supported: exact (erf) GELU");
             name[0] = "gelu";
-        } else if (ops.equals(Set.of("Relu"))) {
-            name[0] = "relu";
         } else {
-            throw fail(where, "activation made of " + ops + " is not supported; supported: exact (erf) GELU, ReLU");
+            throw fail(where, "activation made of " + ops + " is not supported; supported: exact (erf) GELU");
         }
         return downs.getFirst();
     }
@@ -452,7 +466,7 @@ public final class BertGraphImporter {
         if (OnnxGraph.dims(l.bias()).length != 1 || OnnxGraph.dims(l.bias())[0] != out) {
             throw fail(where, prefix + " bias " + l.bias().getName() + " does not have " + out + " elements");
         }
-        place(prefix + ".weight", l.weight(), !l.weightIsOutIn());
+        place(prefix + ".weight", l.weight(), true);
         place(prefix + ".bias", l.bias(), false);
     }
 

@@ -3,10 +3,15 @@ package dev.javelin.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.javelin.onnx.proto.Onnx.AttributeProto;
+import dev.javelin.onnx.proto.Onnx.GraphProto;
+import dev.javelin.onnx.proto.Onnx.ModelProto;
 import dev.javelin.onnx.proto.Onnx.NodeProto;
+import dev.javelin.onnx.proto.Onnx.TensorProto;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -79,6 +84,100 @@ class BertGraphImporterTest {
             }
         }
         assertThat(renamed).isEqualTo(matmulNodeOfWeight.size()).isPositive();
+    }
+
+    /** Each mutation breaks one thing a BERT graph must have; the error must say what and where. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "erf-to-tanh      | layer 2: activation made of",
+            "no-token-types   | no token_type_ids input",
+            "eight-heads      | heads 8 × head size 32 ≠ hidden size 384",
+            "swap-qk          | attention operands are laid out",
+            "extra-weight     | initializers not part of the recognised BERT structure: [stray]"})
+    void unknownPatternsAreClearErrors(String mutation, String message) throws IOException {
+        ModelProto model;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("all-minilm-l6-v2.onnx")) {
+            model = ModelProto.parseFrom(in);
+        }
+        GraphProto.Builder g = model.getGraph().toBuilder();
+        switch (mutation.trim()) {
+            case "erf-to-tanh" -> replaceNode(g, "/encoder/layer.2/intermediate/intermediate_act_fn/Erf", n -> n.setOpType("Tanh"));
+            case "no-token-types" -> {
+                for (int i = 0; i < g.getInputCount(); i++) {
+                    if (g.getInput(i).getName().equals("token_type_ids")) g.removeInput(i);
+                }
+            }
+            case "eight-heads" -> replaceConstant(g, "/encoder/layer.0/attention/self/Constant_2", 8);
+            case "swap-qk" -> replaceNode(g, "/encoder/layer.0/attention/self/MatMul", n -> {
+                String a = n.getInput(0);
+                n.setInput(0, n.getInput(1)).setInput(1, a);
+            });
+            case "extra-weight" -> g.addInitializer(TensorProto.newBuilder().setName("stray").setDataType(TensorProto.DataType.FLOAT_VALUE)
+                    .addDims(2).addFloatData(1).addFloatData(2));
+            default -> throw new IllegalArgumentException(mutation);
+        }
+        OnnxGraph mutated = OnnxGraph.of(model.toBuilder().setGraph(g).build(), "mutated.onnx");
+        assertThatThrownBy(() -> BertGraphImporter.importEncoder(mutated))
+                .isInstanceOf(OnnxFormatException.class)
+                .hasMessageContaining("mutated.onnx")
+                .hasMessageContaining(message.trim());
+    }
+
+    /**
+     * Exporters at newer opsets emit LayerNormalization and Gelu as single ops; fusing the real
+     * graph's decomposed forms must import to exactly the same encoder.
+     */
+    @Test
+    void fusedLayerNormAndGeluImportTheSame() throws IOException {
+        ModelProto model;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("all-minilm-l6-v2.onnx")) {
+            model = ModelProto.parseFrom(in);
+        }
+        GraphProto.Builder g = model.getGraph().toBuilder();
+        int fused = 0;
+        for (String prefix : model.getGraph().getNodeList().stream().map(NodeProto::getName)
+                .filter(n -> n.endsWith("/LayerNorm/ReduceMean") || n.endsWith("/intermediate_act_fn/Erf"))
+                .map(n -> n.substring(0, n.lastIndexOf('/'))).toList()) {
+            List<NodeProto> parts = g.getNodeList().stream().filter(n -> n.getName().startsWith(prefix + "/")).toList();
+            NodeProto.Builder op = NodeProto.newBuilder().setName(prefix);
+            if (prefix.endsWith("LayerNorm")) {
+                op.setOpType("LayerNormalization").addInput(node(parts, "ReduceMean").getInput(0))
+                        .addInput(node(parts, "Mul").getInput(1)).addInput(node(parts, "Add_1").getInput(1))
+                        .addOutput(node(parts, "Add_1").getOutput(0))
+                        .addAttribute(AttributeProto.newBuilder().setName("epsilon").setType(AttributeProto.AttributeType.FLOAT).setF(1e-12f));
+            } else {
+                op.setOpType("Gelu").addInput(node(parts, "Div").getInput(0)).addOutput(node(parts, "Mul_1").getOutput(0));
+            }
+            List<NodeProto> kept = g.getNodeList().stream().filter(n -> !parts.contains(n)).toList();
+            g.clearNode().addAllNode(kept).addNode(op);
+            fused++;
+        }
+        assertThat(fused).isEqualTo(13 + 6);
+        ImportedEncoder original = BertGraphImporter.importEncoder(load("all-minilm-l6-v2.onnx"));
+        ImportedEncoder rewritten = BertGraphImporter.importEncoder(OnnxGraph.of(model.toBuilder().setGraph(g).build(), "fused.onnx"));
+        assertThat(rewritten.weights()).extracting(EncoderWeight::hfName, w -> w.initializer().getName(), EncoderWeight::transpose)
+                .containsExactlyElementsOf(original.weights().stream()
+                        .map(w -> org.assertj.core.groups.Tuple.tuple(w.hfName(), w.initializer().getName(), w.transpose())).toList());
+        assertThat(rewritten).usingRecursiveComparison().ignoringFields("weights").isEqualTo(original);
+    }
+
+    private static NodeProto node(List<NodeProto> parts, String suffix) {
+        return parts.stream().filter(n -> n.getName().endsWith("/" + suffix)).findFirst().orElseThrow();
+    }
+
+    private static void replaceNode(GraphProto.Builder g, String name, java.util.function.Consumer<NodeProto.Builder> edit) {
+        for (NodeProto.Builder n : g.getNodeBuilderList()) {
+            if (n.getName().equals(name)) {
+                edit.accept(n);
+                return;
+            }
+        }
+        throw new IllegalArgumentException("no node " + name);
+    }
+
+    private static void replaceConstant(GraphProto.Builder g, String node, long value) {
+        replaceNode(g, node, n -> n.getAttributeBuilder(0).setT(TensorProto.newBuilder().setDataType(TensorProto.DataType.INT64_VALUE)
+                .addDims(1).addInt64Data(value)));
     }
 
     @Test

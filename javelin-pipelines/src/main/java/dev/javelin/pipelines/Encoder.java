@@ -3,6 +3,7 @@ package dev.javelin.pipelines;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.javelin.io.config.ModelConfig;
+import dev.javelin.io.source.ModelSource;
 import dev.javelin.io.source.PoolingConfig;
 import dev.javelin.models.LoadedModel;
 import dev.javelin.models.Models;
@@ -59,14 +60,7 @@ public final class Encoder implements AutoCloseable {
      */
     public static Encoder load(String model) throws IOException {
         if (model == null) return load(BundledModel.ALL_MINILM_L6_V2.directory(), BundledModel.ALL_MINILM_L6_V2.modelId());
-        return load(resolve(model), model);
-    }
-
-    /** PENDING javelin-io's ModelSource (HF cache, Hub): local directories only until it lands. */
-    private static Path resolve(String model) throws IOException {
-        Path dir = Path.of(model);
-        if (!Files.isDirectory(dir)) throw new IOException("model " + model + " is not a local model directory");
-        return dir;
+        return load(ModelSource.resolve(model), model);
     }
 
     /** Loads the Hugging Face directory {@code dir}; {@code modelId} names it in {@link #info()}. */

@@ -10,7 +10,9 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The Hugging Face hub cache, laid out exactly as {@code huggingface_hub} lays it out so both
@@ -31,8 +33,6 @@ final class HfCache {
     HfCache(Path root) {
         this.root = root;
     }
-
-    Path root() { return root; }
 
     Path repo(HubModelId id) {
         return root.resolve(id.cacheFolder());
@@ -121,9 +121,9 @@ final class HfCache {
         Path ref = ContainedPath.resolve(repo(id).resolve("refs"), id.revision())
                 .orElseThrow(() -> new IOException("revision \"" + id.revision() + "\" cannot name a ref file"));
         Files.createDirectories(ref.getParent());
-        Path tmp = Files.createTempFile(ref.getParent(), ".ref", ".tmp");
+        Path tmp = ref.resolveSibling("." + ref.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            Files.writeString(tmp, commit);
+            Files.writeString(tmp, commit, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             Files.move(tmp, ref, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);

@@ -67,6 +67,12 @@ class SafeTensorsRoundTripTest {
                         + "\"z\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}");
         assertThat(header.substring(header.stripTrailing().length())).matches(" *");
         assertThat(bytes.length).isEqualTo(8 + n + 12);
+        // Written with the same permissions as any new file (the umask), not a temp file's owner-only ones.
+        Path plain = Files.createFile(dir.resolve("plain"));
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(Files.getPosixFilePermissions(plain));
+        try (var listing = Files.list(dir)) {
+            assertThat(listing).noneMatch(p -> p.getFileName().toString().endsWith(".tmp"));
+        }
     }
 
     @Test

@@ -1,0 +1,168 @@
+package dev.javelin.bench.matmul;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.javelin.bench.ChildProcess;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import jdk.incubator.vector.FloatVector;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code javelin bench matmul}: n×n FP32 matmul, naive Java loops vs Javelin vs NumPy vs PyTorch,
+ * measured side by side on this machine. Every row runs in its own process (a child JVM for the
+ * Java rows), so each gets a clean heap and JIT and a real peak-memory figure (VmHWM).
+ */
+@Command(name = "matmul", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"n×n FP32 matrix product: naive Java loops, Javelin (1 and all threads), NumPy and PyTorch.",
+                "Each row runs in its own process: warm-up, then the median of several runs."})
+public final class MatMulBench implements Callable<Integer> {
+    private static final int MAX_SIZE = 8192;
+    /** Interleaved rounds per size, and the time each row runs per round. */
+    private static final int ROUNDS = 5;
+    private static final double ROUND_SECONDS = 0.5;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--sizes", split = ",", paramLabel = "N", defaultValue = "256,512,1024",
+            description = "Matrix sizes (default: ${DEFAULT-VALUE}).")
+    List<Integer> sizes;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Threads for the multi-threaded rows (default: all cores, here ${sys:javelin.cores}).")
+    Integer threads;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+    Path json;
+
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw GFLOP/s against size as a PNG.")
+    Path plot;
+
+    static {
+        System.setProperty("javelin.cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        validate(t);
+        PrintStream out = System.out;
+        status("calibrating: FP32 FMA peak on %d thread%s", t, t == 1 ? "" : "s");
+        JsonNode p = oneShot("FMA peak", List.of("peak", "" + t));
+        double peak = p.get("flops_cpu").asDouble() / 1e9;
+        double perThread = peak / t;
+        out.printf(Locale.ROOT, "FP32 FMA peak: %.1f GFLOP/s on %d thread%s (%.1f per thread): 12 independent "
+                        + "FloatVector.fma chains per thread, %d-bit vectors, per second of CPU time the threads got "
+                        + "(per wall-clock second during this run: %.1f; the difference is other load on the machine)%n%n",
+                peak, t, t == 1 ? "" : "s", perThread, FloatVector.SPECIES_PREFERRED.vectorBitSize(),
+                p.get("flops_wall").asDouble() / 1e9);
+
+        List<MatMulRow> all = new ArrayList<>();
+        try (PythonPeer python = new PythonPeer()) {
+            for (int n : sizes) {
+                List<String> notes = new ArrayList<>();
+                List<MatMulRow> rows = new ArrayList<>();
+                status("n=%d: naive Java loops%s", n, n >= MatMulWorker.NAIVE_SINGLE_RUN_FROM ? " (one run: this takes a while)" : "");
+                JsonNode naive = oneShot("naive loop n=" + n, List.of("naive", "" + n));
+                rows.add(new MatMulRow("java-naive", "naive Java triple loop", 1, n, naive.get("seconds").asDouble(),
+                        naive.get("runs").asInt(), naive.get("peak_rss_mb").asDouble()));
+                rows.addAll(measureInRounds(n, t, python, notes));
+                notes.add(n >= MatMulWorker.NAIVE_SINGLE_RUN_FROM
+                        ? "naive loop: a single run at this size (it takes seconds)" : "naive loop: median of 3 runs");
+                notes.add(String.format(Locale.ROOT, "other rows: warm-up in their own process, then the median of all runs "
+                        + "of %d interleaved rounds of %.1f s each", ROUNDS, ROUND_SECONDS));
+                MatMulReport.printTable(out, n, rows, perThread, notes);
+                all.addAll(rows);
+            }
+        }
+        if (json != null) MatMulReport.writeJson(json, peak, all);
+        if (plot != null) MatMulReport.writePlot(plot, all);
+        return 0;
+    }
+
+    /**
+     * Javelin (1 and {@code t} threads), NumPy and PyTorch, each in its own warmed-up process, timed
+     * round-robin so that a burst of load elsewhere on the machine hits all of them alike.
+     */
+    private List<MatMulRow> measureInRounds(int n, int t, PythonPeer python, List<String> notes) throws IOException {
+        List<Contender> contenders = new ArrayList<>();
+        try {
+            status("n=%d: starting and warming up Javelin, NumPy and PyTorch", n);
+            contenders.add(javelin(n, 1));
+            if (t > 1) contenders.add(javelin(n, t));
+            for (String impl : List.of("numpy", "pytorch")) {
+                if (!PythonPeer.available()) {
+                    notes.add(impl + " skipped: " + PythonPeer.PYTHON + " not found");
+                    continue;
+                }
+                contenders.add(Contender.start(impl, impl, n, t, ChildProcess.start(impl + " n=" + n,
+                        python.command(impl, n, t), PythonPeer.threadEnvironment(t))));
+            }
+            List<Contender> ready = new ArrayList<>();
+            for (Contender c : contenders) {
+                try {
+                    c.awaitReady();
+                    ready.add(c);
+                    if (c.note() != null) notes.add(c.note());
+                } catch (ChildProcess.ChildFailedException e) {
+                    if (c.impl.equals("javelin")) throw e;
+                    notes.add(c.impl + " skipped: " + e.getMessage());
+                }
+            }
+            for (int round = 1; round <= ROUNDS; round++) {
+                status("n=%d: round %d of %d", n, round, ROUNDS);
+                for (Contender c : ready) c.runRound(ROUND_SECONDS);
+            }
+            List<MatMulRow> rows = new ArrayList<>();
+            for (Contender c : ready) rows.add(c.finish());
+            return rows;
+        } finally {
+            for (Contender c : contenders) c.close();
+        }
+    }
+
+    private static Contender javelin(int n, int threads) throws ChildProcess.ChildFailedException {
+        String name = "javelin n=" + n + " threads=" + threads;
+        return Contender.start("javelin", "Javelin", n, threads, ChildProcess.start(name,
+                ChildProcess.javaCommand(MatMulWorker.class, List.of("javelin", "" + n, "" + threads)), Map.of()));
+    }
+
+    private static JsonNode oneShot(String name, List<String> args) throws IOException {
+        try (ChildProcess child = ChildProcess.start(name, ChildProcess.javaCommand(MatMulWorker.class, args), Map.of())) {
+            return child.answer();
+        }
+    }
+
+    private void validate(int t) {
+        if (sizes == null || sizes.isEmpty()) throw usage("--sizes needs at least one size");
+        for (int n : sizes) {
+            if (n < 1 || n > MAX_SIZE) throw usage("--sizes: " + n + " is out of range 1.." + MAX_SIZE);
+        }
+        if (t < 1 || t > 4096) throw usage("--threads: " + t + " is out of range 1..4096");
+        for (Path p : new Path[] {json, plot}) {
+            if (p == null) continue;
+            Path parent = p.toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) throw usage("cannot write " + p + ": no directory " + parent);
+            if (Files.isDirectory(p)) throw usage("cannot write " + p + ": it is a directory");
+        }
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), "bench matmul: " + message);
+    }
+
+    private static void status(String format, Object... args) {
+        System.err.println("bench matmul: " + String.format(Locale.ROOT, format, args));
+    }
+}

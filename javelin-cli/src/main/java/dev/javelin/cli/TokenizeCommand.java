@@ -1,0 +1,168 @@
+package dev.javelin.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.javelin.tokenizers.Encoding;
+import dev.javelin.tokenizers.Tokenizer;
+import dev.javelin.tokenizers.Truncation;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code javelin tokenize}: runs a {@code tokenizer.json} on texts or on JSON lines from stdin. */
+@Command(name = "tokenize", mixinStandardHelpOptions = true,
+        description = {"Tokenize texts with a Hugging Face tokenizer.json (pure Java).",
+            "With TEXT arguments, prints tokens and ids. Without, reads JSON lines from stdin (a string, or "
+                + "{\"text\": ..., \"text_pair\": ...}) and writes one JSON line per input: "
+                + "{\"ids\", \"type_ids\", \"tokens\", \"offsets\", \"attention_mask\"}.",
+            "Offsets are [start, end) in UTF-16 code units of the input (Java string indices).",
+            "The tokenizer.json's truncation applies unless --max-length is given; padding is not applied."})
+public final class TokenizeCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "Model directory containing tokenizer.json, or the tokenizer.json file.")
+    Path model;
+
+    @Option(names = "--max-length", paramLabel = "N",
+            description = "Truncate to N tokens (special tokens included).")
+    Integer maxLength;
+
+    @Option(names = "--truncation-side", paramLabel = "right|left", defaultValue = "right",
+            description = "Which end truncation cuts (default: ${DEFAULT-VALUE}).")
+    String truncationSide;
+
+    @Option(names = "--no-special-tokens", description = "Do not add [CLS]/[SEP] or the like.")
+    boolean noSpecialTokens;
+
+    @Parameters(arity = "0..*", paramLabel = "TEXT", description = "Texts to tokenize.")
+    List<String> texts;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintStream err = System.err;
+        Truncation.Direction direction = switch (truncationSide.toLowerCase(Locale.ROOT)) {
+            case "right" -> Truncation.Direction.RIGHT;
+            case "left" -> Truncation.Direction.LEFT;
+            default -> null;
+        };
+        if (direction == null) {
+            err.println("javelin tokenize: --truncation-side must be 'right' or 'left', got '" + truncationSide + "'");
+            return 2;
+        }
+        if (maxLength != null && maxLength < 0) {
+            err.println("javelin tokenize: --max-length must be >= 0, got " + maxLength);
+            return 2;
+        }
+        Path file = Files.isDirectory(model) ? model.resolve("tokenizer.json") : model;
+        if (!Files.isRegularFile(file)) {
+            err.println("javelin tokenize: no tokenizer.json at " + file);
+            return 2;
+        }
+        Tokenizer tokenizer;
+        try {
+            tokenizer = Tokenizer.fromFile(file).withoutPadding();
+            Truncation t = tokenizer.truncation();
+            if (maxLength != null) {
+                tokenizer = tokenizer.withTruncation(new Truncation(maxLength,
+                        t == null ? Truncation.Strategy.LONGEST_FIRST : t.strategy(), 0, direction));
+            } else if (t != null) {
+                tokenizer = tokenizer.withTruncation(new Truncation(t.maxLength(), t.strategy(), t.stride(), direction));
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("javelin tokenize: " + e.getMessage());
+            return 2;
+        }
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
+                StandardCharsets.UTF_8);
+        try {
+            if (texts != null && !texts.isEmpty()) {
+                for (String text : texts) {
+                    Encoding e = tokenizer.encode(text, null, !noSpecialTokens);
+                    ArrayNode tokens = JSON.createArrayNode();
+                    for (String t : e.tokens()) {
+                        tokens.add(t);
+                    }
+                    out.println("tokens: " + JSON.writeValueAsString(tokens));
+                    out.println("ids:    " + JSON.writeValueAsString(e.ids()));
+                }
+                return 0;
+            }
+            return jsonLines(tokenizer, out, err);
+        } catch (IllegalArgumentException e) {
+            err.println("javelin tokenize: " + e.getMessage());
+            return 2;
+        } finally {
+            out.flush();
+        }
+    }
+
+    private int jsonLines(Tokenizer tokenizer, PrintStream out, PrintStream err) throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        int number = 0;
+        while ((line = in.readLine()) != null) {
+            number++;
+            if (line.isBlank()) {
+                continue;
+            }
+            String text;
+            String pair = null;
+            try {
+                JsonNode node = JSON.readTree(line);
+                if (node.isTextual()) {
+                    text = node.asText();
+                } else if (node.isObject() && node.path("text").isTextual()) {
+                    text = node.get("text").asText();
+                    JsonNode p = node.get("text_pair");
+                    if (p != null && !p.isNull()) {
+                        if (!p.isTextual()) {
+                            err.println("javelin tokenize: line " + number + ": \"text_pair\" must be a string");
+                            return 2;
+                        }
+                        pair = p.asText();
+                    }
+                } else {
+                    err.println("javelin tokenize: line " + number
+                            + ": expected a JSON string or an object with a string \"text\"");
+                    return 2;
+                }
+            } catch (JsonProcessingException e) {
+                err.println("javelin tokenize: line " + number + ": invalid JSON: " + e.getOriginalMessage());
+                return 2;
+            }
+            Encoding e;
+            try {
+                e = tokenizer.encode(text, pair, !noSpecialTokens);
+            } catch (IllegalArgumentException ex) {
+                err.println("javelin tokenize: line " + number + ": " + ex.getMessage());
+                return 2;
+            }
+            out.println(JSON.writeValueAsString(toJson(e)));
+        }
+        return 0;
+    }
+
+    static ObjectNode toJson(Encoding e) {
+        ObjectNode o = JSON.createObjectNode();
+        o.set("ids", JSON.valueToTree(e.ids()));
+        o.set("type_ids", JSON.valueToTree(e.typeIds()));
+        o.set("tokens", JSON.valueToTree(e.tokens()));
+        o.set("offsets", JSON.valueToTree(e.offsets()));
+        o.set("attention_mask", JSON.valueToTree(e.attentionMask()));
+        return o;
+    }
+}

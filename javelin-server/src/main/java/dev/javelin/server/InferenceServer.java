@@ -1,0 +1,112 @@
+package dev.javelin.server;
+
+import dev.javelin.tokenizers.Tokenizer;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.cors.CorsSupport;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
+
+/**
+ * The TEI- and OpenAI-compatible HTTP server: Helidon 4 SE (each connection on a virtual thread) in
+ * front of {@link Inference}. {@link #close()} shuts down gracefully: stop accepting connections,
+ * answer every request in flight, then release the model.
+ */
+public final class InferenceServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(InferenceServer.class.getName());
+
+    private final WebServer web;
+    private final Inference inference;
+    private final CompletableFuture<Void> shutdown;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private InferenceServer(WebServer web, Inference inference, CompletableFuture<Void> shutdown) {
+        this.web = web;
+        this.inference = inference;
+        this.shutdown = shutdown;
+    }
+
+    /** Starts serving {@code backend} with {@code tokenizer} (the model's) as {@code config} says. */
+    public static InferenceServer start(ServerConfig config, Backend backend, Tokenizer tokenizer) {
+        ServerMetrics metrics = new ServerMetrics(backend.info().maxInputLength());
+        Inference inference = new Inference(backend, tokenizer, config, metrics);
+        CompletableFuture<Void> shutdown = new CompletableFuture<>();
+        HttpRouting.Builder routing = HttpRouting.builder();
+        routing.register(cors(config));
+        if (config.apiKey() != null) {
+            routing.addFilter(new ApiKeyFilter(config.apiKey()));
+        }
+        routing.register(new TeiRoutes(inference, metrics, shutdown), new OpenAiRoutes(inference, metrics, shutdown),
+                new ApiDocs());
+        WebServer web;
+        try {
+            web = WebServer.builder()
+                    .host(config.hostname())
+                    .port(config.port())
+                    .shutdownHook(false)
+                    .shutdownGracePeriod(config.shutdownGracePeriod())
+                    .addProtocol(Http1Config.builder().addReceiveListener(new ConnectionTracker()).build())
+                    .routing(routing)
+                    .build()
+                    .start();
+        } catch (RuntimeException e) {
+            inference.close();
+            throw e;
+        }
+        return new InferenceServer(web, inference, shutdown);
+    }
+
+    private static CorsSupport cors(ServerConfig config) {
+        CorsSupport.Builder cors = CorsSupport.builder()
+                .allowMethods("GET", "POST")
+                .allowHeaders("content-type", "authorization");
+        if (!config.corsAllowOrigin().isEmpty() && !config.corsAllowOrigin().contains("*")) {
+            cors.allowOrigins(config.corsAllowOrigin().toArray(String[]::new));
+        }
+        return cors.build();
+    }
+
+    /** The port the server listens on (the one picked when configured with 0). */
+    public int port() {
+        return web.port();
+    }
+
+    public Inference inference() {
+        return inference;
+    }
+
+    /** Shuts down gracefully on SIGTERM / SIGINT, saying so on stderr (logging is already shut down then). */
+    public void closeOnShutdownSignal() {
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("javelin-shutdown").unstarted(() -> {
+            long start = System.nanoTime();
+            System.err.println("javelin serve: shutting down; finishing requests in flight");
+            close();
+            System.err.printf("javelin serve: stopped gracefully in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+        }));
+    }
+
+    /** Blocks until the server has been closed. */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /**
+     * Stops accepting connections, lets every request in flight finish (up to the grace period), drains
+     * the batching queue and releases the model. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        long start = System.nanoTime();
+        // Connections idling after an answer stop waiting for the client's next request.
+        shutdown.complete(null);
+        web.stop();
+        inference.close();
+        stopped.countDown();
+        LOG.info(() -> "stopped in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+    }
+}

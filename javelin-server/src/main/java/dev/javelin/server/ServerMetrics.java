@@ -1,0 +1,101 @@
+package dev.javelin.server;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.DoubleStream;
+import java.util.stream.IntStream;
+
+/**
+ * The server's Prometheus metrics under TEI's {@code te_*} names and buckets (durations in seconds on
+ * TEI's geometric buckets, batch sizes and tokens on powers of two), plus JVM memory, thread and CPU
+ * meters. Prometheus' exposition format gives counters a {@code _total} suffix.
+ */
+public final class ServerMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicInteger queueSize = new AtomicInteger();
+    private final DistributionSummary requestDuration;
+    private final DistributionSummary tokenizationDuration;
+    private final DistributionSummary queueDuration;
+    private final DistributionSummary inferenceDuration;
+    private final DistributionSummary inputLength;
+    private final DistributionSummary batchSize;
+    private final DistributionSummary batchTokens;
+
+    public ServerMetrics(int maxInputLength) {
+        double[] durations = new double[35];
+        double value = 0.00001;
+        for (int i = 0; i < durations.length; i++) {
+            value *= 1.5;
+            durations[i] = value;
+        }
+        requestDuration = histogram("te_request_duration", durations);
+        tokenizationDuration = histogram("te_request_tokenization_duration", durations);
+        queueDuration = histogram("te_request_queue_duration", durations);
+        inferenceDuration = histogram("te_request_inference_duration", durations);
+        inputLength = histogram("te_request_input_length",
+                powersOfTwo(20).filter(x -> x <= maxInputLength).toArray());
+        batchSize = histogram("te_batch_next_size", powersOfTwo(13).toArray());
+        batchTokens = histogram("te_batch_next_tokens", powersOfTwo(21).toArray());
+        Gauge.builder("te_queue_size", queueSize, AtomicInteger::get)
+                .description("Inputs waiting in the batching queue").register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+    }
+
+    private static DoubleStream powersOfTwo(int count) {
+        return IntStream.range(0, count).mapToDouble(i -> Math.pow(2, i));
+    }
+
+    private DistributionSummary histogram(String name, double[] buckets) {
+        return DistributionSummary.builder(name).serviceLevelObjectives(buckets).register(registry);
+    }
+
+    /** A request arrived at an inference route; {@code method} is TEI's "single" or "batch". */
+    public void requestCount(String method) {
+        Counter.builder("te_request_count").tag("method", method).register(registry).increment();
+    }
+
+    public void requestSuccess(String method) {
+        Counter.builder("te_request_success").tag("method", method).register(registry).increment();
+    }
+
+    /** A request or input failed; {@code err} is TEI's reason (validation, tokenization, overloaded, ...). */
+    public void requestFailure(String err) {
+        Counter.builder("te_request_failure").tag("err", err).register(registry).increment();
+    }
+
+    /** Durations of a successful request, as TEI records them (per-input averages for batches). */
+    public void requestTimings(double totalSeconds, double tokenizationSeconds, double queueSeconds,
+                               double inferenceSeconds) {
+        requestDuration.record(totalSeconds);
+        tokenizationDuration.record(tokenizationSeconds);
+        queueDuration.record(queueSeconds);
+        inferenceDuration.record(inferenceSeconds);
+    }
+
+    public void inputLength(int tokens) {
+        inputLength.record(tokens);
+    }
+
+    public void batch(int inputs, int tokens) {
+        batchSize.record(inputs);
+        batchTokens.record(tokens);
+    }
+
+    public void queueSize(int size) {
+        queueSize.set(size);
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+}

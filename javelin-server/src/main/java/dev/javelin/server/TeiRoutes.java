@@ -1,0 +1,243 @@
+package dev.javelin.server;
+
+import static dev.javelin.server.RequestFields.bool;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.javelin.tokenizers.Truncation;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * TEI's HTTP API: the inference routes, tokenization, model info, health and metrics, with TEI's
+ * shapes, defaults, status codes and timing headers.
+ */
+final class TeiRoutes implements HttpService {
+    private final Inference inference;
+    private final ServerMetrics metrics;
+    private final CompletableFuture<Void> shutdown;
+
+    TeiRoutes(Inference inference, ServerMetrics metrics, CompletableFuture<Void> shutdown) {
+        this.inference = inference;
+        this.metrics = metrics;
+        this.shutdown = shutdown;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/info", this::info)
+                .get("/health", this::health)
+                .get("/", this::health)
+                .get("/ping", this::health)
+                .get("/metrics", this::metrics)
+                .post("/embed", inferenceRoute(this::embed))
+                .post("/embed_all", inferenceRoute(this::embedAll))
+                .post("/embed_sparse", inferenceRoute((body, client) -> {
+                    throw ServerError.wrongModelType("Model is not an embedding model with SPLADE pooling");
+                }))
+                .post("/predict", inferenceRoute(this::predict))
+                .post("/rerank", inferenceRoute(this::rerank))
+                .post("/similarity", inferenceRoute(this::similarity))
+                .post("/tokenize", tokenizerRoute(this::tokenize))
+                .post("/decode", tokenizerRoute(this::decode));
+        // TEI's default route (and SageMaker's) answer with the model's own task.
+        InferenceRoute.Work task = switch (inference.info().kind()) {
+            case EMBEDDING -> this::embed;
+            case CLASSIFIER -> this::predict;
+            case RERANKER -> this::rerank;
+        };
+        rules.post("/", inferenceRoute(task)).post("/invocations", inferenceRoute(task));
+    }
+
+    private InferenceRoute inferenceRoute(InferenceRoute.Work work) {
+        return new InferenceRoute(inference, metrics, shutdown, work, InferenceRoute.TEI_ERRORS);
+    }
+
+    private boolean truncate(JsonNode body) {
+        return bool(body, "truncate", inference.config().autoTruncate());
+    }
+
+    private InferenceRoute.Reply embed(JsonNode body, ClientConnection client) {
+        RequestFields.Inputs in = countedInputs(RequestFields.embedInputs(body, "inputs"));
+        RequestFields.rejectPromptName(body);
+        Timed<float[][]> out = inference.embed(in.inputs(), truncate(body), RequestFields.truncationDirection(body),
+                bool(body, "normalize", true), RequestFields.optionalCount(body, "dimensions"), client);
+        return new InferenceRoute.Reply(out.value(), out.timings(), in.method());
+    }
+
+    private InferenceRoute.Reply embedAll(JsonNode body, ClientConnection client) {
+        RequestFields.Inputs in = countedInputs(RequestFields.embedInputs(body, "inputs"));
+        RequestFields.rejectPromptName(body);
+        Timed<float[][][]> out = inference.embedAll(in.inputs(), truncate(body), RequestFields.truncationDirection(body),
+                client);
+        return new InferenceRoute.Reply(out.value(), out.timings(), in.method());
+    }
+
+    private InferenceRoute.Reply predict(JsonNode body, ClientConnection client) {
+        RequestFields.Inputs in = countedInputs(RequestFields.predictInputs(body));
+        Timed<List<List<Prediction>>> out = inference.predict(in.inputs(), truncate(body),
+                RequestFields.truncationDirection(body), bool(body, "raw_scores", false), client);
+        return new InferenceRoute.Reply(in.batch() ? out.value() : out.value().getFirst(), out.timings(), in.method());
+    }
+
+    private InferenceRoute.Reply rerank(JsonNode body, ClientConnection client) {
+        metrics.requestCount("batch");
+        String query = RequestFields.string(body, "query");
+        List<String> texts = RequestFields.stringList(RequestFields.required(body, "texts"), "texts");
+        Timed<List<Rank>> out = inference.rerank(query, texts, truncate(body), RequestFields.truncationDirection(body),
+                bool(body, "raw_scores", false), bool(body, "return_text", false), client);
+        return new InferenceRoute.Reply(out.value(), out.timings(), "batch");
+    }
+
+    private InferenceRoute.Reply similarity(JsonNode body, ClientConnection client) {
+        metrics.requestCount("batch");
+        JsonNode inputs = RequestFields.required(body, "inputs");
+        if (!inputs.isObject()) {
+            throw ServerError.validation("`inputs` must be an object with `source_sentence` and `sentences`");
+        }
+        String source = RequestFields.string(inputs, "source_sentence");
+        List<String> sentences = RequestFields.stringList(RequestFields.required(inputs, "sentences"), "sentences");
+        JsonNode parameters = body.get("parameters");
+        boolean truncate = inference.config().autoTruncate();
+        Truncation.Direction direction = Truncation.Direction.RIGHT;
+        if (parameters != null && !parameters.isNull()) {
+            if (!parameters.isObject()) {
+                throw ServerError.validation("`parameters` must be an object");
+            }
+            truncate = bool(parameters, "truncate", truncate);
+            direction = RequestFields.truncationDirection(parameters);
+            RequestFields.rejectPromptName(parameters);
+        }
+        Timed<float[]> out = inference.similarity(source, sentences, truncate, direction, client);
+        return new InferenceRoute.Reply(out.value(), out.timings(), "batch");
+    }
+
+    /** Counts the request as TEI does, then checks its size (empty, over the client batch size). */
+    private RequestFields.Inputs countedInputs(RequestFields.Inputs in) {
+        metrics.requestCount(in.method());
+        if (in.batch()) {
+            if (in.inputs().isEmpty()) {
+                throw ServerError.empty("`inputs` cannot be empty");
+            }
+            inference.checkBatchSize(in.inputs().size());
+        }
+        return in;
+    }
+
+    /** A route that answers from the tokenizer alone: no permits, no queue, no timing headers. */
+    private Handler tokenizerRoute(Function<JsonNode, Object> work) {
+        return (req, res) -> {
+            try {
+                JsonNode body = JsonHttp.readJson(req, inference.config().payloadLimit());
+                JsonHttp.send(res, 200, work.apply(body));
+            } catch (ServerError e) {
+                metrics.requestFailure(e.failureLabel());
+                JsonHttp.send(res, e.status(), InferenceRoute.TEI_ERRORS.apply(e));
+            }
+        };
+    }
+
+    private Object tokenize(JsonNode body) {
+        RequestFields.Inputs in = RequestFields.texts(body, "inputs");
+        if (in.batch()) {
+            if (in.inputs().isEmpty()) {
+                throw ServerError.empty("`inputs` cannot be empty");
+            }
+            inference.checkBatchSize(in.inputs().size());
+        }
+        RequestFields.rejectPromptName(body);
+        List<String> texts = in.inputs().stream().map(i -> ((Input.Text) i).text()).toList();
+        return inference.tokenize(texts, bool(body, "add_special_tokens", true));
+    }
+
+    private Object decode(JsonNode body) {
+        List<int[]> ids = RequestFields.idLists(body, "ids");
+        if (ids.isEmpty()) {
+            throw ServerError.empty("`ids` cannot be empty");
+        }
+        inference.checkBatchSize(ids.size());
+        return inference.decode(ids, bool(body, "skip_special_tokens", true));
+    }
+
+    private void health(ServerRequest req, ServerResponse res) {
+        if (inference.health()) {
+            res.status(Status.OK_200).send();
+        } else {
+            ServerError unhealthy = new ServerError(ErrorType.UNHEALTHY, "unhealthy");
+            JsonHttp.send(res, unhealthy.status(), InferenceRoute.TEI_ERRORS.apply(unhealthy));
+        }
+    }
+
+    private void metrics(ServerRequest req, ServerResponse res) {
+        res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+        res.send(metrics.scrape());
+    }
+
+    private void info(ServerRequest req, ServerResponse res) {
+        JsonHttp.send(res, 200, info(inference));
+    }
+
+    /** TEI's /info, plus the settings TEI keeps to its command line. */
+    static Map<String, Object> info(Inference inference) {
+        BackendInfo model = inference.info();
+        ServerConfig c = inference.config();
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("model_id", model.modelId());
+        info.put("model_sha", null);
+        info.put("model_dtype", "float32");
+        info.put("served_model_name", servedModelName(inference));
+        Map<String, Object> labels = null;
+        if (model.predicts()) {
+            Map<String, String> id2label = new TreeMap<>();
+            Map<String, Integer> label2id = new TreeMap<>();
+            model.id2label().forEach((id, label) -> {
+                id2label.put(Integer.toString(id), label);
+                label2id.put(label, id);
+            });
+            labels = new LinkedHashMap<>();
+            labels.put("id2label", id2label);
+            labels.put("label2id", label2id);
+        }
+        info.put("model_type", switch (model.kind()) {
+            case EMBEDDING -> Map.of("embedding", Map.of("pooling", model.pooling()));
+            case CLASSIFIER -> Map.of("classifier", labels);
+            case RERANKER -> Map.of("reranker", labels);
+        });
+        if (model.embeds() && model.predicts()) {
+            // An embedding model that also carries a classification head serves /predict too.
+            info.put("classifier", labels);
+        }
+        info.put("max_concurrent_requests", c.maxConcurrentRequests());
+        info.put("max_input_length", model.maxInputLength());
+        info.put("max_batch_tokens", c.maxBatchTokens());
+        info.put("max_batch_requests", c.maxBatchRequests() == 0 ? null : c.maxBatchRequests());
+        info.put("max_client_batch_size", c.maxClientBatchSize());
+        info.put("auto_truncate", c.autoTruncate());
+        info.put("tokenization_workers", c.effectiveTokenizationWorkers());
+        info.put("version", "0.1.0");
+        info.put("sha", null);
+        info.put("docker_label", null);
+        info.put("hostname", c.hostname());
+        info.put("port", c.port());
+        info.put("payload_limit", c.payloadLimit());
+        info.put("api_key_required", c.apiKey() != null);
+        info.put("cors_allow_origin", c.corsAllowOrigin());
+        info.put("shutdown_grace_period_s", c.shutdownGracePeriod().toSeconds());
+        return info;
+    }
+
+    static String servedModelName(Inference inference) {
+        String name = inference.config().servedModelName();
+        return name != null ? name : inference.info().modelId();
+    }
+}

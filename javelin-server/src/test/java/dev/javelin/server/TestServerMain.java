@@ -1,0 +1,20 @@
+package dev.javelin.server;
+
+/**
+ * The server as its own process for the SIGTERM test: serves the default model on a free loopback
+ * port, prints "port N" when ready, and shuts down gracefully on SIGTERM.
+ */
+public final class TestServerMain {
+    private TestServerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        EncoderBackend backend = EncoderBackend.load(null, null);
+        InferenceServer server = InferenceServer.start(ServerConfig.builder().hostname("127.0.0.1").port(0)
+                .maxBatchTokens(Integer.parseInt(args[0])).build(), backend, backend.tokenizer());
+        server.closeOnShutdownSignal();
+        System.out.println("port " + server.port());
+        System.out.flush();
+        server.awaitStop();
+    }
+}
