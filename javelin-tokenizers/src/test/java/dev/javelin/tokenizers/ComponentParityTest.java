@@ -34,8 +34,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ComponentParityTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String BASE_FILE = "all-minilm-l6-v2-tokenizer.json";
-    /** Every 6th corpus string: ~1,700 singles per case, ~560 pairs. */
-    private static final int STEP = 6;
+    /** Every 10th corpus string (few of the long ones): ~950 singles per case, ~320 pairs. */
+    private static final int STEP = 10;
     private static List<String> slice;
     private static ObjectNode base;
 
@@ -43,8 +43,12 @@ class ComponentParityTest {
     static void setUp() throws IOException {
         List<String> corpus = ParityCorpus.standard();
         slice = new ArrayList<>();
+        int longTexts = 0;
         for (int i = 0; i < corpus.size(); i += STEP) {
-            slice.add(corpus.get(i));
+            // Components work word by word: a few long texts (truncation is the main suite's job) suffice.
+            if (corpus.get(i).length() < 1000 || longTexts++ % 8 == 0) {
+                slice.add(corpus.get(i));
+            }
         }
         base = (ObjectNode) MAPPER.readTree(HuggingFaceParityTest.json(BASE_FILE));
         ObjectNode vocab = (ObjectNode) base.get("model").get("vocab");
@@ -263,7 +267,7 @@ class ComponentParityTest {
         HuggingFaceParityTest.Report report = new HuggingFaceParityTest.Report(name + " max 24 stride 3, overflow");
         try (HuggingFaceTokenizer ref = HuggingFaceParityTest.reference(json, options("truncation", "true",
                 "padding", "false", "maxLength", "24", "stride", "3", "withOverflowingTokens", "true"))) {
-            for (int i = 0; i + 1 < slice.size(); i += 4) {
+            for (int i = 0; i + 1 < slice.size(); i += 3) {
                 String a = slice.get(i);
                 String b = slice.get(i + 1);
                 compare(report, "single", a, null, cut.encode(a), ref.encode(Tokenizer.replaceLoneSurrogates(a)));
@@ -274,6 +278,6 @@ class ComponentParityTest {
             }
         }
         report.assertClean();
-        assertThat(report.compared).isGreaterThan(400);
+        assertThat(report.compared).isGreaterThan(300);
     }
 }
