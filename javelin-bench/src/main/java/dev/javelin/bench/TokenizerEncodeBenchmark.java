@@ -33,7 +33,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@code encode} with Javelin and with HF tokenizers (Rust, through DJL) on bge-small-en-v1.5's
  * {@code tokenizer.json}, single-threaded, one call per text as a Java caller makes them:
  * {@code sst2}, 1,000 SST-2 sentences per operation (the first 1,000 of
- * {@code ../shared/datasets/sst2/train.tsv}, or of the file the {@code javelin.sst2} property names);
+ * {@code ../shared/datasets/sst2/train.tsv} (or {@code ../../shared/...}), or of the file the
+ * {@code javelin.sst2} property names);
  * {@code 1mb}, one 1 MB text truncated to 512 tokens.
  */
 @State(Scope.Benchmark)
@@ -64,6 +65,9 @@ public class TokenizerEncodeBenchmark {
         }
         List<String> sentences = new ArrayList<>();
         Path tsv = Path.of(System.getProperty("javelin.sst2", "../shared/datasets/sst2/train.tsv"));
+        if (!Files.exists(tsv) && System.getProperty("javelin.sst2") == null) {
+            tsv = Path.of("../../shared/datasets/sst2/train.tsv");   // from a git worktree under /work/wt
+        }
         List<String> lines = Files.readAllLines(tsv);
         for (String line : lines.subList(1, Math.min(lines.size(), 1001))) {
             sentences.add(line.substring(line.lastIndexOf('\t') + 1));
