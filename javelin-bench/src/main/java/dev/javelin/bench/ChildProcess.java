@@ -5,27 +5,54 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Runs one measurement in a child process, so each row of a benchmark gets its own heap, JIT state
- * and peak-memory figure. The child prints one JSON object as its last line of stdout; its stderr
- * goes to ours (minus the JDK's incubator-module warning).
+ * A measurement running in its own process, so each benchmark row gets its own heap, JIT state and
+ * peak-memory figure. Parent and child talk in JSON lines: the child answers each command line on
+ * stdin with one JSON object on stdout; its stderr goes to ours (minus the JDK's incubator-module
+ * warning). Keeping children alive between commands lets a benchmark interleave its rows in
+ * rounds, so load from other processes on a shared machine hits every row alike.
  */
-public final class ChildProcess {
+public final class ChildProcess implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ChildProcess() {}
+    private final String name;
+    private final Process process;
+    private final Writer stdin;
+    private final BufferedReader stdout;
 
-    /** Thrown when the child cannot be started, fails, or prints no result. */
+    /** Thrown when the child cannot be started, fails, or answers with an error. */
     public static final class ChildFailedException extends IOException {
         public ChildFailedException(String message) {
             super(message);
+        }
+    }
+
+    private ChildProcess(String name, Process process) {
+        this.name = name;
+        this.process = process;
+        this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        this.stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        Thread.ofPlatform().daemon().name(name + "-stderr").start(this::forwardStderr);
+    }
+
+    /** Starts {@code command} with extra environment variables; {@code name} labels its errors. */
+    public static ChildProcess start(String name, List<String> command, Map<String, String> env) throws ChildFailedException {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(env);
+        try {
+            return new ChildProcess(name, pb.start());
+        } catch (IOException e) {
+            throw new ChildFailedException(name + ": cannot start " + command.getFirst() + ": " + e.getMessage());
         }
     }
 
@@ -50,49 +77,68 @@ public final class ChildProcess {
         return cmd;
     }
 
-    /** Runs {@code command} with extra environment variables and returns its JSON result. */
-    public static JsonNode run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().putAll(env);
-        pb.redirectInput(ProcessBuilder.Redirect.PIPE);
-        Process p;
+    /** Sends one command line and returns the child's JSON answer. */
+    public JsonNode request(String command) throws IOException {
         try {
-            p = pb.start();
+            stdin.write(command + "\n");
+            stdin.flush();
         } catch (IOException e) {
-            throw new ChildFailedException("cannot start " + command.getFirst() + ": " + e.getMessage());
+            throw new ChildFailedException(name + " is gone (" + e.getMessage() + ")");
         }
-        p.getOutputStream().close();
-        Thread errPump = Thread.ofPlatform().daemon().start(() -> forwardStderr(p));
-        String last = null;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = out.readLine()) != null; ) {
-                if (!line.isBlank()) last = line;
-            }
-        } finally {
-            if (p.isAlive()) p.destroy();
-        }
-        int rc = p.waitFor();
-        errPump.join(1000);
-        if (last == null) {
-            throw new ChildFailedException(String.join(" ", command.subList(0, Math.min(3, command.size())))
-                    + "… exited with status " + rc + " and printed no result");
-        }
-        JsonNode result;
-        try {
-            result = JSON.readTree(last);
-        } catch (IOException e) {
-            throw new ChildFailedException("child printed no JSON result (status " + rc + "), last line: " + last);
-        }
-        if (rc != 0 && !result.has("error")) {
-            throw new ChildFailedException("child exited with status " + rc + ": " + last);
-        }
-        return result;
+        return answer();
     }
 
-    private static void forwardStderr(Process p) {
-        try (BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+    /** The next JSON answer of the child (e.g. the one it prints unasked when ready). */
+    public JsonNode answer() throws IOException {
+        String line;
+        do {
+            line = stdout.readLine();
+        } while (line != null && line.isBlank());
+        if (line == null) {
+            int rc;
+            try {
+                rc = process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                rc = -1;
+            }
+            throw new ChildFailedException(name + " exited with status " + rc + " without an answer");
+        }
+        JsonNode r;
+        try {
+            r = JSON.readTree(line);
+        } catch (IOException e) {
+            throw new ChildFailedException(name + " printed something other than JSON: " + line);
+        }
+        if (r.has("error")) throw new ChildFailedException(name + ": " + r.get("error").asText());
+        return r;
+    }
+
+    /** Closes the child's input, which tells it to finish, and returns its last answer. */
+    public JsonNode finish() throws IOException {
+        stdin.close();
+        return answer();
+    }
+
+    @Override
+    public void close() {
+        try {
+            stdin.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
+        try {
+            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void forwardStderr() {
+        try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = err.readLine()) != null; ) {
-                if (!line.startsWith("WARNING: Using incubator modules")) System.err.println("  | " + line);
+                if (!line.startsWith("WARNING: Using incubator modules")) System.err.println("  " + name + " | " + line);
             }
         } catch (IOException ignored) {
             // the child went away; its exit status tells the story
@@ -102,11 +148,8 @@ public final class ChildProcess {
     /** Peak resident set of this process in MiB (Linux VmHWM), or -1 where /proc is unavailable. */
     public static double peakRssMb() {
         try {
-            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    String kb = line.substring(6).trim().split("\\s+")[0];
-                    return Long.parseLong(kb) / 1024.0;
-                }
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) / 1024.0;
             }
         } catch (IOException | RuntimeException ignored) {
             // not Linux: no figure

@@ -173,5 +173,4 @@ public final class ServeBenchCommand implements Callable<Integer> {
             System.out.println("  first error: " + stats.firstError());
         }
     }
-
 }

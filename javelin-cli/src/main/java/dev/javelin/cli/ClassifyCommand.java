@@ -4,9 +4,12 @@ import dev.javelin.pipelines.Label;
 import dev.javelin.pipelines.Pipelines;
 import dev.javelin.pipelines.ScoreFunction;
 import dev.javelin.pipelines.TextClassificationPipeline;
+import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -14,6 +17,12 @@ import picocli.CommandLine.Parameters;
         description = {"Text classification, one JSON line [{\"label\": …, \"score\": …}, …] per input.",
                 "Texts come from the arguments or, with none, JSON lines on stdin (a string or {\"text\": …, \"text_pair\": …})."})
 public final class ClassifyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    /** Where JSON lines are read from when no texts are given (tests substitute it). */
+    InputStream stdin = System.in;
+
     @Option(names = "--model", description = "Classifier model directory or Hugging Face id.")
     String model;
 
@@ -28,12 +37,12 @@ public final class ClassifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return JsonLines.run("classify", () -> {
+        return JsonLines.run(spec, () -> {
             if (topK < 0) throw new IllegalArgumentException("--top-k must be ≥ 0, got " + topK);
-            var inputs = TextInputs.read(texts, System.in);
+            ScoreFunction f = function == null ? null : ScoreFunction.parse(function);
+            var inputs = TextInputs.read(texts, stdin);
             try (TextClassificationPipeline p = Pipelines.textClassification(model)) {
-                ScoreFunction f = function == null ? null : ScoreFunction.parse(function);
-                for (List<Label> labels : p.classifyInputs(inputs, topK, f)) JsonLines.print(System.out, labels);
+                for (List<Label> labels : p.classifyInputs(inputs, topK, f)) JsonLines.print(spec.commandLine().getOut(), labels);
             }
             return 0;
         });

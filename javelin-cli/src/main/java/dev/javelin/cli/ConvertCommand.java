@@ -3,10 +3,13 @@ package dev.javelin.cli;
 import dev.javelin.onnx.ImportedEncoder;
 import dev.javelin.onnx.OnnxConverter;
 import dev.javelin.onnx.OnnxGraph;
-import dev.javelin.onnx.SentencePooling;
+import dev.javelin.pipelines.Pooling;
+import dev.javelin.io.source.PoolingConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -15,6 +18,9 @@ import picocli.CommandLine.Parameters;
                 "config.json inferred from the graph, model.safetensors under Hugging Face names, tokenizer.json,",
                 "and the sentence-transformers pooling modules."})
 public final class ConvertCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Parameters(index = "0", paramLabel = "MODEL.onnx", description = "The ONNX export (output last_hidden_state).")
     Path onnx;
 
@@ -34,10 +40,10 @@ public final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return JsonLines.run("convert", () -> {
-            SentencePooling mode = SentencePooling.valueOf(dev.javelin.pipelines.Pooling.parse(pooling).name());
+        return JsonLines.run(spec, () -> {
+            PoolingConfig.Mode mode = PoolingConfig.Mode.valueOf(Pooling.parse(pooling).name());
             ImportedEncoder enc = OnnxConverter.convert(OnnxGraph.read(onnx), tokenizer, out, mode, normalize);
-            System.out.printf("%s: BERT, %d layers, hidden %d, %d heads, intermediate %d, vocab %d, %d positions, %d weights → %s%n",
+            spec.commandLine().getOut().printf("%s: BERT, %d layers, hidden %d, %d heads, intermediate %d, vocab %d, %d positions, %d weights → %s%n",
                     onnx.getFileName(), enc.numHiddenLayers(), enc.hiddenSize(), enc.numAttentionHeads(), enc.intermediateSize(),
                     enc.vocabSize(), enc.maxPositionEmbeddings(), enc.weights().size(), out);
             return 0;

@@ -3,10 +3,13 @@ package dev.javelin.cli;
 import dev.javelin.pipelines.EmbeddingsPipeline;
 import dev.javelin.pipelines.Pipelines;
 import dev.javelin.pipelines.Pooling;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -14,6 +17,12 @@ import picocli.CommandLine.Parameters;
         description = {"Sentence embeddings, one JSON line {\"embedding\": […]} per input.",
                 "Texts come from the arguments or, with none, JSON lines on stdin (a string or {\"text\": …, \"text_pair\": …})."})
 public final class EmbedCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    /** Where JSON lines are read from when no texts are given (tests substitute it). */
+    InputStream stdin = System.in;
+
     @Option(names = "--model", description = "Model directory or Hugging Face id (default: the embedded all-MiniLM-L6-v2).")
     String model;
 
@@ -28,11 +37,12 @@ public final class EmbedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return JsonLines.run("embed", () -> {
-            var inputs = TextInputs.read(texts, System.in);
+        return JsonLines.run(spec, () -> {
+            Pooling mode = pooling == null ? null : Pooling.parse(pooling);
+            var inputs = TextInputs.read(texts, stdin);
             try (EmbeddingsPipeline p = Pipelines.embeddings(model)) {
-                float[][] vectors = p.embedInputs(inputs, pooling == null ? null : Pooling.parse(pooling), normalize);
-                for (float[] v : vectors) JsonLines.print(System.out, Map.of("embedding", v));
+                float[][] vectors = p.embedInputs(inputs, mode, normalize);
+                for (float[] v : vectors) JsonLines.print(spec.commandLine().getOut(), Map.of("embedding", v));
             }
             return 0;
         });

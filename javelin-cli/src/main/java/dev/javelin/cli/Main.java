@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "javelin", mixinStandardHelpOptions = true, version = "javelin 0.1.0",
         description = "Pure-Java inference engine and server for transformer models.",
         subcommands = {CommandLine.HelpCommand.class, ServeCommand.class, InspectCommand.class, TokenizeCommand.class,
-                ConvertCommand.class, EmbedCommand.class, ClassifyCommand.class, RerankCommand.class})
+                ConvertCommand.class, EmbedCommand.class, ClassifyCommand.class, RerankCommand.class,
+                TrainClassifierCommand.class, EvalCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -4,9 +4,12 @@ import dev.javelin.pipelines.Pipelines;
 import dev.javelin.pipelines.Rank;
 import dev.javelin.pipelines.RerankPipeline;
 import dev.javelin.pipelines.TextInput;
+import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -15,6 +18,12 @@ import picocli.CommandLine.Parameters;
                 "A cross-encoder model scores (query, text) pairs; an embedding model scores cosine similarity.",
                 "Texts come from the arguments or, with none, JSON lines on stdin (a string or {\"text\": …})."})
 public final class RerankCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    /** Where JSON lines are read from when no texts are given (tests substitute it). */
+    InputStream stdin = System.in;
+
     @Option(names = "--model", description = "Cross-encoder or embedding model (default: the embedded all-MiniLM-L6-v2).")
     String model;
 
@@ -26,13 +35,13 @@ public final class RerankCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return JsonLines.run("rerank", () -> {
-            List<TextInput> inputs = TextInputs.read(texts, System.in);
+        return JsonLines.run(spec, () -> {
+            List<TextInput> inputs = TextInputs.read(texts, stdin);
             if (inputs.stream().anyMatch(i -> i.textPair() != null)) {
                 throw new IllegalArgumentException("rerank pairs each text with --query; inputs must not have a text_pair");
             }
             try (RerankPipeline p = Pipelines.rerank(model)) {
-                for (Rank r : p.rerank(query, inputs.stream().map(TextInput::text).toList())) JsonLines.print(System.out, r);
+                for (Rank r : p.rerank(query, inputs.stream().map(TextInput::text).toList())) JsonLines.print(spec.commandLine().getOut(), r);
             }
             return 0;
         });

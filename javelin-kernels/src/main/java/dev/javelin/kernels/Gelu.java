@@ -37,31 +37,33 @@ public final class Gelu {
         Rows.requireContiguousRows("Gelu.apply", x);
         MemorySegment seg = Simd.shareable(x.segment());
         int n = Rows.rowLength(x);
-        Rows.forEach(x, row -> {
-            long base = x.rowOffset(row) * Float.BYTES;
-            int i = 0;
-            for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-                long at = base + (long) i * Float.BYTES;
-                gelu(FloatVector.fromMemorySegment(F, seg, at, LE)).intoMemorySegment(seg, at, LE);
-            }
-            for (; i < n; i++) {
-                long at = base + (long) i * Float.BYTES;
-                seg.set(Tensor.F32, at, gelu(seg.get(Tensor.F32, at)));
-            }
-        });
+        Rows.forEach(x, row -> row(seg, x.rowOffset(row) * Float.BYTES, n));
     }
 
-    private static FloatVector gelu(FloatVector x) {
-        FloatVector w = x.abs().mul(INV_SQRT2);
-        FloatVector t = FloatVector.broadcast(F, 1f).div(w.fma(0.5f, 1f));
-        FloatVector p = t.fma(C9, C8).fma(t, FloatVector.broadcast(F, C7)).fma(t, FloatVector.broadcast(F, C6))
-                .fma(t, FloatVector.broadcast(F, C5)).fma(t, FloatVector.broadcast(F, C4))
-                .fma(t, FloatVector.broadcast(F, C3)).fma(t, FloatVector.broadcast(F, C2))
-                .fma(t, FloatVector.broadcast(F, C1)).fma(t, FloatVector.broadcast(F, C0));
-        FloatVector halfErfc = t.mul(w.mul(w).neg().add(p).lanewise(VectorOperators.EXP)).mul(0.5f);
-        VectorMask<Float> positive = x.compare(VectorOperators.GE, 0f);
-        FloatVector phi = halfErfc.blend(halfErfc.neg().add(1f), positive);
-        return x.mul(phi);
+    /**
+     * The vector math is written out in the loop: moved into a helper taking a FloatVector, C2
+     * declines to inline it (too big) and boxes every vector, 200× slower.
+     */
+    private static void row(MemorySegment seg, long base, int n) {
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            long at = base + (long) i * Float.BYTES;
+            FloatVector x = FloatVector.fromMemorySegment(F, seg, at, LE);
+            FloatVector w = x.abs().mul(INV_SQRT2);
+            FloatVector t = one.div(w.fma(0.5f, 1f));
+            FloatVector p = t.fma(C9, C8).fma(t, FloatVector.broadcast(F, C7)).fma(t, FloatVector.broadcast(F, C6))
+                    .fma(t, FloatVector.broadcast(F, C5)).fma(t, FloatVector.broadcast(F, C4))
+                    .fma(t, FloatVector.broadcast(F, C3)).fma(t, FloatVector.broadcast(F, C2))
+                    .fma(t, FloatVector.broadcast(F, C1)).fma(t, FloatVector.broadcast(F, C0));
+            FloatVector halfErfc = t.mul(w.mul(w).neg().add(p).lanewise(VectorOperators.EXP)).mul(0.5f);
+            VectorMask<Float> positive = x.compare(VectorOperators.GE, 0f);
+            x.mul(halfErfc.blend(one.sub(halfErfc), positive)).intoMemorySegment(seg, at, LE);
+        }
+        for (; i < n; i++) {
+            long at = base + (long) i * Float.BYTES;
+            seg.set(Tensor.F32, at, gelu(seg.get(Tensor.F32, at)));
+        }
     }
 
     private static float gelu(float x) {

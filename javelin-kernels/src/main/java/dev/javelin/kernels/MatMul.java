@@ -12,15 +12,16 @@ import java.util.Arrays;
  * views and row slices work without copies. The output is overwritten.
  *
  * <p>All three take any tensor views (transposed, sliced), run on a {@link ComputePool}, and are
- * correct for every shape, including empty ones (K = 0 gives C = 0).
+ * correct for every shape, including empty ones (K = 0 gives C = 0). As in BLAS, C must not share
+ * elements with A or B.
  */
 public final class MatMul {
     private MatMul() {}
 
     /** K slice: a KC×NR slice of a B panel is 16 KB, half the L1 of the cores we target. */
-    static final int KC = Integer.getInteger("kc", 256);
+    static final int KC = 256;
     /** M block in micro-panels: a 144×256 block of A is 144 KB, well inside a 512 KB L2. */
-    static final int MC_PANELS = Integer.getInteger("mcp", 24);
+    static final int MC_PANELS = 24;
     /** Largest packed B chunk in floats (16 MB); N is processed in chunks beyond that. */
     private static final long B_PACK_BUDGET = 1L << 22;
     /** Below ~20 µs of work a product runs on the caller alone: waking workers would cost more. */

@@ -51,6 +51,37 @@ class MatMulTest {
         }
     }
 
+    /**
+     * K·N beyond the packing budget (4M floats) makes the product run in several N chunks; the
+     * reference here is a plain double loop over arrays, since the tensor-based one would take
+     * seconds at this size. Same error bound as everywhere else.
+     */
+    @Test
+    void splitsWideProductsIntoChunks() {
+        int m = 7, k = 2048, n = 2049;
+        try (Arena arena = Arena.ofConfined()) {
+            SplittableRandom rnd = new SplittableRandom(13);
+            Tensor a = Tensors.random(arena, rnd, m, k);
+            Tensor bt = Tensors.random(arena, rnd, n, k);
+            Tensor c = Tensor.allocate(arena, m, n);
+            MatMul.matmulTransB(a, bt, c);
+            float[] av = a.toArray(), bv = bt.toArray(), cv = c.toArray();
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double exact = 0, magnitude = 0;
+                    for (int p = 0; p < k; p++) {
+                        exact += (double) av[i * k + p] * bv[j * k + p];
+                        magnitude += Math.abs((double) av[i * k + p] * bv[j * k + p]);
+                    }
+                    double bound = (k + 1) * U * magnitude;
+                    if (!(Math.abs(cv[i * n + j] - exact) <= bound)) {
+                        assertThat((double) cv[i * n + j]).as("C[%d,%d]", i, j).isEqualTo(exact);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void acceptsTransposedAndSlicedViews() {
         try (Arena arena = Arena.ofConfined()) {

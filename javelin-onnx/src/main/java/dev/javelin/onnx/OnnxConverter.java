@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.javelin.io.safetensors.SafeTensorsWriter;
+import dev.javelin.io.source.PoolingConfig;
 import dev.javelin.tensor.Tensor;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -13,6 +14,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +28,7 @@ import java.util.stream.Stream;
  * sentence-transformers pooling modules.
  *
  * <p>The pooling is not part of an ONNX encoder export (its output is the last hidden state), so
- * the caller states it; {@link SentencePooling#MEAN} with normalisation is what sentence-transformers
+ * the caller states it; {@link PoolingConfig.Mode#MEAN} with normalisation is what sentence-transformers
  * models mostly use.
  */
 public final class OnnxConverter {
@@ -39,7 +41,7 @@ public final class OnnxConverter {
      * files are written into a temporary sibling and moved into place in one rename, so a reader
      * never sees half a model and two converters racing for the same target leave one complete copy.
      */
-    public static ImportedEncoder convert(OnnxGraph graph, Path tokenizerJson, Path out, SentencePooling pooling, boolean normalize)
+    public static ImportedEncoder convert(OnnxGraph graph, Path tokenizerJson, Path out, PoolingConfig.Mode pooling, boolean normalize)
             throws IOException {
         ImportedEncoder enc = BertGraphImporter.importEncoder(graph);
         JsonNode tokenizer = readTokenizer(tokenizerJson, enc);
@@ -51,6 +53,7 @@ public final class OnnxConverter {
             writeConfig(enc, tokenizer, tmp.resolve("config.json"));
             Files.copy(tokenizerJson, tmp.resolve("tokenizer.json"));
             writeSentenceTransformers(enc, tokenizer, pooling, normalize, tmp);
+            makeReadable(tmp);
             publish(tmp, out);
         } finally {
             deleteRecursively(tmp);
@@ -115,16 +118,16 @@ public final class OnnxConverter {
         return id.isInt() ? id.asInt() : 0;
     }
 
-    private static void writeSentenceTransformers(ImportedEncoder enc, JsonNode tokenizer, SentencePooling pooling,
+    private static void writeSentenceTransformers(ImportedEncoder enc, JsonNode tokenizer, PoolingConfig.Mode pooling,
             boolean normalize, Path dir) throws IOException {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("word_embedding_dimension", enc.hiddenSize());
-        p.put("pooling_mode_cls_token", pooling == SentencePooling.CLS);
-        p.put("pooling_mode_mean_tokens", pooling == SentencePooling.MEAN);
-        p.put("pooling_mode_max_tokens", pooling == SentencePooling.MAX);
+        p.put("pooling_mode_cls_token", pooling == PoolingConfig.Mode.CLS);
+        p.put("pooling_mode_mean_tokens", pooling == PoolingConfig.Mode.MEAN);
+        p.put("pooling_mode_max_tokens", pooling == PoolingConfig.Mode.MAX);
         p.put("pooling_mode_mean_sqrt_len_tokens", false);
         p.put("pooling_mode_weightedmean_tokens", false);
-        p.put("pooling_mode_lasttoken", pooling == SentencePooling.LAST_TOKEN);
+        p.put("pooling_mode_lasttoken", pooling == PoolingConfig.Mode.LAST_TOKEN);
         p.put("include_prompt", true);
         Files.createDirectories(dir.resolve("1_Pooling"));
         JSON.writeValue(dir.resolve("1_Pooling/config.json").toFile(), p);
@@ -150,6 +153,20 @@ public final class OnnxConverter {
         m.put("path", path);
         m.put("type", type);
         return m;
+    }
+
+    /**
+     * Temporary files and directories are created private (0600/0700); a model directory is meant
+     * to be shared like any download, so it gets the usual 0644/0755 where the file system has
+     * POSIX permissions.
+     */
+    private static void makeReadable(Path dir) throws IOException {
+        if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.toList()) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
     }
 
     private static void publish(Path tmp, Path out) throws IOException {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.javelin.io.safetensors.SafeTensors;
+import dev.javelin.io.source.PoolingConfig;
 import dev.javelin.onnx.proto.Onnx.TensorProto;
 import dev.javelin.tensor.Tensor;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +38,7 @@ class OnnxConverterTest {
     @Test
     void writesAHuggingFaceDirectory() throws IOException {
         Path out = tmp.resolve("minilm");
-        OnnxConverter.convert(graph, tokenizer, out, SentencePooling.MEAN, true);
+        OnnxConverter.convert(graph, tokenizer, out, PoolingConfig.Mode.MEAN, true);
 
         ObjectMapper json = new ObjectMapper();
         JsonNode config = json.readTree(out.resolve("config.json").toFile());
@@ -46,6 +48,8 @@ class OnnxConverterTest {
         assertThat(config.get("layer_norm_eps").asDouble()).isEqualTo(1e-12);
         assertThat(config.get("hidden_act").asText()).isEqualTo("gelu");
         assertThat(Files.readString(out.resolve("tokenizer.json"))).isEqualTo(Files.readString(tokenizer));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out))).isEqualTo("rwxr-xr-x");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("model.safetensors")))).isEqualTo("rw-r--r--");
         JsonNode pooling = json.readTree(out.resolve("1_Pooling/config.json").toFile());
         assertThat(pooling.get("pooling_mode_mean_tokens").asBoolean()).isTrue();
         assertThat(pooling.get("pooling_mode_cls_token").asBoolean()).isFalse();
@@ -53,6 +57,10 @@ class OnnxConverterTest {
         assertThat(modules).hasSize(3);
         assertThat(modules.get(2).get("type").asText()).isEqualTo("sentence_transformers.models.Normalize");
         assertThat(json.readTree(out.resolve("sentence_bert_config.json").toFile()).get("max_seq_length").asInt()).isEqualTo(128);
+        PoolingConfig read = PoolingConfig.load(out);
+        assertThat(read.mode()).isEqualTo(PoolingConfig.Mode.MEAN);
+        assertThat(read.normalize()).isTrue();
+        assertThat(read.wordEmbeddingDimension()).isEqualTo(384);
 
         try (SafeTensors st = SafeTensors.open(out)) {
             assertThat(st.names()).hasSize(5 + 16 * 6).contains("encoder.layer.5.output.dense.weight");
@@ -76,7 +84,7 @@ class OnnxConverterTest {
         Path out = tmp.resolve("taken");
         Files.createDirectories(out);
         Files.writeString(out.resolve("keep.txt"), "mine");
-        assertThatThrownBy(() -> OnnxConverter.convert(graph, tokenizer, out, SentencePooling.CLS, false))
+        assertThatThrownBy(() -> OnnxConverter.convert(graph, tokenizer, out, PoolingConfig.Mode.CLS, false))
                 .isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining("not empty");
         assertThat(Files.readString(out.resolve("keep.txt"))).isEqualTo("mine");
         try (var s = Files.list(tmp)) {
@@ -88,7 +96,7 @@ class OnnxConverterTest {
     void aTokenizerThatDoesNotFitIsRejected() throws IOException {
         Path bogus = tmp.resolve("bogus.json");
         Files.writeString(bogus, "{\"model\": {}}");
-        assertThatThrownBy(() -> OnnxConverter.convert(graph, bogus, tmp.resolve("x"), SentencePooling.MEAN, true))
+        assertThatThrownBy(() -> OnnxConverter.convert(graph, bogus, tmp.resolve("x"), PoolingConfig.Mode.MEAN, true))
                 .isInstanceOf(IOException.class).hasMessageContaining("no model.vocab");
     }
 

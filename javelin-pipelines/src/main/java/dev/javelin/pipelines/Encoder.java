@@ -3,6 +3,7 @@ package dev.javelin.pipelines;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.javelin.io.config.ModelConfig;
+import dev.javelin.io.source.ModelSource;
 import dev.javelin.io.source.PoolingConfig;
 import dev.javelin.models.LoadedModel;
 import dev.javelin.models.Models;
@@ -43,10 +44,14 @@ public final class Encoder implements AutoCloseable {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
 
-    private Encoder(LoadedModel model, Tokenizer tokenizer, ModelInfo info) {
+    /** The head of a javelin-embedding-classifier directory (train-classifier's output), else null. */
+    private final EmbeddingClassifier embeddingHead;
+
+    private Encoder(LoadedModel model, Tokenizer tokenizer, ModelInfo info, EmbeddingClassifier embeddingHead) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.info = info;
+        this.embeddingHead = embeddingHead;
     }
 
     /**
@@ -55,18 +60,12 @@ public final class Encoder implements AutoCloseable {
      */
     public static Encoder load(String model) throws IOException {
         if (model == null) return load(BundledModel.ALL_MINILM_L6_V2.directory(), BundledModel.ALL_MINILM_L6_V2.modelId());
-        return load(resolve(model), model);
-    }
-
-    /** PENDING javelin-io's ModelSource (HF cache, Hub): local directories only until it lands. */
-    private static Path resolve(String model) throws IOException {
-        Path dir = Path.of(model);
-        if (!Files.isDirectory(dir)) throw new IOException("model " + model + " is not a local model directory");
-        return dir;
+        return load(ModelSource.resolve(model), model);
     }
 
     /** Loads the Hugging Face directory {@code dir}; {@code modelId} names it in {@link #info()}. */
     public static Encoder load(Path dir, String modelId) throws IOException {
+        if (EmbeddingClassifier.isEmbeddingClassifier(dir)) return withHead(EmbeddingClassifier.load(dir), modelId);
         Path tokenizerFile = dir.resolve("tokenizer.json");
         if (!Files.isRegularFile(tokenizerFile)) throw new IOException(dir + " has no tokenizer.json");
         LoadedModel model = Models.load(dir);
@@ -85,11 +84,25 @@ public final class Encoder implements AutoCloseable {
                     pooling != null && pooling.normalize(),
                     head == null ? null : Map.copyOf(labels(cfg.id2label(), head.numLabels())),
                     head == null ? 0 : head.numLabels(), kind);
-            return new Encoder(model, tokenizer, info);
+            return new Encoder(model, tokenizer, info, null);
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
         }
+    }
+
+    /** The encoder a trained embedding classifier names, with its head on top: embeddings as the encoder's, logits from the head. */
+    private static Encoder withHead(EmbeddingClassifier head, String modelId) throws IOException {
+        Encoder base = load(head.encoderSpec());
+        ModelInfo b = base.info;
+        if (base.embeddingHead != null || b.hiddenSize() != head.hiddenSize()) {
+            base.close();
+            throw new IOException(modelId + ": its encoder " + head.encoder() + " must be a plain encoder of hidden size "
+                    + head.hiddenSize());
+        }
+        ModelInfo info = new ModelInfo(modelId, b.modelType(), b.hiddenSize(), b.maxInputLength(), b.pooling(), b.normalize(),
+                head.id2label(), head.numLabels(), ModelInfo.Kind.CLASSIFIER);
+        return new Encoder(base.model, base.tokenizer, info, head);
     }
 
     /** sentence_bert_config.json's max_seq_length when present (sentence-transformers truncates there). */
@@ -116,6 +129,7 @@ public final class Encoder implements AutoCloseable {
 
     /** config.json's problem_type (regression, single_label_classification, multi_label_classification), or null. */
     public String problemType() {
+        if (embeddingHead != null) return "single_label_classification";
         return model.config().problemType();
     }
 
@@ -143,6 +157,7 @@ public final class Encoder implements AutoCloseable {
 
     /** Raw logits [input][label] of the classification head. */
     public float[][] predict(List<Encoding> batch) {
+        if (embeddingHead != null) return embeddingHead.logits(embeddingHead.features(this, batch));
         SequenceClassifier head = model.classifier();
         if (head == null) {
             throw new UnsupportedOperationException(info.modelId() + " has no classification head; it is an embedding model");

@@ -16,8 +16,11 @@ public final class Pipelines {
         return new EmbeddingsPipeline(Encoder.load(model));
     }
 
+    /** {@code model} null means the built-in sentiment model (NEGATIVE/POSITIVE, see {@link EmbeddingClassifier#defaultSentiment()}). */
     public static TextClassificationPipeline textClassification(String model) throws IOException {
-        return new TextClassificationPipeline(Encoder.load(model));
+        return new TextClassificationPipeline(model == null
+                ? Encoder.load(EmbeddingClassifier.defaultSentiment(), EmbeddingClassifier.DEFAULT_SENTIMENT_ID)
+                : Encoder.load(model));
     }
 
     public static RerankPipeline rerank(String model) throws IOException {

@@ -192,18 +192,11 @@ public final class BatchingQueue implements AutoCloseable {
         for (QueueEntry e : batch) {
             byKind.computeIfAbsent(e.kind(), k -> new ArrayList<>()).add(e);
         }
-        boolean failed = false;
-        for (Map.Entry<OutputKind, List<QueueEntry>> group : byKind.entrySet()) {
-            failed |= !computeGroup(group.getKey(), group.getValue());
-        }
-        lastBatchFailed = failed;
-        if (!failed) {
-            lastSuccessNanos = System.nanoTime();
-            everSucceeded = true;
-        }
+        byKind.forEach(this::computeGroup);
     }
 
-    private boolean computeGroup(OutputKind kind, List<QueueEntry> entries) {
+    /** Runs one kind of output for its inputs; health is recorded before anyone sees the results. */
+    private void computeGroup(OutputKind kind, List<QueueEntry> entries) {
         List<Encoding> inputs = new ArrayList<>(entries.size());
         for (QueueEntry e : entries) {
             inputs.add(e.input());
@@ -224,18 +217,21 @@ public final class BatchingQueue implements AutoCloseable {
         } catch (Throwable t) {
             LOG.log(Level.WARNING, "inference failed on a batch of " + inputs.size() + " inputs", t);
             ServerError error = ServerError.backend("Inference failed: " + t);
+            lastBatchFailed = true;
             for (QueueEntry e : entries) {
                 e.result().completeExceptionally(error);
             }
-            return false;
+            return;
         }
         long end = System.nanoTime();
+        lastSuccessNanos = end;
+        everSucceeded = true;
+        lastBatchFailed = false;
         for (int i = 0; i < entries.size(); i++) {
             QueueEntry e = entries.get(i);
             e.result().complete(new EntryResult(vectors != null ? vectors[i] : null, tokens != null ? tokens[i] : null,
                     start - e.enqueuedNanos(), end - start));
         }
-        return true;
     }
 
     private void failAll(ServerError error) {

@@ -110,7 +110,7 @@ public final class Inference implements AutoCloseable {
     public Timed<List<List<Prediction>>> predict(List<Input> inputs, boolean truncate, Truncation.Direction direction,
                                                  boolean rawScores, ClientConnection client) {
         if (!info.predicts()) {
-            throw ServerError.backend("Model is not a classifier model");
+            throw ServerError.wrongModelType("Model is not a classifier model");
         }
         Timed<EntryResult[]> run = run(inputs, OutputKind.LOGITS, truncate, direction, client);
         List<List<Prediction>> out = new ArrayList<>(inputs.size());
@@ -134,7 +134,7 @@ public final class Inference implements AutoCloseable {
             throw ServerError.empty("`texts` cannot be empty");
         }
         if (!info.reranks()) {
-            throw ServerError.backend("model is not a re-ranker model");
+            throw ServerError.wrongModelType("model is not a re-ranker model");
         }
         checkBatchSize(texts.size());
         List<Input> pairs = texts.stream().<Input>map(t -> new Input.Pair(query, t)).toList();
@@ -298,7 +298,7 @@ public final class Inference implements AutoCloseable {
 
     private void requireEmbedding() {
         if (!info.embeds()) {
-            throw ServerError.backend("Model is not an embedding model");
+            throw ServerError.wrongModelType("Model is not an embedding model");
         }
     }
 

@@ -77,23 +77,12 @@ final class InferenceRoute implements Handler {
             JsonHttp.timingHeaders(res, t);
             JsonHttp.send(res, 200, reply.body());
         } catch (ServerError e) {
-            metrics.requestFailure(failureLabel(e.type()));
+            metrics.requestFailure(e.failureLabel());
             JsonHttp.send(res, e.status(), errors.apply(e));
         } finally {
             if (watch != null) {
                 watch.release(!req.headers().contains(HeaderValues.CONNECTION_CLOSE), shutdown, KEEP_ALIVE_IDLE);
             }
         }
-    }
-
-    /** TEI's {@code err} label of {@code te_request_failure}. */
-    static String failureLabel(ErrorType type) {
-        return switch (type) {
-            case VALIDATION, EMPTY -> "validation";
-            case TOKENIZER -> "tokenization";
-            case OVERLOADED -> "overloaded";
-            case BACKEND -> "inference";
-            case UNHEALTHY -> "unhealthy";
-        };
     }
 }

@@ -77,9 +77,14 @@ public final class InferenceServer implements AutoCloseable {
         return inference;
     }
 
-    /** Shuts down gracefully on SIGTERM / SIGINT. */
+    /** Shuts down gracefully on SIGTERM / SIGINT, saying so on stderr (logging is already shut down then). */
     public void closeOnShutdownSignal() {
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("javelin-shutdown").unstarted(this::close));
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("javelin-shutdown").unstarted(() -> {
+            long start = System.nanoTime();
+            System.err.println("javelin serve: shutting down; finishing requests in flight");
+            close();
+            System.err.printf("javelin serve: stopped gracefully in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+        }));
     }
 
     /** Blocks until the server has been closed. */

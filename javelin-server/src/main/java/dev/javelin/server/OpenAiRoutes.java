@@ -64,7 +64,10 @@ final class OpenAiRoutes implements HttpService {
         response.put("object", "list");
         response.put("data", data);
         response.put("model", TeiRoutes.servedModelName(inference));
-        response.put("usage", Map.of("prompt_tokens", tokens, "total_tokens", tokens));
+        Map<String, Object> usage = new LinkedHashMap<>();
+        usage.put("prompt_tokens", tokens);
+        usage.put("total_tokens", tokens);
+        response.put("usage", usage);
         return new InferenceRoute.Reply(response, out.timings(), in.method());
     }
 

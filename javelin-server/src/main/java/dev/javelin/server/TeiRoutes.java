@@ -43,7 +43,7 @@ final class TeiRoutes implements HttpService {
                 .post("/embed", inferenceRoute(this::embed))
                 .post("/embed_all", inferenceRoute(this::embedAll))
                 .post("/embed_sparse", inferenceRoute((body, client) -> {
-                    throw ServerError.backend("Model is not an embedding model with SPLADE pooling");
+                    throw ServerError.wrongModelType("Model is not an embedding model with SPLADE pooling");
                 }))
                 .post("/predict", inferenceRoute(this::predict))
                 .post("/rerank", inferenceRoute(this::rerank))
@@ -141,7 +141,7 @@ final class TeiRoutes implements HttpService {
                 JsonNode body = JsonHttp.readJson(req, inference.config().payloadLimit());
                 JsonHttp.send(res, 200, work.apply(body));
             } catch (ServerError e) {
-                metrics.requestFailure(InferenceRoute.failureLabel(e.type()));
+                metrics.requestFailure(e.failureLabel());
                 JsonHttp.send(res, e.status(), InferenceRoute.TEI_ERRORS.apply(e));
             }
         };

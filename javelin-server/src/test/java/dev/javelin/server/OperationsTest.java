@@ -213,7 +213,8 @@ class OperationsTest {
     @Test
     void shutdownAnswersEveryRequestInFlightThenRefusesConnections() throws Exception {
         InferenceServer server = start(ServerConfig.builder().maxBatchTokens(1024).shutdownGracePeriod(Duration.ofSeconds(60)));
-        TestClient client = new TestClient(server.port());
+        int port = server.port();
+        TestClient client = new TestClient(port);
         List<Future<TestClient.Answer>> inFlight = new ArrayList<>();
         CountDownLatch closed = new CountDownLatch(1);
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -239,7 +240,7 @@ class OperationsTest {
             }
         }
         assertThat(closed.await(60, TimeUnit.SECONDS)).isTrue();
-        assertThatThrownBy(() -> new TestClient(server.port()).get("/health"))
+        assertThatThrownBy(() -> new TestClient(port).get("/health"))
                 .isInstanceOf(UncheckedIOException.class).hasCauseInstanceOf(ConnectException.class);
     }
 }

@@ -22,13 +22,16 @@ final class TestInputs {
     private static final Map<Integer, Integer> KEY_BY_ID = new HashMap<>();
 
     static {
-        for (int id = 2000; WORDS.size() < 1000; id++) {
+        for (int id = 2000; WORDS.size() < 1000 && id < TOKENIZER.vocabSize(); id++) {
             String token = TOKENIZER.idToToken(id);
             if (token != null && token.chars().allMatch(c -> c >= 'a' && c <= 'z')
                     && TOKENIZER.encode(token, null, false).ids().length == 1) {
                 KEY_BY_ID.put(id, WORDS.size());
                 WORDS.add(token);
             }
+        }
+        if (WORDS.size() < 1000) {
+            throw new IllegalStateException("only " + WORDS.size() + " single-token words in the vocabulary");
         }
     }
 
@@ -40,7 +43,9 @@ final class TestInputs {
             if (in == null) {
                 throw new IllegalStateException("all-minilm-l6-v2-tokenizer.json is not on the test class path");
             }
-            return Tokenizer.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            // The file pads to 128 tokens; the server's inputs are never padded.
+            return Tokenizer.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8)).withoutPadding()
+                    .withoutTruncation();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

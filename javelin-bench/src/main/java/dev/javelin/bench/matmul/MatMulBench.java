@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import jdk.incubator.vector.FloatVector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,6 +28,9 @@ import picocli.CommandLine.Spec;
                 "Each row runs in its own process: warm-up, then the median of several runs."})
 public final class MatMulBench implements Callable<Integer> {
     private static final int MAX_SIZE = 8192;
+    /** Interleaved rounds per size, and the time each row runs per round. */
+    private static final int ROUNDS = 5;
+    private static final double ROUND_SECONDS = 0.5;
 
     @Spec
     CommandSpec spec;
@@ -55,48 +59,92 @@ public final class MatMulBench implements Callable<Integer> {
         validate(t);
         PrintStream out = System.out;
         status("calibrating: FP32 FMA peak on %d thread%s", t, t == 1 ? "" : "s");
-        JsonNode peakResult = ChildProcess.run(ChildProcess.javaCommand(MatMulWorker.class, List.of("peak", "" + t)), Map.of());
-        failOnError(peakResult, "FMA peak calibration");
-        double peak = peakResult.get("flops").asDouble() / 1e9;
-        double perCore = peak / t;
-        out.printf(Locale.ROOT, "FP32 FMA peak (12 independent FloatVector.fma chains per thread, %d-bit vectors, %d thread%s): "
-                        + "%.1f GFLOP/s, %.1f per thread%n%n",
-                jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize(), t, t == 1 ? "" : "s", peak, perCore);
+        JsonNode p = oneShot("FMA peak", List.of("peak", "" + t));
+        double peak = p.get("flops_cpu").asDouble() / 1e9;
+        double perThread = peak / t;
+        out.printf(Locale.ROOT, "FP32 FMA peak: %.1f GFLOP/s on %d thread%s (%.1f per thread): 12 independent "
+                        + "FloatVector.fma chains per thread, %d-bit vectors, per second of CPU time the threads got "
+                        + "(per wall-clock second during this run: %.1f; the difference is other load on the machine)%n%n",
+                peak, t, t == 1 ? "" : "s", perThread, FloatVector.SPECIES_PREFERRED.vectorBitSize(),
+                p.get("flops_wall").asDouble() / 1e9);
 
         List<MatMulRow> all = new ArrayList<>();
         try (PythonPeer python = new PythonPeer()) {
             for (int n : sizes) {
-                List<MatMulRow> rows = new ArrayList<>();
                 List<String> notes = new ArrayList<>();
-                status("n=%d: naive Java loops%s", n, n >= MatMulWorker.NAIVE_SINGLE_RUN_FROM ? " (one run: this takes a while)" : "");
-                rows.add(java("java-naive", "naive Java triple loop", n, 1, List.of("naive", "" + n)));
-                status("n=%d: Javelin, 1 thread", n);
-                rows.add(java("javelin", "Javelin", n, 1, List.of("javelin", "" + n, "1")));
-                if (t > 1) {
-                    status("n=%d: Javelin, %d threads", n, t);
-                    rows.add(java("javelin", "Javelin", n, t, List.of("javelin", "" + n, "" + t)));
-                }
-                for (String impl : List.of("numpy", "pytorch")) {
-                    status("n=%d: %s, %d thread%s", n, impl, t, t == 1 ? "" : "s");
-                    switch (python.measure(impl, n, t)) {
-                        case PythonPeer.Measured m -> {
-                            rows.add(m.row());
-                            notes.add(m.row().label() + " used " + m.blas()
-                                    + (m.threadNote().isEmpty() ? "" : " (" + m.threadNote() + ")"));
-                        }
-                        case PythonPeer.Skipped s -> notes.add(impl + " skipped: " + s.reason());
-                    }
-                }
-                notes.add(n >= MatMulWorker.NAIVE_SINGLE_RUN_FROM
-                        ? "naive loop: a single run at this size (it takes seconds); other rows: median after warm-up"
-                        : "every row: median of ≥ 3 runs after warm-up");
-                MatMulReport.printTable(out, n, rows, perCore, notes);
+                List<MatMulRow> rows = new ArrayList<>();
+                status("n=%d: naive Java loops%s", n, n >= MatMulWorker.NAIVE_SINGLE_RUN_FROM ? " (this takes a while)" : "");
+                JsonNode naive = oneShot("naive loop n=" + n, List.of("naive", "" + n));
+                rows.add(new MatMulRow("java-naive", "naive Java triple loop", 1, n, naive.get("seconds").asDouble(),
+                        naive.get("runs").asInt(), naive.get("peak_rss_mb").asDouble()));
+                rows.addAll(measureInRounds(n, t, python, notes));
+                int naiveRows = MatMulWorker.naiveRows(n);
+                notes.add(n < MatMulWorker.NAIVE_SINGLE_RUN_FROM ? "naive loop: median of 3 runs"
+                        : naiveRows == n ? "naive loop: a single run at this size (it takes seconds)"
+                        : "naive loop: a single run over the first " + naiveRows + " of " + n + " rows of C, time scaled by "
+                                + n / naiveRows + " (every row costs the same n² multiply-adds; the full product would take minutes)");
+                notes.add(String.format(Locale.ROOT, "other rows: warm-up in their own process, then the median of all runs "
+                        + "of %d interleaved rounds of %.1f s each", ROUNDS, ROUND_SECONDS));
+                MatMulReport.printTable(out, n, rows, perThread, notes);
                 all.addAll(rows);
             }
         }
         if (json != null) MatMulReport.writeJson(json, peak, all);
         if (plot != null) MatMulReport.writePlot(plot, all);
         return 0;
+    }
+
+    /**
+     * Javelin (1 and {@code t} threads), NumPy and PyTorch, each in its own warmed-up process, timed
+     * round-robin so that a burst of load elsewhere on the machine hits all of them alike.
+     */
+    private List<MatMulRow> measureInRounds(int n, int t, PythonPeer python, List<String> notes) throws IOException {
+        List<Contender> contenders = new ArrayList<>();
+        try {
+            status("n=%d: starting and warming up Javelin, NumPy and PyTorch", n);
+            contenders.add(javelin(n, 1));
+            if (t > 1) contenders.add(javelin(n, t));
+            for (String impl : List.of("numpy", "pytorch")) {
+                if (!PythonPeer.available()) {
+                    notes.add(impl + " skipped: " + PythonPeer.PYTHON + " not found");
+                    continue;
+                }
+                contenders.add(Contender.start(impl, impl, n, t, ChildProcess.start(impl + " n=" + n,
+                        python.command(impl, n, t), PythonPeer.threadEnvironment(t))));
+            }
+            List<Contender> ready = new ArrayList<>();
+            for (Contender c : contenders) {
+                try {
+                    c.awaitReady();
+                    ready.add(c);
+                    if (c.note() != null) notes.add(c.note());
+                } catch (ChildProcess.ChildFailedException e) {
+                    if (c.impl.equals("javelin")) throw e;
+                    notes.add(c.impl + " skipped: " + e.getMessage());
+                }
+            }
+            for (int round = 1; round <= ROUNDS; round++) {
+                status("n=%d: round %d of %d", n, round, ROUNDS);
+                for (Contender c : ready) c.runRound(ROUND_SECONDS);
+            }
+            List<MatMulRow> rows = new ArrayList<>();
+            for (Contender c : ready) rows.add(c.finish());
+            return rows;
+        } finally {
+            for (Contender c : contenders) c.close();
+        }
+    }
+
+    private static Contender javelin(int n, int threads) throws ChildProcess.ChildFailedException {
+        String name = "javelin n=" + n + " threads=" + threads;
+        return Contender.start("javelin", "Javelin", n, threads, ChildProcess.start(name,
+                ChildProcess.javaCommand(MatMulWorker.class, List.of("javelin", "" + n, "" + threads)), Map.of()));
+    }
+
+    private static JsonNode oneShot(String name, List<String> args) throws IOException {
+        try (ChildProcess child = ChildProcess.start(name, ChildProcess.javaCommand(MatMulWorker.class, args), Map.of())) {
+            return child.answer();
+        }
     }
 
     private void validate(int t) {
@@ -115,18 +163,6 @@ public final class MatMulBench implements Callable<Integer> {
 
     private CommandLine.ParameterException usage(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), "bench matmul: " + message);
-    }
-
-    private static MatMulRow java(String impl, String label, int n, int threads, List<String> args)
-            throws IOException, InterruptedException {
-        JsonNode r = ChildProcess.run(ChildProcess.javaCommand(MatMulWorker.class, args), Map.of());
-        failOnError(r, label + " n=" + n);
-        return new MatMulRow(impl, label, threads, n, r.get("seconds").asDouble(), r.get("runs").asInt(),
-                r.get("peak_rss_mb").asDouble());
-    }
-
-    private static void failOnError(JsonNode r, String what) throws ChildProcess.ChildFailedException {
-        if (r.has("error")) throw new ChildProcess.ChildFailedException(what + " failed: " + r.get("error").asText());
     }
 
     private static void status(String format, Object... args) {

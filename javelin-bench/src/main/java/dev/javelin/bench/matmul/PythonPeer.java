@@ -1,7 +1,5 @@
 package dev.javelin.bench.matmul;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.javelin.bench.ChildProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -9,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** The NumPy and PyTorch rows: {@code matmul_peer.py} run by /usr/bin/python3, one process per row. */
+/** The NumPy and PyTorch rows: {@code matmul_peer.py}, a resource of this module, run by /usr/bin/python3. */
 final class PythonPeer implements AutoCloseable {
     static final Path PYTHON = Path.of("/usr/bin/python3");
 
@@ -25,32 +23,19 @@ final class PythonPeer implements AutoCloseable {
         }
     }
 
-    /** The row, or a reason to skip it (Python or the package is missing). */
-    sealed interface Outcome {}
+    static boolean available() {
+        return Files.isExecutable(PYTHON);
+    }
 
-    record Measured(MatMulRow row, String blas, String threadNote) implements Outcome {}
+    List<String> command(String impl, int n, int threads) {
+        return List.of(PYTHON.toString(), script.toString(), impl, Integer.toString(n), Integer.toString(threads));
+    }
 
-    record Skipped(String reason) implements Outcome {}
-
-    Outcome measure(String impl, int n, int threads) throws IOException, InterruptedException {
-        if (!Files.isExecutable(PYTHON)) return new Skipped(PYTHON + " not found");
+    /** Every BLAS reads its own variable, and only when it loads: the child gets them all up front. */
+    static Map<String, String> threadEnvironment(int threads) {
         String t = Integer.toString(threads);
-        // Every BLAS reads its own variable, and only when it loads: set them all up front.
-        Map<String, String> env = Map.of("OMP_NUM_THREADS", t, "OPENBLAS_NUM_THREADS", t, "MKL_NUM_THREADS", t,
+        return Map.of("OMP_NUM_THREADS", t, "OPENBLAS_NUM_THREADS", t, "MKL_NUM_THREADS", t,
                 "BLIS_NUM_THREADS", t, "VECLIB_MAXIMUM_THREADS", t);
-        JsonNode r = ChildProcess.run(List.of(PYTHON.toString(), script.toString(), impl, Integer.toString(n), t), env);
-        if (r.has("error")) return new Skipped(r.get("error").asText());
-        String label = r.get("version").asText();
-        String blas = r.get("blas").asText();
-        StringBuilder threadNote = new StringBuilder();
-        if (r.hasNonNull("framework_threads")) threadNote.append("torch.get_num_threads()=").append(r.get("framework_threads").asInt());
-        if (r.hasNonNull("blas_threads")) {
-            if (!threadNote.isEmpty()) threadNote.append(", ");
-            threadNote.append("BLAS threads=").append(r.get("blas_threads").asInt());
-        }
-        MatMulRow row = new MatMulRow(impl, label, threads, n, r.get("seconds").asDouble(), r.get("runs").asInt(),
-                r.get("peak_rss_mb").asDouble());
-        return new Measured(row, blas, threadNote.toString());
     }
 
     @Override

@@ -1,6 +1,9 @@
-"""Times one n x n FP32 matmul row for `javelin bench matmul` and prints it as one JSON line.
+"""One NumPy or PyTorch row of `javelin bench matmul`: n x n FP32 matmul, JSON lines on stdout.
 
 Usage: matmul_peer.py numpy|pytorch N THREADS
+Warms up, checks the product, answers {"ready": ..., "blas": ...}; then answers every stdin line
+"run SECONDS" with the times of the products run for that long; at end of input answers the peak
+resident memory and exits.
 
 The thread count is set through the environment by the caller (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS,
 ...) before any BLAS loads, and again through torch.set_num_threads for PyTorch. The BLAS library
@@ -10,14 +13,11 @@ reported is the one actually mapped into this process after the product ran, rea
 import ctypes
 import json
 import os
-import statistics
 import sys
 import time
 
-WARMUP_SECONDS = 1.0
-WARMUP_MIN_RUNS = 3
-TIMED_SECONDS = 2.0
-MIN_RUNS, MAX_RUNS = 5, 25
+WARMUP_SECONDS = 1.5
+WARMUP_MIN_RUNS = 5
 BLAS_HINTS = ("openblas", "libblas", "mkl", "blis", "libflame", "atlas", "accelerate", "libdnnl")
 
 
@@ -74,12 +74,17 @@ def describe_blas(paths):
     return "built-in (no BLAS library mapped)", None
 
 
+def emit(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
 def main():
     impl, n, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     try:
         import numpy as np
     except ImportError as e:
-        print(json.dumps({"error": "numpy is not installed (%s)" % e}))
+        emit({"error": "numpy is not installed (%s)" % e})
         return
     rng = np.random.default_rng(n)
     a = rng.uniform(-1, 1, (n, n)).astype(np.float32)
@@ -92,7 +97,7 @@ def main():
         try:
             import torch
         except ImportError as e:
-            print(json.dumps({"error": "torch is not installed (%s)" % e}))
+            emit({"error": "torch is not installed (%s)" % e})
             return
         torch.set_num_threads(threads)
         version = "PyTorch " + torch.__version__
@@ -100,40 +105,39 @@ def main():
         run = lambda: torch.mm(ta, tb)
         framework_threads = torch.get_num_threads()
     else:
-        print(json.dumps({"error": "unknown implementation " + impl}))
+        emit({"error": "unknown implementation " + impl})
         return
 
-    warm, runs, t0 = 0.0, 0, time.perf_counter()
+    runs, t0 = 0, time.perf_counter()
     while runs < WARMUP_MIN_RUNS or time.perf_counter() - t0 < WARMUP_SECONDS:
-        s = time.perf_counter()
         c = run()
-        warm = time.perf_counter() - s
         runs += 1
-    count = max(MIN_RUNS, min(MAX_RUNS, int(TIMED_SECONDS / max(warm, 1e-9)) + 1))
-    times = []
-    for _ in range(count):
-        s = time.perf_counter()
-        c = run()
-        times.append(time.perf_counter() - s)
 
     # a wrong product must never be reported as a speed
     c = np.asarray(c, dtype=np.float64)
     exact = a.astype(np.float64)[:8] @ b.astype(np.float64)
     bound = (n + 1) * 2.0 ** -24 * (np.abs(a[:8]).astype(np.float64) @ np.abs(b).astype(np.float64))
     if not np.all(np.abs(c[:8] - exact) <= bound):
-        print(json.dumps({"error": impl + " computed a wrong product"}))
+        emit({"error": impl + " computed a wrong product"})
         return
 
     blas, blas_threads = describe_blas(loaded_blas())
-    print(json.dumps({
-        "seconds": statistics.median(times),
-        "runs": count,
-        "version": version,
-        "blas": blas,
-        "blas_threads": blas_threads,
-        "framework_threads": framework_threads,
-        "peak_rss_mb": peak_rss_mb(),
-    }))
+    emit({"ready": True, "version": version, "blas": blas, "blas_threads": blas_threads,
+          "framework_threads": framework_threads})
+    for line in sys.stdin:
+        cmd = line.split()
+        if len(cmd) != 2 or cmd[0] != "run":
+            emit({"error": "unknown command: " + line.strip()})
+            return
+        budget, times, start = float(cmd[1]), [], time.perf_counter()
+        while True:
+            s = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - s)
+            if time.perf_counter() - start >= budget:
+                break
+        emit({"times": times})
+    emit({"peak_rss_mb": peak_rss_mb()})
 
 
 if __name__ == "__main__":

@@ -45,14 +45,12 @@ public final class ConfigReader {
     }
 
     /** Wraps an already parsed value; {@code file} names it in errors. */
-    public static ConfigReader of(Path file, JsonNode root) throws ConfigException {
+    private static ConfigReader of(Path file, JsonNode root) throws ConfigException {
         if (root == null || !root.isObject()) throw new ConfigException(file, null, "not a JSON object");
         return new ConfigReader(file, root);
     }
 
     public Path file() { return file; }
-
-    public JsonNode json() { return root; }
 
     public boolean has(String key) {
         JsonNode v = root.get(key);

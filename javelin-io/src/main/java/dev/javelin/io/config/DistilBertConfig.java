@@ -31,8 +31,6 @@ public record DistilBertConfig(
     @Override
     public String modelType() { return MODEL_TYPE; }
 
-    public int headSize() { return dim / nHeads; }
-
     static DistilBertConfig from(ConfigReader r) throws ConfigException {
         int dim = r.requiredPositiveInt("dim");
         int heads = r.requiredPositiveInt("n_heads");

@@ -12,39 +12,58 @@ public final class SafetensorsException extends IOException {
 
     /** The rules a file is checked against; {@link #id()} is the name messages and docs use. */
     public enum Rule {
-        HEADER_TOO_SMALL("file is shorter than the 8-byte header length"),
-        HEADER_TOO_LARGE("header length over the format's 100,000,000-byte limit"),
-        HEADER_BEYOND_FILE("header length runs past the end of the file"),
-        HEADER_NOT_UTF8("header is not valid UTF-8"),
-        HEADER_NOT_JSON("header is not valid JSON"),
-        HEADER_NOT_OBJECT("header must be a JSON object starting with '{'"),
-        METADATA_NOT_STRINGS("__metadata__ must map strings to strings"),
-        DUPLICATE_NAME("a name appears twice"),
-        TENSOR_ENTRY_INVALID("a tensor entry must be an object with exactly dtype, shape and data_offsets"),
-        UNKNOWN_DTYPE("dtype is not one the format defines"),
-        SHAPE_INVALID("shape must be an array of non-negative integers"),
-        SHAPE_OVERFLOW("element count times element size overflows 64 bits"),
-        SUB_BYTE_MISALIGNED("a packed sub-byte tensor must end on a byte boundary"),
-        OFFSETS_INVALID("data_offsets must be two non-negative integers"),
-        OFFSETS_OUT_OF_ORDER("data_offsets end before they begin"),
-        OFFSETS_OUT_OF_BOUNDS("data_offsets run past the end of the data"),
-        BYTE_LENGTH_MISMATCH("data_offsets span differs from dtype size times element count"),
-        OFFSETS_OVERLAP("two tensors' data overlap"),
-        OFFSETS_HOLE("data bytes not covered by any tensor"),
-        NO_CHECKPOINT("directory holds no model.safetensors or model.safetensors.index.json"),
-        INDEX_INVALID("index must be a JSON object whose weight_map maps tensor names to shard files"),
-        INDEX_SHARD_PATH("shard file name must stay inside the index's directory"),
-        INDEX_SHARD_MISSING("a shard the index names does not exist"),
-        INDEX_TENSOR_MISSING("a tensor the index maps to a shard is not in that shard"),
-        INDEX_TENSOR_UNLISTED("a shard holds a tensor the index does not map to it"),
-        INDEX_DUPLICATE_TENSOR("a tensor is stored in two shards");
-
-        private final String description;
-
-        Rule(String description) { this.description = description; }
-
-        /** Human-readable statement of the rule. */
-        public String description() { return description; }
+        /** File is shorter than the 8-byte header length. */
+        HEADER_TOO_SMALL,
+        /** Header length over the format's 100,000,000-byte limit. */
+        HEADER_TOO_LARGE,
+        /** Header length runs past the end of the file. */
+        HEADER_BEYOND_FILE,
+        /** Header is not valid UTF-8. */
+        HEADER_NOT_UTF8,
+        /** Header is not valid JSON. */
+        HEADER_NOT_JSON,
+        /** Header must be a JSON object starting with '{'. */
+        HEADER_NOT_OBJECT,
+        /** __metadata__ must map strings to strings. */
+        METADATA_NOT_STRINGS,
+        /** A name appears twice. */
+        DUPLICATE_NAME,
+        /** A tensor entry must be an object with exactly dtype, shape and data_offsets. */
+        TENSOR_ENTRY_INVALID,
+        /** Dtype is not one the format defines. */
+        UNKNOWN_DTYPE,
+        /** Shape must be an array of non-negative integers. */
+        SHAPE_INVALID,
+        /** Element count times element size overflows 64 bits. */
+        SHAPE_OVERFLOW,
+        /** A packed sub-byte tensor must end on a byte boundary. */
+        SUB_BYTE_MISALIGNED,
+        /** Data_offsets must be two non-negative integers. */
+        OFFSETS_INVALID,
+        /** Data_offsets end before they begin. */
+        OFFSETS_OUT_OF_ORDER,
+        /** Data_offsets run past the end of the data. */
+        OFFSETS_OUT_OF_BOUNDS,
+        /** Data_offsets span differs from dtype size times element count. */
+        BYTE_LENGTH_MISMATCH,
+        /** Two tensors' data overlap. */
+        OFFSETS_OVERLAP,
+        /** Data bytes not covered by any tensor. */
+        OFFSETS_HOLE,
+        /** Directory holds no model.safetensors or model.safetensors.index.json. */
+        NO_CHECKPOINT,
+        /** Index must be a JSON object whose weight_map maps tensor names to shard files. */
+        INDEX_INVALID,
+        /** Shard file name must stay inside the index's directory. */
+        INDEX_SHARD_PATH,
+        /** A shard the index names does not exist. */
+        INDEX_SHARD_MISSING,
+        /** A tensor the index maps to a shard is not in that shard. */
+        INDEX_TENSOR_MISSING,
+        /** A shard holds a tensor the index does not map to it. */
+        INDEX_TENSOR_UNLISTED,
+        /** A tensor is stored in two shards. */
+        INDEX_DUPLICATE_TENSOR;
 
         /** Kebab-case identifier, e.g. {@code offsets-overlap}. */
         public String id() { return name().toLowerCase(Locale.ROOT).replace('_', '-'); }

@@ -20,10 +20,14 @@ public record TensorInfo(String name, SafetensorsDType dtype, long[] shape, long
 
     public int rank() { return shape.length; }
 
-    /** Number of elements (1 for a scalar, 0 if any dimension is 0). */
+    /**
+     * Number of elements (1 for a scalar, 0 if any dimension is 0).
+     *
+     * @throws ArithmeticException if it overflows, which no validated header allows
+     */
     public long numel() {
         long n = 1;
-        for (long d : shape) n *= d; // cannot overflow: the header was validated against the file size
+        for (long d : shape) n = Math.multiplyExact(n, d);
         return n;
     }
 

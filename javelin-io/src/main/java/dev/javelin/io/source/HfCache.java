@@ -34,8 +34,6 @@ final class HfCache {
         this.root = root;
     }
 
-    Path root() { return root; }
-
     Path repo(HubModelId id) {
         return root.resolve(id.cacheFolder());
     }

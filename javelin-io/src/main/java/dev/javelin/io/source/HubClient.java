@@ -63,8 +63,6 @@ final class HubClient {
                 .build();
     }
 
-    String endpoint() { return env.endpoint(); }
-
     Revision revision(HubModelId id) throws IOException {
         URI uri = URI.create(env.endpoint() + "/api/models/" + id.repoId() + "/revision/" + encode(id.revision(), false));
         HttpResponse<InputStream> r = send(request(uri).GET().build(), id, null);

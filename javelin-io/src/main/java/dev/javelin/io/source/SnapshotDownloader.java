@@ -213,7 +213,7 @@ final class SnapshotDownloader {
         ProgressBarBuilder b = new ProgressBarBuilder()
                 .setTaskName(task)
                 .setInitialMax(total)
-                .setUnit(" MB", 1 << 20)
+                .setUnit(total >= 10 << 20 ? " MB" : " KB", total >= 10 << 20 ? 1 << 20 : 1 << 10)
                 .showSpeed()
                 .setConsumer(new ConsoleProgressBarConsumer(progress));
         if (from > 0) b.startsFrom(from, Duration.ZERO);

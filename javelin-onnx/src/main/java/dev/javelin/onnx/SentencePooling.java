@@ -1,4 +1,0 @@
-package dev.javelin.onnx;
-
-/** TEMPORARY until javelin-io's PoolingConfig lands. */
-public enum SentencePooling { CLS, MEAN, MAX, LAST_TOKEN }

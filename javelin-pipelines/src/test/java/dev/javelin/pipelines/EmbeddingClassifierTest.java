@@ -1,0 +1,97 @@
+package dev.javelin.pipelines;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddingClassifierTest {
+
+    @TempDir
+    Path dir;
+
+    private static EmbeddingClassifier head(int dim) {
+        float[][] weight = new float[3][dim];
+        float[] bias = {0.5f, -0.25f, 0f};
+        for (int c = 0; c < 3; c++) {
+            for (int h = 0; h < dim; h++) weight[c][h] = (float) Math.sin(c * 31 + h) / 7;
+        }
+        return new EmbeddingClassifier("default", Pooling.MEAN, true, Map.of(0, "a", 1, "b", 2, "c"), weight, bias,
+                Map.of("seed", 42));
+    }
+
+    @Test
+    void savesAndLoadsTheSameHead() throws IOException {
+        EmbeddingClassifier original = head(5);
+        original.save(dir);
+        assertThat(EmbeddingClassifier.isEmbeddingClassifier(dir)).isTrue();
+        EmbeddingClassifier loaded = EmbeddingClassifier.load(dir);
+        assertThat(loaded.id2label()).isEqualTo(original.id2label());
+        assertThat(loaded.pooling()).isEqualTo(Pooling.MEAN);
+        assertThat(loaded.normalize()).isTrue();
+        assertThat(loaded.encoderSpec()).isNull();
+        assertThat(loaded.training()).containsEntry("seed", 42);
+        float[][] x = {{1, 2, 3, 4, 5}, {-1, 0, 0.5f, 0, 2}};
+        assertThat(loaded.logits(x)).isDeepEqualTo(original.logits(x));
+        String config = Files.readString(dir.resolve("config.json"));
+        assertThat(config).contains("\"model_type\" : \"javelin-embedding-classifier\"").contains("\"label2id\"");
+    }
+
+    @Test
+    void logitsAreWeightTimesFeaturesPlusBias() {
+        float[][] weight = {{1, 2}, {-1, 0.5f}};
+        EmbeddingClassifier h = new EmbeddingClassifier("default", Pooling.CLS, false, Map.of(0, "x", 1, "y"), weight,
+                new float[] {0.25f, -1}, null);
+        assertThat(h.logits(new float[][] {{3, -2}})).isDeepEqualTo(new float[][] {{3 - 4 + 0.25f, -3 - 1 - 1}});
+        assertThatThrownBy(() -> h.logits(new float[][] {{1, 2, 3}})).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void badDirectoriesGiveErrorsNamingTheFileAndKey() throws IOException {
+        head(4).save(dir);
+        Path config = dir.resolve("config.json");
+        String good = Files.readString(config);
+        Files.writeString(config, good.replace("\"mean\"", "\"median\""));
+        assertThatThrownBy(() -> EmbeddingClassifier.load(dir)).hasMessageContaining(config + ": encoder.pooling");
+        Files.writeString(config, good.replace("\"model\" : \"default\",", ""));
+        assertThatThrownBy(() -> EmbeddingClassifier.load(dir)).hasMessageContaining(config + ": missing or non-string key encoder.model");
+        Files.writeString(config, good.replace("\"2\" : \"c\"", "\"3\" : \"c\""));
+        assertThatThrownBy(() -> EmbeddingClassifier.load(dir)).hasMessageContaining("id2label must number labels 0..2");
+        Files.writeString(config, "{ not json");
+        assertThatThrownBy(() -> EmbeddingClassifier.load(dir)).hasMessageContaining(config + ": not valid JSON");
+        Files.writeString(config, good.replace("\"2\" : \"c\",", "").replace("\"c\" : 2", "\"c\" : 1"));
+        assertThatThrownBy(() -> EmbeddingClassifier.load(dir)).hasMessageContaining("do not fit 2 labels");
+    }
+
+    @Test
+    void builtInSentimentModelGetsTheSeedExamplesRight() throws IOException {
+        try (TextClassificationPipeline sentiment = Pipelines.textClassification(null)) {
+            assertThat(sentiment.info().modelId()).isEqualTo(EmbeddingClassifier.DEFAULT_SENTIMENT_ID);
+            assertThat(sentiment.info().kind()).isEqualTo(ModelInfo.Kind.CLASSIFIER);
+            List<List<Label>> out = sentiment.classify(List.of("This product is amazing!",
+                    "Terrible quality, waste of money."), 0, null);
+            assertThat(out.get(0).getFirst().label()).isEqualTo("POSITIVE");
+            assertThat(out.get(1).getFirst().label()).isEqualTo("NEGATIVE");
+            assertThat(out.get(0)).extracting(Label::label).containsExactlyInAnyOrder("NEGATIVE", "POSITIVE");
+            assertThat(out.get(0).get(0).score() + out.get(0).get(1).score()).isCloseTo(1f, org.assertj.core.api.Assertions.within(1e-6f));
+        }
+    }
+
+    @Test
+    void classifierEncoderStillEmbedsAsItsEncoder() throws IOException {
+        try (Encoder plain = Encoder.load((String) null);
+             Encoder withHead = Encoder.load(EmbeddingClassifier.defaultSentiment(), EmbeddingClassifier.DEFAULT_SENTIMENT_ID)) {
+            var batch = List.of(plain.tokenizer().encode("same pass, two uses"));
+            assertThat(withHead.embed(batch, Pooling.MEAN)).isDeepEqualTo(plain.embed(batch, Pooling.MEAN));
+            assertThat(withHead.info().pooling()).isEqualTo(plain.info().pooling());
+            assertThat(withHead.predict(batch)[0]).hasSize(2);
+            assertThatThrownBy(() -> plain.predict(batch)).isInstanceOf(UnsupportedOperationException.class);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package dev.javelin.pipelines;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.javelin.tokenizers.Encoding;
+import dev.javelin.tokenizers.Padding;
+import dev.javelin.tokenizers.Tokenizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Encoder behaviour beyond numerical parity: packing, pooling modes, concurrency, errors, the bundled-model cache. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EncoderTest {
+    private static final List<String> TEXTS = List.of("one", "two words", "a sentence of several more words than the others",
+            "Zürich 東京 🚀", "short again");
+    private Path cache;
+    private Encoder encoder;
+
+    @BeforeAll
+    void load(@TempDir Path tmp) throws Exception {
+        cache = tmp;
+        encoder = Encoder.load(BundledModel.ALL_MINILM_L6_V2.directory(tmp), "minilm");
+    }
+
+    @AfterAll
+    void close() {
+        encoder.close();
+    }
+
+    private List<Encoding> encode(List<String> texts) {
+        return texts.stream().map(encoder.tokenizer()::encode).toList();
+    }
+
+    @Test
+    void infoDescribesTheEmbeddedDefault() {
+        ModelInfo info = encoder.info();
+        assertThat(info.kind()).isEqualTo(ModelInfo.Kind.EMBEDDING);
+        assertThat(info.modelType()).isEqualTo("bert");
+        assertThat(info.hiddenSize()).isEqualTo(384);
+        assertThat(info.maxInputLength()).isEqualTo(128);
+        assertThat(info.pooling()).isEqualTo(Pooling.MEAN);
+        assertThat(info.normalize()).isTrue();
+        assertThat(info.id2label()).isNull();
+        assertThatThrownBy(() -> encoder.predict(encode(TEXTS))).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("no classification head");
+    }
+
+    @Test
+    void poolingModesAgreeWithTheTokenStates() {
+        List<Encoding> batch = encode(TEXTS);
+        float[][][] tokens = encoder.embedAll(batch);
+        for (Pooling p : Pooling.values()) {
+            float[][] pooled = encoder.embed(batch, p);
+            for (int s = 0; s < batch.size(); s++) {
+                float[][] t = tokens[s];
+                for (int c = 0; c < 384; c++) {
+                    float expected = switch (p) {
+                        case CLS -> t[0][c];
+                        case LAST_TOKEN -> t[t.length - 1][c];
+                        case MEAN -> {
+                            double sum = 0;
+                            for (float[] row : t) sum += row[c];
+                            yield (float) (sum / t.length);
+                        }
+                        case MAX -> {
+                            float m = Float.NEGATIVE_INFINITY;
+                            for (float[] row : t) m = Math.max(m, row[c]);
+                            yield m;
+                        }
+                    };
+                    assertThat(pooled[s][c]).as("%s pooling, input %d, dim %d", p, s, c).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5f));
+                }
+            }
+        }
+    }
+
+    /** Pad tokens a tokenizer adds are dropped before packing: padded and unpadded inputs give the same vectors. */
+    @Test
+    void paddingIsDroppedNotComputed() throws Exception {
+        Tokenizer padding = encoder.tokenizer().withPadding(Padding.batchLongest());
+        List<Encoding> padded = padding.encodeBatch(TEXTS);
+        assertThat(padded.stream().mapToInt(Encoding::length).distinct().count()).isEqualTo(1);
+        float[][] a = encoder.embed(padded, Pooling.MEAN), b = encoder.embed(encode(TEXTS), Pooling.MEAN);
+        for (int i = 0; i < a.length; i++) assertThat(Parity.maxAbsDiff(a[i], b[i])).isLessThan(1e-6);
+    }
+
+    @Test
+    void batchesAreIndependentOfTheirCompanions() {
+        float[][] together = encoder.embed(encode(TEXTS), Pooling.MEAN);
+        for (int i = 0; i < TEXTS.size(); i++) {
+            float[] alone = encoder.embed(encode(List.of(TEXTS.get(i))), Pooling.MEAN)[0];
+            assertThat(Parity.maxAbsDiff(alone, together[i])).isLessThan(2e-6);
+        }
+        assertThat(encoder.embed(List.of(), Pooling.MEAN)).isEmpty();
+    }
+
+    /**
+     * Not bit-exact: the Vector API's exp runs as an intrinsic once C2 compiles a kernel and as Java
+     * code before, and the two differ in the last ulp, so answers depend slightly on JIT state. A
+     * race (shared scratch, a reused workspace) would be off by orders of magnitude more than 1e-5.
+     */
+    @Test
+    void concurrentCallersGetTheSameAnswers() throws Exception {
+        float[][] expected = encoder.embed(encode(TEXTS), Pooling.MEAN);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<float[][]>> futures = new ArrayList<>();
+            for (int i = 0; i < 12; i++) futures.add(pool.submit(() -> encoder.embed(encode(TEXTS), Pooling.MEAN)));
+            for (Future<float[][]> f : futures) {
+                float[][] got = f.get();
+                for (int s = 0; s < got.length; s++) assertThat(Parity.maxAbsDiff(got[s], expected[s])).isLessThan(1e-5);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void inputsBeyondTheModelAreClearErrors() {
+        Encoding tooLong = encoder.tokenizer().withoutTruncation().encode("word ".repeat(300));
+        assertThatThrownBy(() -> encoder.embed(List.of(tooLong), Pooling.MEAN))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 128");
+        Encoding empty = encoder.tokenizer().encode("", null, false);
+        assertThatThrownBy(() -> encoder.embed(List.of(empty), Pooling.MEAN))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no tokens");
+    }
+
+    @Test
+    void aClosedEncoderRefusesWork() throws Exception {
+        Encoder other = Encoder.load(BundledModel.ALL_MINILM_L6_V2.directory(cache), "minilm");
+        other.close();
+        other.close();
+        assertThatThrownBy(() -> other.embed(encode(TEXTS), Pooling.MEAN)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    @Test
+    void theBundledModelIsConvertedOnceAndReused() throws Exception {
+        Path dir = BundledModel.ALL_MINILM_L6_V2.directory(cache);
+        long written = Files.getLastModifiedTime(dir.resolve("model.safetensors")).toMillis();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<Path>> again = new ArrayList<>();
+            for (int i = 0; i < 3; i++) again.add(pool.submit(() -> BundledModel.ALL_MINILM_L6_V2.directory(cache)));
+            for (Future<Path> f : again) assertThat(f.get()).isEqualTo(dir);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(Files.getLastModifiedTime(dir.resolve("model.safetensors")).toMillis()).isEqualTo(written);
+        assertThat(dir.getFileName().toString()).matches("\\d+\\.\\d+\\.\\d+.*");
+        try (var s = Files.list(dir.getParent())) {
+            assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".tmp-") || n.startsWith("tokenizer-"));
+        }
+    }
+
+    @Test
+    void aMissingModelIsAClearError(@TempDir Path empty) {
+        assertThatThrownBy(() -> Encoder.load(empty, "nothing")).hasMessageContaining("tokenizer.json");
+        assertThatThrownBy(() -> Encoder.load("/no/such/model/dir")).hasMessageContaining("/no/such/model/dir");
+    }
+}

@@ -1,0 +1,119 @@
+package dev.javelin.train.embed;
+
+import dev.javelin.pipelines.EmbeddingClassifier;
+import dev.javelin.pipelines.Encoder;
+import dev.javelin.pipelines.Pooling;
+import dev.javelin.tokenizers.Encoding;
+import dev.javelin.tokenizers.Tokenizer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import dev.javelin.train.Progress;
+import me.tongfei.progressbar.ProgressBar;
+
+/**
+ * Turns texts into the features a classification head is trained on: each distinct input embedded once,
+ * in batches (the engine spreads each batch over all cores), with a progress bar and ETA on stderr,
+ * through the {@link EmbeddingCache} when one is given.
+ */
+public final class TextEmbedder {
+
+    /** Texts per engine call: large enough to keep the cores busy, small enough for a lively progress bar. */
+    private static final int BATCH = 256;
+
+    /** How one {@link #embed} call went. */
+    public record Stats(int inputs, int distinct, boolean cached, double seconds) {
+    }
+
+    private final Encoder encoder;
+    private final String identity;
+    private final Pooling pooling;
+    private final boolean normalize;
+    private final EmbeddingCache cache;
+    private final boolean progress;
+    private Stats last;
+
+    /**
+     * @param identity what distinguishes this encoder's outputs from another's (spec, model id, sizes)
+     * @param cache    null for none
+     * @param progress whether to draw a progress bar on stderr
+     */
+    public TextEmbedder(Encoder encoder, String identity, Pooling pooling, boolean normalize, EmbeddingCache cache,
+                        boolean progress) {
+        this.encoder = encoder;
+        this.identity = identity;
+        this.pooling = pooling;
+        this.normalize = normalize;
+        this.cache = cache;
+        this.progress = progress;
+    }
+
+    /** One feature row per input, in input order; {@code pairs} null for single texts. */
+    public float[][] embed(String task, List<String> texts, List<String> pairs) throws IOException {
+        long start = System.nanoTime();
+        Map<List<String>, Integer> index = new HashMap<>();
+        List<String> distinctTexts = new ArrayList<>();
+        List<String> distinctPairs = pairs == null ? null : new ArrayList<>();
+        int[] row = new int[texts.size()];
+        for (int i = 0; i < texts.size(); i++) {
+            List<String> input = pairs == null ? List.of(texts.get(i)) : List.of(texts.get(i), pairs.get(i));
+            Integer at = index.get(input);
+            if (at == null) {
+                at = distinctTexts.size();
+                index.put(input, at);
+                distinctTexts.add(texts.get(i));
+                if (distinctPairs != null) {
+                    distinctPairs.add(pairs.get(i));
+                }
+            }
+            row[i] = at;
+        }
+        String features = pooling.name().toLowerCase(Locale.ROOT) + (normalize ? "+normalize" : "");
+        String key = EmbeddingCache.key(identity, features, distinctTexts, distinctPairs);
+        int dim = encoder.info().hiddenSize();
+        float[][] distinct = cache == null ? null : cache.load(key, distinctTexts.size(), dim);
+        boolean cached = distinct != null;
+        if (!cached) {
+            distinct = compute(task, distinctTexts, distinctPairs);
+            if (cache != null) {
+                cache.store(key, distinct, Map.of("encoder", identity, "features", features,
+                        "inputs", Integer.toString(distinctTexts.size())));
+            }
+        }
+        float[][] out = new float[texts.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = distinct[row[i]];
+        }
+        last = new Stats(texts.size(), distinctTexts.size(), cached, (System.nanoTime() - start) / 1e9);
+        return out;
+    }
+
+    /** How the last {@link #embed} call went. */
+    public Stats lastStats() {
+        return last;
+    }
+
+    private float[][] compute(String task, List<String> texts, List<String> pairs) {
+        Tokenizer tokenizer = encoder.tokenizer();
+        float[][] out = new float[texts.size()][];
+        try (ProgressBar bar = progress ? Progress.bar(task, texts.size()) : null) {
+            for (int from = 0; from < texts.size(); from += BATCH) {
+                int to = Math.min(texts.size(), from + BATCH);
+                List<Encoding> batch = new ArrayList<>(to - from);
+                for (int i = from; i < to; i++) {
+                    batch.add(pairs == null ? tokenizer.encode(texts.get(i)) : tokenizer.encode(texts.get(i), pairs.get(i)));
+                }
+                float[][] rows = EmbeddingClassifier.features(encoder, batch, pooling, normalize);
+                System.arraycopy(rows, 0, out, from, rows.length);
+                if (bar != null) {
+                    bar.stepBy(rows.length);
+                }
+            }
+        }
+        return out;
+    }
+
+}
