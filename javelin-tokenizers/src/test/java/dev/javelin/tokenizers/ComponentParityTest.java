@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -189,6 +190,15 @@ class ComponentParityTest {
         v.add(variant("decoder Sequence[WordPiece, Fuse]", set("decoder",
                 "{'type':'Sequence','decoders':[{'type':'WordPiece','prefix':'##','cleanup':false},{'type':'Fuse'}]}"),
                 false));
+        // BPE, with merges that build each lowercase word of the vocabulary from its prefixes.
+        v.add(variant("model BPE (unk, no fusing)", root -> root.set("model",
+                bpe(root, null, null, "", "'unk_token':'[UNK]','fuse_unk':false,'ignore_merges':false")), true));
+        v.add(variant("model BPE ## prefix, </w> suffix, fuse_unk, ignore_merges", root -> root.set("model",
+                bpe(root, "##", "</w>", "", "'unk_token':'[UNK]','fuse_unk':true,'ignore_merges':true")), false));
+        String bl = "{'type':'ByteLevel','add_prefix_space':true,'trim_offsets':true,'use_regex':true}";
+        v.add(variant("model BPE byte-level (GPT-2 style, no unk)", set("pre_tokenizer", bl, "post_processor", bl,
+                "decoder", bl).andThen(root -> root.set("model", bpe(root, null, null, "\u0120",
+                "'unk_token':null,'fuse_unk':false,'ignore_merges':false"))), true));
         // Added tokens with every flag, normalized and not, special and not.
         v.add(variant("added tokens single_word, lstrip, rstrip, normalized", root -> {
             var added = (com.fasterxml.jackson.databind.node.ArrayNode) root.get("added_tokens");
@@ -213,6 +223,68 @@ class ComponentParityTest {
             }
         }, true));
         return v.stream();
+    }
+
+    /**
+     * A BPE model over {@code root}'s WordPiece vocabulary plus every byte-level character: merges
+     * build each lowercase word (after {@code marker}) from its prefixes, shorter prefixes first, the
+     * right parts carrying {@code prefix}, the last one {@code suffix}.
+     */
+    static JsonNode bpe(ObjectNode root, String prefix, String suffix, String marker, String options) {
+        JsonNode wordPiece = root.get("model").get("vocab");
+        java.util.LinkedHashMap<String, Integer> vocab = new java.util.LinkedHashMap<>();
+        List<String> words = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = wordPiece.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            vocab.put(e.getKey(), e.getValue().intValue());
+            if (e.getKey().matches("[a-z]{2,}")) {
+                words.add(e.getKey());
+                if (!marker.isEmpty()) {
+                    words.add(marker + e.getKey());
+                }
+            }
+        }
+        for (int b = 0; b < 256; b++) {
+            vocab.putIfAbsent(Character.toString(ByteLevelAlphabet.charOf(b)), vocab.size());
+        }
+        words.sort(java.util.Comparator.comparingInt(String::length).thenComparing(w -> w));
+        String pre = prefix == null ? "" : prefix;
+        String post = suffix == null ? "" : suffix;
+        for (String w : words) {
+            for (int k = 0; k < w.length(); k++) {
+                String c = w.substring(k, k + 1);
+                vocab.putIfAbsent((k > 0 ? pre : "") + c + (k == w.length() - 1 ? post : ""), vocab.size());
+                if (k == 0) {
+                    vocab.putIfAbsent(c + (w.length() == 1 ? post : ""), vocab.size());
+                }
+            }
+        }
+        java.util.LinkedHashSet<String> merges = new java.util.LinkedHashSet<>();
+        for (int k = 2; ; k++) {
+            boolean any = false;
+            for (String w : words) {
+                if (w.length() < k) {
+                    continue;
+                }
+                any = true;
+                String last = k == w.length() ? post : "";
+                String left = w.substring(0, k - 1);
+                String right = pre + w.charAt(k - 1) + last;
+                vocab.putIfAbsent(w.substring(0, k) + last, vocab.size());
+                merges.add(left + " " + right);
+            }
+            if (!any) {
+                break;
+            }
+        }
+        ObjectNode model = (ObjectNode) node("{'type':'BPE','dropout':null,'continuing_subword_prefix':"
+                + (prefix == null ? "null" : "'" + prefix + "'") + ",'end_of_word_suffix':"
+                + (suffix == null ? "null" : "'" + suffix + "'") + ",'byte_fallback':false," + options + "}");
+        ObjectNode v = model.putObject("vocab");
+        vocab.forEach(v::put);
+        var m = model.putArray("merges");
+        merges.forEach(m::add);
+        return model;
     }
 
     @ParameterizedTest(name = "{0}")
