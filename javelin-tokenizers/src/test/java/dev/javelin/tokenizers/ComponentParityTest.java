@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Parity of every component the three real tokenizers do not use: each case is the all-MiniLM
- * {@code tokenizer.json} with its normalizer, pre-tokenizer, post-processor, decoder or added tokens
+ * {@code tokenizer.json} with its normalizer, pre-tokenizer, model, post-processor, decoder or added tokens
  * swapped for the component under test, loaded by Javelin and by the reference, and compared on a
  * slice of the parity corpus (singles, pairs, decoding; with truncation and overflowing windows where
  * the post-processor matters). The WordPiece vocabulary gains {@code ▁word} and {@code Ġword} entries
