@@ -6,8 +6,8 @@ import dev.javelin.train.ClassifierTrainer;
 import dev.javelin.train.data.Dataset;
 import dev.javelin.train.embed.EmbeddingCache;
 import dev.javelin.train.linear.LogisticRegression;
+import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -66,24 +66,29 @@ public final class TrainClassifierCommand implements Callable<Integer> {
     public Integer call() {
         return JsonLines.run(spec, () -> {
             long start = System.nanoTime();
+            PrintWriter stdout = spec.commandLine().getOut();
+            PrintWriter stderr = spec.commandLine().getErr();
             Dataset train = Dataset.forTraining(data, dataOptions.read(data), dataOptions.mapping());
             Dataset val = validation == null ? null
                     : Dataset.forTraining(validation, dataOptions.read(validation), dataOptions.mapping());
-            System.err.printf("training data: %d examples, classes %s%n", train.size(), train.classes());
+            stderr.printf("training data: %d examples, classes %s%n", train.size(), train.classes());
             LogisticRegression.Options fit = new LogisticRegression.Options(
                     l2 == null ? LogisticRegression.DEFAULT_GRID : l2, holdout, seed, maxIterations);
             EmbeddingCache cache = noCache ? null
                     : new EmbeddingCache(cacheDir != null ? cacheDir : BundledModel.cacheRoot().resolve("embeddings"));
             ClassifierTrainer.Options options = new ClassifierTrainer.Options(model,
                     pooling == null ? null : Pooling.parse(pooling), normalize, fit, cache, true);
-            ClassifierTrainer.Result result = ClassifierTrainer.train(data, train, val, out, options, System.err::println);
-            System.out.println(result.fit().heldOut()
+            ClassifierTrainer.Result result = ClassifierTrainer.train(data, train, val, out, options, line -> {
+                stderr.println(line);
+                stderr.flush();
+            });
+            stdout.println(result.fit().heldOut()
                     ? "validation: " + result.validation().total() + " examples held out of the training data"
                             + " (scored by the model fitted without them)"
                     : "validation: " + validation);
-            System.out.print(result.validation().report());
-            System.out.printf("%nwrote %s (λ=%.1e)%n", out, result.fit().l2());
-            System.out.printf("time: embedding %.1f s, fitting %.1f s, total %.1f s%n",
+            stdout.print(result.validation().report());
+            stdout.printf("%nwrote %s (λ=%.1e)%n", out, result.fit().l2());
+            stdout.printf("time: embedding %.1f s, fitting %.1f s, total %.1f s%n",
                     result.trainEmbedding().seconds() + (result.validationEmbedding() == null ? 0 : result.validationEmbedding().seconds()),
                     result.fitSeconds(), (System.nanoTime() - start) / 1e9);
             return 0;
