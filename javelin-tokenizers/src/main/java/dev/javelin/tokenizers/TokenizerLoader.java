@@ -17,10 +17,19 @@ import dev.javelin.tokenizers.normalizers.Prepend;
 import dev.javelin.tokenizers.normalizers.Replace;
 import dev.javelin.tokenizers.normalizers.Strip;
 import dev.javelin.tokenizers.normalizers.StripAccents;
+import dev.javelin.tokenizers.decoders.Fuse;
 import dev.javelin.tokenizers.pretokenizers.BertPreTokenizer;
+import dev.javelin.tokenizers.pretokenizers.ByteLevel;
+import dev.javelin.tokenizers.pretokenizers.Digits;
+import dev.javelin.tokenizers.pretokenizers.Metaspace;
+import dev.javelin.tokenizers.pretokenizers.Punctuation;
+import dev.javelin.tokenizers.pretokenizers.Split;
+import dev.javelin.tokenizers.pretokenizers.Whitespace;
+import dev.javelin.tokenizers.pretokenizers.WhitespaceSplit;
 import dev.javelin.tokenizers.pretokenizers.PreTokenizer;
 import dev.javelin.tokenizers.processors.BertProcessing;
 import dev.javelin.tokenizers.processors.PostProcessor;
+import dev.javelin.tokenizers.processors.RobertaProcessing;
 import dev.javelin.tokenizers.processors.TemplateProcessing;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,10 +65,20 @@ final class TokenizerLoader {
         JsonNode addedNode = root.get("added_tokens");
         if (isPresent(addedNode)) {
             requireArray(addedNode, "added_tokens");
+            // The reference does not trust the file's ids: a token gets its vocabulary id, else the
+            // next id after the vocabulary and the added tokens so far (the file's id is only checked).
+            Map<String, Integer> assigned = new HashMap<>();
+            int maxAdded = -1;
             for (JsonNode t : addedNode) {
                 String content = text(t, "content", "added_tokens");
-                int modelId = model.tokenToId(content);
-                int id = modelId >= 0 ? modelId : integer(t, "id", "added_tokens");
+                integer(t, "id", "added_tokens");
+                Integer known = assigned.get(content);
+                int id = known != null ? known : model.tokenToId(content);
+                if (id < 0) {
+                    id = maxAdded >= model.vocabSize() ? maxAdded + 1 : model.vocabSize();
+                }
+                assigned.put(content, id);
+                maxAdded = Math.max(maxAdded, id);
                 added.add(new AddedToken(id, content, bool(t, "single_word", false), bool(t, "lstrip", false),
                         bool(t, "rstrip", false), bool(t, "normalized", !bool(t, "special", false)),
                         bool(t, "special", false)));
@@ -115,8 +134,57 @@ final class TokenizerLoader {
         String type = type(n, "pre_tokenizer");
         return switch (type) {
             case "BertPreTokenizer" -> new BertPreTokenizer();
+            case "Whitespace" -> new Whitespace();
+            case "WhitespaceSplit" -> new WhitespaceSplit();
+            case "Punctuation" -> new Punctuation(behavior(n, "Isolated", "Punctuation pre-tokenizer"));
+            case "Digits" -> new Digits(bool(n, "individual_digits", false));
+            case "Split" -> new Split(pattern(n.get("pattern"), "Split pre-tokenizer"),
+                    behavior(n, null, "Split pre-tokenizer"), bool(n, "invert", false));
+            case "Metaspace" -> new Metaspace(replacement(n), prependScheme(n), bool(n, "split", true));
+            case "ByteLevel" -> new ByteLevel(bool(n, "add_prefix_space", true), bool(n, "use_regex", true));
+            case "Sequence" -> {
+                List<PreTokenizer> list = new ArrayList<>();
+                JsonNode items = n.get("pretokenizers");
+                requireArray(items, "Sequence pre_tokenizer 'pretokenizers'");
+                for (JsonNode item : items) {
+                    list.add(preTokenizer(item));
+                }
+                yield new dev.javelin.tokenizers.pretokenizers.Sequence(list);
+            }
             default -> throw unsupported("pre_tokenizer", type);
         };
+    }
+
+    private static NormalizedString.SplitBehavior behavior(JsonNode n, String fallback, String where) {
+        JsonNode b = n.get("behavior");
+        if (!isPresent(b) && fallback != null) {
+            return NormalizedString.SplitBehavior.parse(fallback);
+        }
+        if (!isPresent(b) || !b.isTextual()) {
+            throw new IllegalArgumentException(where + ": missing string field 'behavior'");
+        }
+        try {
+            return NormalizedString.SplitBehavior.parse(b.asText());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Metaspace's replacement: exactly one character. */
+    private static int replacement(JsonNode n) {
+        String r = textOr(n, "replacement", "\u2581");
+        if (r.codePointCount(0, r.length()) != 1) {
+            throw new IllegalArgumentException("Metaspace: 'replacement' must be one character, got '" + r + "'");
+        }
+        return r.codePointAt(0);
+    }
+
+    /** Metaspace's prepend_scheme; files older than it say add_prefix_space instead. */
+    private static Metaspace.PrependScheme prependScheme(JsonNode n) {
+        if (isPresent(n.get("prepend_scheme"))) {
+            return Metaspace.PrependScheme.parse(n.get("prepend_scheme").asText());
+        }
+        return bool(n, "add_prefix_space", true) ? Metaspace.PrependScheme.ALWAYS : Metaspace.PrependScheme.NEVER;
     }
 
     static Model model(JsonNode n) {
@@ -162,6 +230,16 @@ final class TokenizerLoader {
                 requirePair(cls, "BertProcessing 'cls'");
                 yield new BertProcessing(sep.get(0).asText(), sep.get(1).asInt(), cls.get(0).asText(), cls.get(1).asInt());
             }
+            case "RobertaProcessing" -> {
+                JsonNode sep = n.get("sep");
+                JsonNode cls = n.get("cls");
+                requirePair(sep, "RobertaProcessing 'sep'");
+                requirePair(cls, "RobertaProcessing 'cls'");
+                yield new RobertaProcessing(sep.get(0).asText(), sep.get(1).asInt(), cls.get(0).asText(),
+                        cls.get(1).asInt(), bool(n, "trim_offsets", true), bool(n, "add_prefix_space", true));
+            }
+            case "ByteLevel" -> new dev.javelin.tokenizers.processors.ByteLevel(bool(n, "trim_offsets", true),
+                    bool(n, "add_prefix_space", true));
             default -> throw unsupported("post_processor", type);
         };
     }
@@ -223,6 +301,19 @@ final class TokenizerLoader {
         return switch (type) {
             case "WordPiece" -> new dev.javelin.tokenizers.decoders.WordPiece(textOr(n, "prefix", "##"),
                     bool(n, "cleanup", true));
+            case "ByteLevel" -> new dev.javelin.tokenizers.decoders.ByteLevel();
+            case "Metaspace" -> new dev.javelin.tokenizers.decoders.Metaspace(replacement(n),
+                    prependScheme(n) != Metaspace.PrependScheme.NEVER);
+            case "Fuse" -> new Fuse();
+            case "Sequence" -> {
+                List<Decoder> list = new ArrayList<>();
+                JsonNode items = n.get("decoders");
+                requireArray(items, "Sequence decoder 'decoders'");
+                for (JsonNode item : items) {
+                    list.add(decoder(item));
+                }
+                yield new dev.javelin.tokenizers.decoders.Sequence(list);
+            }
             default -> throw unsupported("decoder", type);
         };
     }
@@ -283,7 +374,7 @@ final class TokenizerLoader {
         }
         if (p.has("Regex")) {
             try {
-                return Pattern.compile(p.get("Regex").asText(), Pattern.UNICODE_CHARACTER_CLASS);
+                return OnigPattern.compile(p.get("Regex").asText());
             } catch (PatternSyntaxException e) {
                 throw new IllegalArgumentException(where + ": invalid regex: " + e.getMessage(), e);
             }

@@ -73,13 +73,16 @@ public final class MatMulBench implements Callable<Integer> {
             for (int n : sizes) {
                 List<String> notes = new ArrayList<>();
                 List<MatMulRow> rows = new ArrayList<>();
-                status("n=%d: naive Java loops%s", n, n >= MatMulWorker.NAIVE_SINGLE_RUN_FROM ? " (one run: this takes a while)" : "");
+                status("n=%d: naive Java loops%s", n, n >= MatMulWorker.NAIVE_SINGLE_RUN_FROM ? " (this takes a while)" : "");
                 JsonNode naive = oneShot("naive loop n=" + n, List.of("naive", "" + n));
                 rows.add(new MatMulRow("java-naive", "naive Java triple loop", 1, n, naive.get("seconds").asDouble(),
                         naive.get("runs").asInt(), naive.get("peak_rss_mb").asDouble()));
                 rows.addAll(measureInRounds(n, t, python, notes));
-                notes.add(n >= MatMulWorker.NAIVE_SINGLE_RUN_FROM
-                        ? "naive loop: a single run at this size (it takes seconds)" : "naive loop: median of 3 runs");
+                int naiveRows = MatMulWorker.naiveRows(n);
+                notes.add(n < MatMulWorker.NAIVE_SINGLE_RUN_FROM ? "naive loop: median of 3 runs"
+                        : naiveRows == n ? "naive loop: a single run at this size (it takes seconds)"
+                        : "naive loop: a single run over the first " + naiveRows + " of " + n + " rows of C, time scaled by "
+                                + n / naiveRows + " (every row costs the same n² multiply-adds; the full product would take minutes)");
                 notes.add(String.format(Locale.ROOT, "other rows: warm-up in their own process, then the median of all runs "
                         + "of %d interleaved rounds of %.1f s each", ROUNDS, ROUND_SECONDS));
                 MatMulReport.printTable(out, n, rows, perThread, notes);
