@@ -26,7 +26,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "Labelled training data (.csv, .tsv, .jsonl).")
     Path data;
 
-    @Option(names = "--validation", paramLabel = "FILE", description = "Labelled validation data; without it 10% of --data is held out (stratified) to choose the regularisation.")
+    @Option(names = "--validation", paramLabel = "FILE", description = "Labelled validation data; without it 10%% of --data is held out (stratified) to choose the regularisation.")
     Path validation;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model directory to write.")
@@ -35,7 +35,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "ENCODER", description = "Encoder: a model directory or Hugging Face id (default: the embedded all-MiniLM-L6-v2).")
     String model;
 
-    @Option(names = "--pooling", description = "Sentence pooling: mean, cls, max, last-token (default: the encoder's own).")
+    @Option(names = "--pooling", paramLabel = "P", description = "Sentence pooling: mean, cls, max, last-token (default: the encoder's own).")
     String pooling;
 
     @Option(names = "--normalize", negatable = true, description = "L2-normalise the pooled embeddings (default: as the encoder does).")
@@ -44,13 +44,13 @@ public final class TrainClassifierCommand implements Callable<Integer> {
     @Option(names = "--l2", split = ",", paramLabel = "λ", description = "Regularisation strength(s) to try (default: 1e-1,3e-2,…,1e-5); one value skips the search.")
     List<Double> l2;
 
-    @Option(names = "--holdout", defaultValue = "0.1", description = "Fraction held out when no --validation is given (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--holdout", paramLabel = "F", defaultValue = "0.1", description = "Fraction held out when no --validation is given (default: ${DEFAULT-VALUE}).")
     double holdout;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the held-out split (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of the held-out split (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--max-iterations", defaultValue = "1000", description = "L-BFGS iteration cap per fit (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-iterations", paramLabel = "N", defaultValue = "1000", description = "L-BFGS iteration cap per fit (default: ${DEFAULT-VALUE}).")
     int maxIterations;
 
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "Embedding cache (default: $JAVELIN_HOME/embeddings, ~/.cache/javelin/embeddings).")
