@@ -70,7 +70,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
             PrintWriter stderr = spec.commandLine().getErr();
             Dataset train = Dataset.forTraining(data, dataOptions.read(data), dataOptions.mapping());
             Dataset val = validation == null ? null
-                    : Dataset.forTraining(validation, dataOptions.read(validation), dataOptions.mapping());
+                    : Dataset.forModel(validation, dataOptions.read(validation), dataOptions.mapping(), train.id2label());
             stderr.printf("training data: %d examples, classes %s%n", train.size(), train.classes());
             LogisticRegression.Options fit = new LogisticRegression.Options(
                     l2 == null ? LogisticRegression.DEFAULT_GRID : l2, holdout, seed, maxIterations);

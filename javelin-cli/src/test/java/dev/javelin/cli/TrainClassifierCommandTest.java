@@ -61,6 +61,12 @@ class TrainClassifierCommandTest {
         Run evaluated = javelin("eval", "--model", model.toString(), "--data", test.toString());
         assertThat(evaluated.status()).as(evaluated.err()).isZero();
         assertThat(evaluated.out()).contains("examples  20").contains("accuracy  1.0000");
+
+        Run validated = javelin("train-classifier", "--data", train.toString(), "--validation", test.toString(),
+                "--l2", "0.01", "--out", dir.resolve("model2").toString(), "--cache-dir", dir.resolve("cache").toString());
+        assertThat(validated.status()).as(validated.err()).isZero();
+        assertThat(validated.out()).contains("validation: " + test).contains("examples  20").contains("(λ=1.0e-02)");
+        assertThat(validated.err()).contains("training: 40 texts (40 distinct) from the embedding cache");
     }
 
     @Test
