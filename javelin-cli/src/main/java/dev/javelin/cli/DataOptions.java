@@ -30,11 +30,13 @@ final class DataOptions {
     List<LabelledText> read(Path file) throws IOException {
         Columns columns = new Columns(textColumn, pairColumn, labelColumn);
         if (format == null) return DatasetReader.read(file, columns);
+        DataFormat parsed;
         try {
-            return DatasetReader.read(file, DataFormat.valueOf(format.trim().toUpperCase(java.util.Locale.ROOT)), columns);
+            parsed = DataFormat.valueOf(format.trim().toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--format: expected csv, tsv or jsonl, got '" + format + "'");
         }
+        return DatasetReader.read(file, parsed, columns);
     }
 
     LabelMapping mapping() {

@@ -22,6 +22,9 @@ public final class MatMul {
     static final int KC = 256;
     /** M block in micro-panels: a 144×256 block of A is 144 KB, well inside a 512 KB L2. */
     static final int MC_PANELS = 24;
+    /** Parallel tasks per thread to aim for, and the smallest M block worth a task (in micro-panels). */
+    private static final int TASKS_PER_THREAD = 4;
+    private static final int MIN_BLOCK_PANELS = 4;
     /** Largest packed B chunk in floats (16 MB); N is processed in chunks beyond that. */
     private static final long B_PACK_BUDGET = 1L << 22;
     /** Below ~20 µs of work a product runs on the caller alone: waking workers would cost more. */
@@ -146,12 +149,15 @@ public final class MatMul {
         int mBlocks = ceilDiv(panelsM, MC_PANELS);
         int nBlocks = 1;
         if (threads > 1) {
-            // Equal-sized tasks in a multiple of the thread count, so no thread idles at the end;
-            // when M is too short for that (few tokens), split N as well.
-            mBlocks = Math.min(panelsM, roundUp(mBlocks, threads));
+            // Equal-sized tasks, TASKS_PER_THREAD per thread where M allows (blocks of at least
+            // MIN_BLOCK_PANELS), in a multiple of the thread count: on a machine shared with other
+            // work a thread can be descheduled mid-product, and small tasks let the others take
+            // over its share instead of waiting. When M is too short (few tokens), split N as well.
+            int want = Math.min(TASKS_PER_THREAD * threads, Math.max(1, panelsM / MIN_BLOCK_PANELS));
+            mBlocks = Math.min(panelsM, roundUp(Math.max(mBlocks, want), threads));
             while ((mBlocks * nBlocks) % threads != 0 && nBlocks < panelsN) nBlocks++;
         }
-        int packTasks = Math.min(panelsN, threads);
+        int packTasks = Math.min(panelsN, TASKS_PER_THREAD * threads);
         int tasks = mBlocks * nBlocks;
         int mb = mBlocks, nb = nBlocks;
         if (threads == 1) {

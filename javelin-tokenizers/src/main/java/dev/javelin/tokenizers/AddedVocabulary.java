@@ -19,6 +19,7 @@ final class AddedVocabulary {
     private final Set<String> specialContents = new HashSet<>();
     private final Matcher raw = new Matcher();
     private final Matcher normalizedMatcher = new Matcher();
+    private boolean spansWhitespace;
 
     AddedVocabulary(List<AddedToken> tokens, Normalizer normalizer) {
         // Special tokens come first in the reference's matchers; among equal matches the first wins.
@@ -50,10 +51,17 @@ final class AddedVocabulary {
                     pattern = n.normalized();
                 }
                 normalizedMatcher.add(pattern, t);
+                spansWhitespace |= hasWhitespace(pattern);
             } else {
                 raw.add(t.content(), t);
             }
+            spansWhitespace |= hasWhitespace(t.content());
         }
+    }
+
+    /** Whether some token's text (as matched, raw or normalized) holds white space, so a match may span it. */
+    boolean spansWhitespace() {
+        return spansWhitespace;
     }
 
     boolean isEmpty() {
@@ -149,6 +157,10 @@ final class AddedVocabulary {
     }
 
     /** Rust regex {@code \w} (Unicode): alphabetic, marks, decimal digits, connector punctuation, joiners. */
+    private static boolean hasWhitespace(String s) {
+        return s.codePoints().anyMatch(HfUnicode::isWhitespace);
+    }
+
     private static boolean isWordChar(int cp) {
         if (Character.isAlphabetic(cp) || cp == 0x200C || cp == 0x200D) {
             return true;

@@ -3,6 +3,7 @@ package dev.javelin.tokenizers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The result of encoding one input (or pair): token ids, type ids, tokens, offsets into the original
@@ -19,7 +20,9 @@ public final class Encoding {
     private final int[] specialTokensMask;
     private final int[] attentionMask;
     private final int[] words;
-    private final List<Encoding> overflowing;
+    /** Computes the overflowing windows on first use (null when they were given). */
+    private final Supplier<List<Encoding>> overflowingSource;
+    private volatile List<Encoding> overflowing;
 
     Encoding(int[] ids, int[] typeIds, String[] tokens, int[] starts, int[] ends, int[] specialTokensMask,
              int[] attentionMask, int[] words, List<Encoding> overflowing) {
@@ -32,6 +35,19 @@ public final class Encoding {
         this.attentionMask = attentionMask;
         this.words = words;
         this.overflowing = List.copyOf(overflowing);
+        this.overflowingSource = null;
+    }
+
+    private Encoding(Encoding e, Supplier<List<Encoding>> overflowingSource) {
+        this.ids = e.ids;
+        this.typeIds = e.typeIds;
+        this.tokens = e.tokens;
+        this.starts = e.starts;
+        this.ends = e.ends;
+        this.specialTokensMask = e.specialTokensMask;
+        this.attentionMask = e.attentionMask;
+        this.words = e.words;
+        this.overflowingSource = overflowingSource;
     }
 
     static final Encoding EMPTY = new Builder(0).build();
@@ -90,7 +106,25 @@ public final class Encoding {
 
     /** The windows after the first that truncation produced (empty when nothing was cut). */
     public List<Encoding> overflowing() {
-        return overflowing;
+        List<Encoding> o = overflowing;
+        if (o == null) {
+            synchronized (this) {
+                o = overflowing;
+                if (o == null) {
+                    o = List.copyOf(overflowingSource.get());
+                    overflowing = o;
+                }
+            }
+        }
+        return o;
+    }
+
+    /**
+     * This encoding with overflowing windows that {@code source} computes when first asked for (the
+     * tokenizer's shortcut for long inputs, whose windows would cost the whole input's encoding).
+     */
+    Encoding withLazyOverflowing(Supplier<List<Encoding>> source) {
+        return new Encoding(this, source);
     }
 
     int id(int i) {
@@ -100,11 +134,27 @@ public final class Encoding {
     // ---------------------------------------------------------------------------------------------
     // Operations of the pipeline (the reference's Encoding methods)
 
-    /** This encoding with every type id set to {@code typeId} (overflowing windows unchanged). */
+    /** This encoding (and its overflowing windows) with every type id set to {@code typeId}. */
     public Encoding withTypeIds(int typeId) {
         int[] t = new int[ids.length];
         Arrays.fill(t, typeId);
-        return new Encoding(ids, t, tokens, starts, ends, specialTokensMask, attentionMask, words, overflowing);
+        List<Encoding> over = overflowing();
+        if (!over.isEmpty()) {
+            over = new ArrayList<>(overflowing().size());
+            for (Encoding o : overflowing()) {
+                over.add(o.withTypeIds(typeId));
+            }
+        }
+        return new Encoding(ids, t, tokens, starts, ends, specialTokensMask, attentionMask, words, over);
+    }
+
+    /** This encoding with other offsets (same length; overflowing windows unchanged). */
+    public Encoding withOffsets(int[] newStarts, int[] newEnds) {
+        if (newStarts.length != ids.length || newEnds.length != ids.length) {
+            throw new IllegalArgumentException("offsets for " + newStarts.length + " tokens, encoding has " + ids.length);
+        }
+        return new Encoding(ids, typeIds, tokens, newStarts.clone(), newEnds.clone(), specialTokensMask, attentionMask,
+                words, overflowing());
     }
 
     /** This encoding with other overflowing windows. */
@@ -163,13 +213,13 @@ public final class Encoding {
     /** This followed by {@code pair}, overflowing windows combined as the reference does. */
     public Encoding mergeWith(Encoding pair) {
         List<Encoding> over = new ArrayList<>();
-        for (Encoding selfO : overflowing) {
+        for (Encoding selfO : overflowing()) {
             over.add(selfO.mergeWith(pair));
-            for (Encoding otherO : pair.overflowing) {
+            for (Encoding otherO : pair.overflowing()) {
                 over.add(selfO.mergeWith(otherO));
             }
         }
-        for (Encoding otherO : pair.overflowing) {
+        for (Encoding otherO : pair.overflowing()) {
             over.add(this.mergeWith(otherO));
         }
         return new Encoding(concat(ids, pair.ids), concat(typeIds, pair.typeIds), concat(tokens, pair.tokens),
@@ -180,8 +230,19 @@ public final class Encoding {
 
     /** Pads to {@code target} tokens (overflowing windows too); longer encodings are left alone. */
     public Encoding pad(int target, int padId, int padTypeId, String padToken, Padding.Direction direction) {
+        if (overflowing == null) {
+            // Not computed yet: pad them when (if) they are.
+            Encoding main = withOverflowing(List.of()).pad(target, padId, padTypeId, padToken, direction);
+            return main.withLazyOverflowing(() -> {
+                List<Encoding> padded = new ArrayList<>();
+                for (Encoding o : overflowing()) {
+                    padded.add(o.pad(target, padId, padTypeId, padToken, direction));
+                }
+                return padded;
+            });
+        }
         List<Encoding> over = overflowing;
-        if (!overflowing.isEmpty()) {
+        if (!over.isEmpty()) {
             over = new ArrayList<>(overflowing.size());
             for (Encoding o : overflowing) {
                 over.add(o.pad(target, padId, padTypeId, padToken, direction));

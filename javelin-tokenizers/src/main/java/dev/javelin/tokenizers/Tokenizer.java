@@ -2,7 +2,19 @@ package dev.javelin.tokenizers;
 
 import dev.javelin.tokenizers.decoders.Decoder;
 import dev.javelin.tokenizers.models.Model;
+import dev.javelin.tokenizers.normalizers.BertNormalizer;
+import dev.javelin.tokenizers.normalizers.Lowercase;
+import dev.javelin.tokenizers.normalizers.NFC;
+import dev.javelin.tokenizers.normalizers.NFD;
+import dev.javelin.tokenizers.normalizers.NFKC;
+import dev.javelin.tokenizers.normalizers.NFKD;
 import dev.javelin.tokenizers.normalizers.Normalizer;
+import dev.javelin.tokenizers.normalizers.StripAccents;
+import dev.javelin.tokenizers.pretokenizers.BertPreTokenizer;
+import dev.javelin.tokenizers.pretokenizers.Digits;
+import dev.javelin.tokenizers.pretokenizers.Punctuation;
+import dev.javelin.tokenizers.pretokenizers.Whitespace;
+import dev.javelin.tokenizers.pretokenizers.WhitespaceSplit;
 import dev.javelin.tokenizers.pretokenizers.PreTokenizer;
 import dev.javelin.tokenizers.processors.PostProcessor;
 import java.io.IOException;
@@ -28,6 +40,8 @@ public final class Tokenizer {
     private final AddedVocabulary addedVocabulary;
     private final Truncation truncation;
     private final Padding padding;
+    /** Whether a long input may be tokenized from a prefix cut at white space (see {@link #encodeHead}). */
+    private final boolean cutsAtWhitespace;
 
     Tokenizer(Normalizer normalizer, PreTokenizer preTokenizer, Model model, PostProcessor postProcessor,
               Decoder decoder, AddedVocabulary addedVocabulary, Truncation truncation, Padding padding) {
@@ -45,6 +59,38 @@ public final class Tokenizer {
         }
         this.truncation = truncation;
         this.padding = padding;
+        // Models see one word at a time, so only the steps before them matter.
+        this.cutsAtWhitespace = isLocal(normalizer) && splitsAtWhitespace(preTokenizer)
+                && !addedVocabulary.spansWhitespace();
+    }
+
+    /** A normalizer that rewrites characters (or combining sequences) on their own, never across white space. */
+    private static boolean isLocal(Normalizer n) {
+        return switch (n) {
+            case null -> true;
+            case BertNormalizer b -> true;
+            case Lowercase l -> true;
+            case NFC c -> true;
+            case NFD d -> true;
+            case NFKC c -> true;
+            case NFKD d -> true;
+            case StripAccents s -> true;
+            case dev.javelin.tokenizers.normalizers.Sequence s -> s.normalizers().stream().allMatch(Tokenizer::isLocal);
+            default -> false;
+        };
+    }
+
+    /** A pre-tokenizer that ends every word at white space and otherwise splits within words only. */
+    private static boolean splitsAtWhitespace(PreTokenizer p) {
+        return switch (p) {
+            case BertPreTokenizer b -> true;
+            case Whitespace w -> true;
+            case WhitespaceSplit w -> true;
+            case dev.javelin.tokenizers.pretokenizers.Sequence s -> s.preTokenizers().stream()
+                    .allMatch(q -> splitsAtWhitespace(q) || q instanceof Punctuation || q instanceof Digits)
+                    && s.preTokenizers().stream().anyMatch(Tokenizer::splitsAtWhitespace);
+            case null, default -> false;
+        };
     }
 
     /** Loads a {@code tokenizer.json} file; a model directory holding one is accepted too. */
@@ -87,6 +133,15 @@ public final class Tokenizer {
 
     public Tokenizer withoutPadding() {
         return withPadding(null);
+    }
+
+    /** This tokenizer with another model (same vocabulary expected); lets tests observe the model's work. */
+    Tokenizer withModel(Model m) {
+        return new Tokenizer(normalizer, preTokenizer, m, postProcessor, decoder, addedVocabulary, truncation, padding);
+    }
+
+    Model model() {
+        return model;
     }
 
     /** Current truncation, or null. */
@@ -145,13 +200,55 @@ public final class Tokenizer {
         if (text == null) {
             throw new IllegalArgumentException("text must not be null");
         }
-        Encoding a = encodeSequence(text, 0);
-        Encoding b = pair == null ? null : encodeSequence(pair, 1);
-        return postProcess(a, b, addSpecialTokens);
+        if (pair == null && truncation != null && cutsAtWhitespace && truncation.direction() == Truncation.Direction.RIGHT
+                && truncation.strategy() != Truncation.Strategy.ONLY_SECOND) {
+            String first = replaceLoneSurrogates(text);
+            Encoding head = encodeHead(first, truncation.maxLength() - (addSpecialTokens ? addedTokens(false) : 0));
+            if (head != null) {
+                return postProcess(head, first, null, null, addSpecialTokens)
+                        .withLazyOverflowing(() -> encodeWhole(text, null, addSpecialTokens).overflowing());
+            }
+        }
+        return encodeWhole(text, pair, addSpecialTokens);
+    }
+
+    /**
+     * The first {@code keep} tokens of a long input, from a prefix of it. A prefix cut where the
+     * input has white space tokenizes to a prefix of the input's tokens when every component works
+     * within words ({@link #cutsAtWhitespace}) — except possibly its last token (an added token with
+     * {@code rstrip} would take the white space after the cut), so the prefix must give more than
+     * {@code keep}. Null when no such prefix is shorter than the input.
+     */
+    private Encoding encodeHead(String text, int keep) {
+        if (keep <= 0) {
+            return null;
+        }
+        for (long budget = Math.max(1024L, keep * 8L); budget < text.length(); budget *= 4) {
+            int cut = (int) budget;
+            while (cut < text.length() && !HfUnicode.isWhitespace(text.charAt(cut))) {
+                cut++;
+            }
+            if (cut >= text.length()) {
+                return null;
+            }
+            Encoding prefix = encodeSequence(text.substring(0, cut), 0);
+            if (prefix.length() > keep) {
+                return prefix.truncate(keep, 0, Truncation.Direction.RIGHT).withOverflowing(List.of());
+            }
+        }
+        return null;
+    }
+
+    private Encoding encodeWhole(String text, String pair, boolean addSpecialTokens) {
+        String first = replaceLoneSurrogates(text);
+        String second = pair == null ? null : replaceLoneSurrogates(pair);
+        Encoding a = encodeSequence(first, 0);
+        Encoding b = second == null ? null : encodeSequence(second, 1);
+        return postProcess(a, first, b, second, addSpecialTokens);
     }
 
     private Encoding encodeSequence(String text, int typeId) {
-        PreTokenizedString pts = addedVocabulary.extractAndNormalize(normalizer, replaceLoneSurrogates(text));
+        PreTokenizedString pts = addedVocabulary.extractAndNormalize(normalizer, text);
         if (preTokenizer != null) {
             preTokenizer.preTokenize(pts);
         }
@@ -184,7 +281,7 @@ public final class Tokenizer {
         return postProcessor == null ? 0 : postProcessor.addedTokens(pair);
     }
 
-    private Encoding postProcess(Encoding a, Encoding b, boolean addSpecialTokens) {
+    private Encoding postProcess(Encoding a, String aText, Encoding b, String bText, boolean addSpecialTokens) {
         if (truncation != null) {
             int added = addSpecialTokens ? addedTokens(b != null) : 0;
             Encoding[] t = truncate(a, b, truncation.maxLength() - added);
@@ -192,7 +289,7 @@ public final class Tokenizer {
             b = t[1];
         }
         if (postProcessor != null) {
-            return postProcessor.process(a, b, addSpecialTokens);
+            return postProcessor.process(a, aText, b, bText, addSpecialTokens);
         }
         return b == null ? a : a.withTypeIds(0).mergeWith(b.withTypeIds(1));
     }

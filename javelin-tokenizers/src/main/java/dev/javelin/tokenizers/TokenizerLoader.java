@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.javelin.tokenizers.decoders.Decoder;
+import dev.javelin.tokenizers.models.BPE;
 import dev.javelin.tokenizers.models.Model;
 import dev.javelin.tokenizers.models.WordPiece;
 import dev.javelin.tokenizers.normalizers.BertNormalizer;
@@ -17,10 +18,19 @@ import dev.javelin.tokenizers.normalizers.Prepend;
 import dev.javelin.tokenizers.normalizers.Replace;
 import dev.javelin.tokenizers.normalizers.Strip;
 import dev.javelin.tokenizers.normalizers.StripAccents;
+import dev.javelin.tokenizers.decoders.Fuse;
 import dev.javelin.tokenizers.pretokenizers.BertPreTokenizer;
+import dev.javelin.tokenizers.pretokenizers.ByteLevel;
+import dev.javelin.tokenizers.pretokenizers.Digits;
+import dev.javelin.tokenizers.pretokenizers.Metaspace;
+import dev.javelin.tokenizers.pretokenizers.Punctuation;
+import dev.javelin.tokenizers.pretokenizers.Split;
+import dev.javelin.tokenizers.pretokenizers.Whitespace;
+import dev.javelin.tokenizers.pretokenizers.WhitespaceSplit;
 import dev.javelin.tokenizers.pretokenizers.PreTokenizer;
 import dev.javelin.tokenizers.processors.BertProcessing;
 import dev.javelin.tokenizers.processors.PostProcessor;
+import dev.javelin.tokenizers.processors.RobertaProcessing;
 import dev.javelin.tokenizers.processors.TemplateProcessing;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,10 +66,20 @@ final class TokenizerLoader {
         JsonNode addedNode = root.get("added_tokens");
         if (isPresent(addedNode)) {
             requireArray(addedNode, "added_tokens");
+            // The reference does not trust the file's ids: a token gets its vocabulary id, else the
+            // next id after the vocabulary and the added tokens so far (the file's id is only checked).
+            Map<String, Integer> assigned = new HashMap<>();
+            int maxAdded = -1;
             for (JsonNode t : addedNode) {
                 String content = text(t, "content", "added_tokens");
-                int modelId = model.tokenToId(content);
-                int id = modelId >= 0 ? modelId : integer(t, "id", "added_tokens");
+                integer(t, "id", "added_tokens");
+                Integer known = assigned.get(content);
+                int id = known != null ? known : model.tokenToId(content);
+                if (id < 0) {
+                    id = maxAdded >= model.vocabSize() ? maxAdded + 1 : model.vocabSize();
+                }
+                assigned.put(content, id);
+                maxAdded = Math.max(maxAdded, id);
                 added.add(new AddedToken(id, content, bool(t, "single_word", false), bool(t, "lstrip", false),
                         bool(t, "rstrip", false), bool(t, "normalized", !bool(t, "special", false)),
                         bool(t, "special", false)));
@@ -115,8 +135,57 @@ final class TokenizerLoader {
         String type = type(n, "pre_tokenizer");
         return switch (type) {
             case "BertPreTokenizer" -> new BertPreTokenizer();
+            case "Whitespace" -> new Whitespace();
+            case "WhitespaceSplit" -> new WhitespaceSplit();
+            case "Punctuation" -> new Punctuation(behavior(n, "Isolated", "Punctuation pre-tokenizer"));
+            case "Digits" -> new Digits(bool(n, "individual_digits", false));
+            case "Split" -> new Split(pattern(n.get("pattern"), "Split pre-tokenizer"),
+                    behavior(n, null, "Split pre-tokenizer"), bool(n, "invert", false));
+            case "Metaspace" -> new Metaspace(replacement(n), prependScheme(n), bool(n, "split", true));
+            case "ByteLevel" -> new ByteLevel(bool(n, "add_prefix_space", true), bool(n, "use_regex", true));
+            case "Sequence" -> {
+                List<PreTokenizer> list = new ArrayList<>();
+                JsonNode items = n.get("pretokenizers");
+                requireArray(items, "Sequence pre_tokenizer 'pretokenizers'");
+                for (JsonNode item : items) {
+                    list.add(preTokenizer(item));
+                }
+                yield new dev.javelin.tokenizers.pretokenizers.Sequence(list);
+            }
             default -> throw unsupported("pre_tokenizer", type);
         };
+    }
+
+    private static NormalizedString.SplitBehavior behavior(JsonNode n, String fallback, String where) {
+        JsonNode b = n.get("behavior");
+        if (!isPresent(b) && fallback != null) {
+            return NormalizedString.SplitBehavior.parse(fallback);
+        }
+        if (!isPresent(b) || !b.isTextual()) {
+            throw new IllegalArgumentException(where + ": missing string field 'behavior'");
+        }
+        try {
+            return NormalizedString.SplitBehavior.parse(b.asText());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Metaspace's replacement: exactly one character. */
+    private static int replacement(JsonNode n) {
+        String r = textOr(n, "replacement", "\u2581");
+        if (r.codePointCount(0, r.length()) != 1) {
+            throw new IllegalArgumentException("Metaspace: 'replacement' must be one character, got '" + r + "'");
+        }
+        return r.codePointAt(0);
+    }
+
+    /** Metaspace's prepend_scheme; files older than it say add_prefix_space instead. */
+    private static Metaspace.PrependScheme prependScheme(JsonNode n) {
+        if (isPresent(n.get("prepend_scheme"))) {
+            return Metaspace.PrependScheme.parse(n.get("prepend_scheme").asText());
+        }
+        return bool(n, "add_prefix_space", true) ? Metaspace.PrependScheme.ALWAYS : Metaspace.PrependScheme.NEVER;
     }
 
     static Model model(JsonNode n) {
@@ -126,26 +195,62 @@ final class TokenizerLoader {
         // The format allows leaving the type out when the fields are unambiguous; WordPiece is the one
         // with continuing_subword_prefix and no merges.
         String type = n.has("type") ? type(n, "model")
-                : n.has("continuing_subword_prefix") && !n.has("merges") ? "WordPiece" : "(untyped)";
+                : n.has("merges") ? "BPE" : n.has("continuing_subword_prefix") ? "WordPiece" : "(untyped)";
         return switch (type) {
+            case "BPE" -> bpe(n);
             case "WordPiece" -> {
-                JsonNode vocabNode = n.get("vocab");
-                if (!isPresent(vocabNode) || !vocabNode.isObject()) {
-                    throw new IllegalArgumentException("WordPiece model: 'vocab' must be an object of token → id");
-                }
-                Map<String, Integer> vocab = new HashMap<>(vocabNode.size() * 2);
-                for (Iterator<Map.Entry<String, JsonNode>> it = vocabNode.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
-                    if (!e.getValue().canConvertToInt()) {
-                        throw new IllegalArgumentException("WordPiece model: id of '" + e.getKey() + "' is not an integer");
-                    }
-                    vocab.put(e.getKey(), e.getValue().intValue());
-                }
+                Map<String, Integer> vocab = vocabulary(n, "WordPiece model");
                 yield new WordPiece(vocab, textOr(n, "unk_token", "[UNK]"), textOr(n, "continuing_subword_prefix", "##"),
                         n.has("max_input_chars_per_word") ? integer(n, "max_input_chars_per_word", "WordPiece model") : 100);
             }
             default -> throw unsupported("model", type);
         };
+    }
+
+    private static BPE bpe(JsonNode n) {
+        JsonNode dropout = n.get("dropout");
+        if (isPresent(dropout) && dropout.asDouble() > 0) {
+            throw new IllegalArgumentException("BPE dropout is not supported by Javelin (it makes tokenization random)");
+        }
+        if (bool(n, "byte_fallback", false)) {
+            throw new IllegalArgumentException("BPE byte_fallback is not supported by Javelin");
+        }
+        Map<String, Integer> vocab = vocabulary(n, "BPE model");
+        JsonNode mergesNode = n.get("merges");
+        requireArray(mergesNode, "BPE model 'merges'");
+        List<BPE.Merge> merges = new ArrayList<>(mergesNode.size());
+        for (JsonNode m : mergesNode) {
+            if (m.isTextual()) {
+                String text = m.asText();
+                int space = text.indexOf(' ');
+                if (space < 0) {
+                    throw new IllegalArgumentException("BPE model: merge '" + text + "' is not 'left right'");
+                }
+                merges.add(new BPE.Merge(text.substring(0, space), text.substring(space + 1)));
+            } else if (m.isArray() && m.size() == 2 && m.get(0).isTextual() && m.get(1).isTextual()) {
+                merges.add(new BPE.Merge(m.get(0).asText(), m.get(1).asText()));
+            } else {
+                throw new IllegalArgumentException("BPE model: merge " + m + " is neither 'left right' nor [left, right]");
+            }
+        }
+        return new BPE(vocab, merges, textOr(n, "unk_token", null), textOr(n, "continuing_subword_prefix", null),
+                textOr(n, "end_of_word_suffix", null), bool(n, "fuse_unk", false), bool(n, "ignore_merges", false));
+    }
+
+    private static Map<String, Integer> vocabulary(JsonNode n, String where) {
+        JsonNode vocabNode = n.get("vocab");
+        if (!isPresent(vocabNode) || !vocabNode.isObject()) {
+            throw new IllegalArgumentException(where + ": 'vocab' must be an object of token → id");
+        }
+        Map<String, Integer> vocab = new HashMap<>(vocabNode.size() * 2);
+        for (Iterator<Map.Entry<String, JsonNode>> it = vocabNode.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().canConvertToInt()) {
+                throw new IllegalArgumentException(where + ": id of '" + e.getKey() + "' is not an integer");
+            }
+            vocab.put(e.getKey(), e.getValue().intValue());
+        }
+        return vocab;
     }
 
     static PostProcessor postProcessor(JsonNode n, Model model) {
@@ -162,6 +267,16 @@ final class TokenizerLoader {
                 requirePair(cls, "BertProcessing 'cls'");
                 yield new BertProcessing(sep.get(0).asText(), sep.get(1).asInt(), cls.get(0).asText(), cls.get(1).asInt());
             }
+            case "RobertaProcessing" -> {
+                JsonNode sep = n.get("sep");
+                JsonNode cls = n.get("cls");
+                requirePair(sep, "RobertaProcessing 'sep'");
+                requirePair(cls, "RobertaProcessing 'cls'");
+                yield new RobertaProcessing(sep.get(0).asText(), sep.get(1).asInt(), cls.get(0).asText(),
+                        cls.get(1).asInt(), bool(n, "trim_offsets", true), bool(n, "add_prefix_space", true));
+            }
+            case "ByteLevel" -> new dev.javelin.tokenizers.processors.ByteLevel(bool(n, "trim_offsets", true),
+                    bool(n, "add_prefix_space", true));
             default -> throw unsupported("post_processor", type);
         };
     }
@@ -223,6 +338,19 @@ final class TokenizerLoader {
         return switch (type) {
             case "WordPiece" -> new dev.javelin.tokenizers.decoders.WordPiece(textOr(n, "prefix", "##"),
                     bool(n, "cleanup", true));
+            case "ByteLevel" -> new dev.javelin.tokenizers.decoders.ByteLevel();
+            case "Metaspace" -> new dev.javelin.tokenizers.decoders.Metaspace(replacement(n),
+                    prependScheme(n) != Metaspace.PrependScheme.NEVER);
+            case "Fuse" -> new Fuse();
+            case "Sequence" -> {
+                List<Decoder> list = new ArrayList<>();
+                JsonNode items = n.get("decoders");
+                requireArray(items, "Sequence decoder 'decoders'");
+                for (JsonNode item : items) {
+                    list.add(decoder(item));
+                }
+                yield new dev.javelin.tokenizers.decoders.Sequence(list);
+            }
             default -> throw unsupported("decoder", type);
         };
     }
@@ -283,7 +411,7 @@ final class TokenizerLoader {
         }
         if (p.has("Regex")) {
             try {
-                return Pattern.compile(p.get("Regex").asText(), Pattern.UNICODE_CHARACTER_CLASS);
+                return OnigPattern.compile(p.get("Regex").asText());
             } catch (PatternSyntaxException e) {
                 throw new IllegalArgumentException(where + ": invalid regex: " + e.getMessage(), e);
             }

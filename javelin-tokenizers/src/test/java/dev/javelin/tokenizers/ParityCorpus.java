@@ -1,5 +1,8 @@
 package dev.javelin.tokenizers;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -12,6 +15,28 @@ import java.util.SplittableRandom;
  */
 final class ParityCorpus {
     private ParityCorpus() {
+    }
+
+    private static List<String> standard;
+
+    /** The 10,000-string corpus of the parity suites: SST-2 dev sentences (when present) mixed into generated text. */
+    static synchronized List<String> standard() throws IOException {
+        if (standard == null) {
+            List<String> real = new ArrayList<>();
+            Path sst2 = Path.of("..", "..", "shared", "datasets", "sst2", "dev.tsv");
+            if (!Files.exists(sst2)) {
+                sst2 = Path.of("..", "shared", "datasets", "sst2", "dev.tsv");
+            }
+            if (Files.exists(sst2)) {
+                List<String> lines = Files.readAllLines(sst2);
+                for (String line : lines.subList(1, Math.min(800, lines.size()))) {
+                    int tab = line.indexOf('\t');
+                    real.add(tab >= 0 ? line.substring(tab + 1) : line);
+                }
+            }
+            standard = List.copyOf(generate(20240531L, 10_000, real));
+        }
+        return standard;
     }
 
     private static final String[] WORDS = ("the a of and to in is it that was for on are as with his they at be this "

@@ -29,11 +29,12 @@ public final class BertProcessing implements PostProcessor {
     }
 
     @Override
-    public Encoding process(Encoding first, Encoding pair, boolean addSpecialTokens) {
+    public Encoding process(Encoding first, String firstText, Encoding pair, String pairText,
+                            boolean addSpecialTokens) {
         if (!addSpecialTokens) {
             Encoding a = first.withTypeIds(0);
             return pair == null ? a : a.mergeWith(pair.withTypeIds(1));
         }
-        return template.process(first, pair, true);
+        return template.process(first, firstText, pair, pairText, true);
     }
 }

@@ -60,7 +60,8 @@ public final class TemplateProcessing implements PostProcessor {
     }
 
     @Override
-    public Encoding process(Encoding first, Encoding second, boolean addSpecialTokens) {
+    public Encoding process(Encoding first, String firstText, Encoding second, String pairText,
+                            boolean addSpecialTokens) {
         Encoding a = first.withTypeIds(0);
         Encoding b = second == null ? null : second.withTypeIds(1);
         Encoding result = Encoding.empty();
