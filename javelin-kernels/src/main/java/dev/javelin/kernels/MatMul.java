@@ -22,6 +22,9 @@ public final class MatMul {
     static final int KC = 256;
     /** M block in micro-panels: a 144×256 block of A is 144 KB, well inside a 512 KB L2. */
     static final int MC_PANELS = 24;
+    /** Parallel tasks per thread to aim for, and the smallest M block worth a task (in micro-panels). */
+    private static final int TASKS_PER_THREAD = 4;
+    private static final int MIN_BLOCK_PANELS = 4;
     /** Largest packed B chunk in floats (16 MB); N is processed in chunks beyond that. */
     private static final long B_PACK_BUDGET = 1L << 22;
     /** Below ~20 µs of work a product runs on the caller alone: waking workers would cost more. */
@@ -38,15 +41,8 @@ public final class MatMul {
 
     /** C[M,N] = A[M,K] · B[K,N]. */
     public static void matmul(Tensor a, Tensor b, Tensor c, ComputePool pool) {
-        requireRank("matmul A", a, 2);
         requireRank("matmul B", b, 2);
-        requireRank("matmul C", c, 2);
-        int m = a.dim(0), k = a.dim(1), n = b.dim(1);
-        if (b.dim(0) != k) {
-            throw new IllegalArgumentException("matmul: inner dimensions differ: A " + Arrays.toString(a.shape())
-                    + " · B " + Arrays.toString(b.shape()));
-        }
-        c.requireShape("matmul C", m, n);
+        requireProduct("matmul", a, b, b, c);
         compute(a, b, c, pool, true);
     }
 
@@ -57,15 +53,8 @@ public final class MatMul {
 
     /** C[M,N] = A[M,K] · B[N,K]ᵀ. */
     public static void matmulTransB(Tensor a, Tensor b, Tensor c, ComputePool pool) {
-        requireRank("matmulTransB A", a, 2);
         requireRank("matmulTransB B", b, 2);
-        requireRank("matmulTransB C", c, 2);
-        int m = a.dim(0), k = a.dim(1), n = b.dim(0);
-        if (b.dim(1) != k) {
-            throw new IllegalArgumentException("matmulTransB: inner dimensions differ: A " + Arrays.toString(a.shape())
-                    + " · B " + Arrays.toString(b.shape()) + "ᵀ");
-        }
-        c.requireShape("matmulTransB C", m, n);
+        requireProduct("matmulTransB", a, b, b.t(), c);
         compute(a, b.t(), c, pool, true);
     }
 
@@ -98,6 +87,17 @@ public final class MatMul {
         } else {
             for (int i = 0; i < batch; i++) compute(a.get0(i), b.get0(i), c.get0(i), pool, true);
         }
+    }
+
+    /** Checks A[M,K]·B[K,N] = C[M,N]; {@code given} is B as the caller passed it, for the message. */
+    private static void requireProduct(String op, Tensor a, Tensor given, Tensor b, Tensor c) {
+        requireRank(op + " A", a, 2);
+        requireRank(op + " C", c, 2);
+        if (b.dim(0) != a.dim(1)) {
+            throw new IllegalArgumentException(op + ": inner dimensions differ: A " + Arrays.toString(a.shape())
+                    + " · B " + Arrays.toString(given.shape()) + (given == b ? "" : "ᵀ"));
+        }
+        c.requireShape(op + " C", a.dim(0), b.dim(1));
     }
 
     static void requireRank(String what, Tensor t, int rank) {
@@ -146,12 +146,15 @@ public final class MatMul {
         int mBlocks = ceilDiv(panelsM, MC_PANELS);
         int nBlocks = 1;
         if (threads > 1) {
-            // Equal-sized tasks in a multiple of the thread count, so no thread idles at the end;
-            // when M is too short for that (few tokens), split N as well.
-            mBlocks = Math.min(panelsM, roundUp(mBlocks, threads));
+            // Equal-sized tasks, TASKS_PER_THREAD per thread where M allows (blocks of at least
+            // MIN_BLOCK_PANELS), in a multiple of the thread count: on a machine shared with other
+            // work a thread can be descheduled mid-product, and small tasks let the others take
+            // over its share instead of waiting. When M is too short (few tokens), split N as well.
+            int want = Math.min(TASKS_PER_THREAD * threads, Math.max(1, panelsM / MIN_BLOCK_PANELS));
+            mBlocks = Math.min(panelsM, roundUp(Math.max(mBlocks, want), threads));
             while ((mBlocks * nBlocks) % threads != 0 && nBlocks < panelsN) nBlocks++;
         }
-        int packTasks = Math.min(panelsN, threads);
+        int packTasks = Math.min(panelsN, TASKS_PER_THREAD * threads);
         int tasks = mBlocks * nBlocks;
         int mb = mBlocks, nb = nBlocks;
         if (threads == 1) {
