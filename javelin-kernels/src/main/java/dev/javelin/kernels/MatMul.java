@@ -41,15 +41,8 @@ public final class MatMul {
 
     /** C[M,N] = A[M,K] · B[K,N]. */
     public static void matmul(Tensor a, Tensor b, Tensor c, ComputePool pool) {
-        requireRank("matmul A", a, 2);
         requireRank("matmul B", b, 2);
-        requireRank("matmul C", c, 2);
-        int m = a.dim(0), k = a.dim(1), n = b.dim(1);
-        if (b.dim(0) != k) {
-            throw new IllegalArgumentException("matmul: inner dimensions differ: A " + Arrays.toString(a.shape())
-                    + " · B " + Arrays.toString(b.shape()));
-        }
-        c.requireShape("matmul C", m, n);
+        requireProduct("matmul", a, b, b, c);
         compute(a, b, c, pool, true);
     }
 
@@ -60,15 +53,8 @@ public final class MatMul {
 
     /** C[M,N] = A[M,K] · B[N,K]ᵀ. */
     public static void matmulTransB(Tensor a, Tensor b, Tensor c, ComputePool pool) {
-        requireRank("matmulTransB A", a, 2);
         requireRank("matmulTransB B", b, 2);
-        requireRank("matmulTransB C", c, 2);
-        int m = a.dim(0), k = a.dim(1), n = b.dim(0);
-        if (b.dim(1) != k) {
-            throw new IllegalArgumentException("matmulTransB: inner dimensions differ: A " + Arrays.toString(a.shape())
-                    + " · B " + Arrays.toString(b.shape()) + "ᵀ");
-        }
-        c.requireShape("matmulTransB C", m, n);
+        requireProduct("matmulTransB", a, b, b.t(), c);
         compute(a, b.t(), c, pool, true);
     }
 
@@ -101,6 +87,17 @@ public final class MatMul {
         } else {
             for (int i = 0; i < batch; i++) compute(a.get0(i), b.get0(i), c.get0(i), pool, true);
         }
+    }
+
+    /** Checks A[M,K]·B[K,N] = C[M,N]; {@code given} is B as the caller passed it, for the message. */
+    private static void requireProduct(String op, Tensor a, Tensor given, Tensor b, Tensor c) {
+        requireRank(op + " A", a, 2);
+        requireRank(op + " C", c, 2);
+        if (b.dim(0) != a.dim(1)) {
+            throw new IllegalArgumentException(op + ": inner dimensions differ: A " + Arrays.toString(a.shape())
+                    + " · B " + Arrays.toString(given.shape()) + (given == b ? "" : "ᵀ"));
+        }
+        c.requireShape(op + " C", a.dim(0), b.dim(1));
     }
 
     static void requireRank(String what, Tensor t, int rank) {
