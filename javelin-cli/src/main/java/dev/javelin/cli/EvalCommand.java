@@ -5,6 +5,7 @@ import dev.javelin.pipelines.TextClassificationPipeline;
 import dev.javelin.train.ClassifierEvaluator;
 import dev.javelin.train.data.Dataset;
 import dev.javelin.train.metrics.ClassificationMetrics;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,10 +37,11 @@ public final class EvalCommand implements Callable<Integer> {
             try (TextClassificationPipeline pipeline = Pipelines.textClassification(model)) {
                 Dataset dataset = Dataset.forModel(data, rows, dataOptions.mapping(), pipeline.info().id2label());
                 long start = System.nanoTime();
+                PrintWriter out = spec.commandLine().getOut();
                 ClassificationMetrics metrics = ClassifierEvaluator.evaluate(pipeline, dataset, true);
-                System.out.println("model: " + (model == null ? "default sentiment" : model) + ", data: " + data);
-                System.out.print(metrics.report());
-                System.out.printf("%ntime: %.1f s%n", (System.nanoTime() - start) / 1e9);
+                out.println("model: " + (model == null ? "default sentiment" : model) + ", data: " + data);
+                out.print(metrics.report());
+                out.printf("%ntime: %.1f s%n", (System.nanoTime() - start) / 1e9);
             }
             return 0;
         });

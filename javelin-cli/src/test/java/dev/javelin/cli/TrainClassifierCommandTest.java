@@ -2,14 +2,14 @@ package dev.javelin.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** train-classifier and eval from the command line: exit codes, one-line errors, the reports. */
 class TrainClassifierCommandTest {
@@ -20,20 +20,14 @@ class TrainClassifierCommandTest {
     private record Run(int status, String out, String err) {
     }
 
-    private static synchronized Run javelin(String... args) {
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = Main.commandLine().execute(args);
-            return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-        }
+    private static Run javelin(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int status = cli.execute(args);
+        return new Run(status, out.toString(), err.toString());
     }
 
     private static String topics(int perClass, int offset) {
@@ -67,6 +61,12 @@ class TrainClassifierCommandTest {
         Run evaluated = javelin("eval", "--model", model.toString(), "--data", test.toString());
         assertThat(evaluated.status()).as(evaluated.err()).isZero();
         assertThat(evaluated.out()).contains("examples  20").contains("accuracy  1.0000");
+
+        Run validated = javelin("train-classifier", "--data", train.toString(), "--validation", test.toString(),
+                "--l2", "0.01", "--out", dir.resolve("model2").toString(), "--cache-dir", dir.resolve("cache").toString());
+        assertThat(validated.status()).as(validated.err()).isZero();
+        assertThat(validated.out()).contains("validation: " + test).contains("examples  20").contains("(λ=1.0e-02)");
+        assertThat(validated.err()).contains("training: 40 texts (40 distinct) from the embedding cache");
     }
 
     @Test

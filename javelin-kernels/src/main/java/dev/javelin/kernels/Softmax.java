@@ -38,14 +38,14 @@ public final class Softmax {
         FloatVector vsum = FloatVector.zero(F);
         for (i = 0; i < bound; i += F.length()) {
             long at = base + (long) i * Float.BYTES;
-            FloatVector e = FloatVector.fromMemorySegment(F, seg, at, LE).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = Exp.exp(FloatVector.fromMemorySegment(F, seg, at, LE).sub(max));
             e.intoMemorySegment(seg, at, LE);
             vsum = vsum.add(e);
         }
         float sum = vsum.reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             long at = base + (long) i * Float.BYTES;
-            float e = (float) Math.exp(seg.get(Tensor.F32, at) - max);
+            float e = Exp.exp(seg.get(Tensor.F32, at) - max);
             seg.set(Tensor.F32, at, e);
             sum += e;
         }

@@ -49,8 +49,8 @@ public final class ClassifierTrainer {
     public static Result train(Path trainFile, Dataset train, Dataset validation, Path out, Options options,
                                Consumer<String> log) throws IOException {
         if (validation != null && !validation.classes().equals(train.classes())) {
-            throw new IllegalArgumentException("validation classes " + validation.classes()
-                    + " differ from the training classes " + train.classes());
+            throw new IllegalArgumentException("validation data must be labelled with the training classes "
+                    + train.classes() + ", not " + validation.classes());
         }
         if (validation != null && validation.hasPairs() != train.hasPairs()) {
             throw new IllegalArgumentException("training and validation data must both be pairs, or both single texts");
@@ -84,10 +84,6 @@ public final class ClassifierTrainer {
 
             ClassificationMetrics metrics = ClassificationMetrics.of(fit.validationLabels(), fit.validationPredictions(),
                     train.classes());
-            Map<Integer, String> id2label = new LinkedHashMap<>();
-            for (int i = 0; i < train.classes().size(); i++) {
-                id2label.put(i, train.classes().get(i));
-            }
             Map<String, Object> provenance = new LinkedHashMap<>();
             provenance.put("data", trainFile.getFileName().toString());
             provenance.put("examples", train.size());
@@ -99,7 +95,7 @@ public final class ClassifierTrainer {
             provenance.put("validation_accuracy", metrics.accuracy());
             provenance.put("validation_macro_f1", metrics.macroF1());
             SoftmaxHead head = fit.head();
-            EmbeddingClassifier model = new EmbeddingClassifier(reference, pooling, normalize, id2label,
+            EmbeddingClassifier model = new EmbeddingClassifier(reference, pooling, normalize, train.id2label(),
                     head.weight(), head.bias(), provenance);
             model.save(out);
             return new Result(model, fit, metrics, trainStats, valStats, fitSeconds);

@@ -18,6 +18,15 @@ public record Dataset(List<String> texts, List<String> pairs, int[] labels, List
         return texts.size();
     }
 
+    /** The classes by id, as a model's config names them. */
+    public Map<Integer, String> id2label() {
+        Map<Integer, String> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < classes.size(); i++) {
+            out.put(i, classes.get(i));
+        }
+        return out;
+    }
+
     /** True when the examples are sentence pairs. */
     public boolean hasPairs() {
         return pairs != null;
@@ -43,6 +52,11 @@ public record Dataset(List<String> texts, List<String> pairs, int[] labels, List
         if (present < 2) {
             throw new DatasetException(file, "only one class ('" + classes.get(dataset.labels[0])
                     + "') in " + rows.size() + " examples; a classifier needs at least two");
+        }
+        if (present < classes.size()) {
+            List<String> missing = new ArrayList<>(classes);
+            java.util.Arrays.stream(dataset.labels).distinct().mapToObj(classes::get).forEach(missing::remove);
+            throw new DatasetException(file, "no examples of " + missing + " named in --labels");
         }
         return dataset;
     }

@@ -149,6 +149,8 @@ class DatasetReaderTest {
         assertThat(mapped.labels()).containsExactly(0, 1, 1);
         assertThatThrownBy(() -> Dataset.forTraining(file, rows, LabelMapping.parse("2=TWO")))
                 .hasMessage(file + ":2: label '10' is not in --labels [2]");
+        assertThatThrownBy(() -> Dataset.forTraining(file, rows, LabelMapping.parse("2=TWO,10=TEN,3=THREE")))
+                .hasMessage(file + ": no examples of [THREE] named in --labels");
         assertThatThrownBy(() -> LabelMapping.parse("0=NEG,1"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got '1'");
     }
