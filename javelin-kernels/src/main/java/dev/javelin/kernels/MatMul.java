@@ -18,10 +18,14 @@ import java.util.Arrays;
 public final class MatMul {
     private MatMul() {}
 
-    /** K slice: a KC×NR slice of a B panel is 16 KB, half the L1 of the cores we target. */
-    static final int KC = 256;
-    /** M block in micro-panels: a 144×256 block of A is 144 KB, well inside a 512 KB L2. */
-    static final int MC_PANELS = 24;
+    /**
+     * K slice. Each slice is one more pass over the task's C block; 512 measured ~6% faster than the
+     * textbook 256 (a 512×16 B slice is 32 KB and streams from L2 fine) and no slower than 768 or
+     * 1024 on the 2-core EPYC.
+     */
+    static final int KC = 512;
+    /** M block in micro-panels: a 96×512 block of A is 192 KB, inside a 512 KB L2. */
+    static final int MC_PANELS = 16;
     /** Parallel tasks per thread to aim for, and the smallest M block worth a task (in micro-panels). */
     private static final int TASKS_PER_THREAD = 4;
     private static final int MIN_BLOCK_PANELS = 4;
@@ -111,7 +115,7 @@ public final class MatMul {
      * The blocked product (Goto/BLIS scheme). For each chunk of N: pack B[:, chunk] into NR-wide
      * panels (in parallel); then split the M×N chunk into a grid of blocks, one task each. A task
      * walks K in KC slices: copy its rows of A[:, slice] into a block that stays in L2, then for
-     * every B panel (its KC×NR slice stays in L1) run the micro-kernel down the block.
+     * every B panel run the micro-kernel down the block over the panel's KC×NR slice.
      */
     private static void compute(Tensor a, Tensor b, Tensor c, ComputePool pool, boolean allowParallel) {
         int m = a.dim(0), k = a.dim(1), n = b.dim(1);

@@ -133,9 +133,10 @@ public final class MatMulBench implements Callable<Integer> {
             for (Contender c : ready) {
                 MatMulRow row = c.finish();
                 rows.add(row);
-                efficiency.add(String.format(Locale.ROOT, "%s %d thread%s %.1f (%.0f%% of peak per thread)", row.label(),
+                // a CPU-second is one core busy for a second: compare with one core's peak
+                efficiency.add(String.format(Locale.ROOT, "%s %d thread%s %.1f (%.0f%% of a core's peak)", row.label(),
                         row.threads(), row.threads() == 1 ? "" : "s", c.gflopsPerCpuSecond(),
-                        100 * c.gflopsPerCpuSecond() / (perThreadPeak * row.threads())));
+                        100 * c.gflopsPerCpuSecond() / perThreadPeak));
             }
             notes.add("GFLOP per CPU-second of each process (all its threads; independent of other load on the machine): "
                     + String.join("; ", efficiency));

@@ -135,7 +135,7 @@ public final class MatMulWorker {
         print(done);
     }
 
-    /** CPU time of the whole process (all threads, JIT and GC included). */
+    /** CPU time of the whole process (all threads, JIT and GC included; the OS accounts it in ticks). */
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();

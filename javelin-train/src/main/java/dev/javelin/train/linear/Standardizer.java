@@ -8,7 +8,11 @@ package dev.javelin.train.linear;
  */
 final class Standardizer {
 
+    /** Features whose spread is below this fraction of the typical one count as constant. */
+    private static final double CONSTANT = 1e-4;
+
     private final double[] mean;
+    /** Standard deviations; infinite for constant features, which thus standardise to 0 and get weight 0. */
     private final double[] scale;
 
     private Standardizer(double[] mean, double[] scale) {
@@ -27,17 +31,25 @@ final class Standardizer {
         for (int h = 0; h < dim; h++) {
             mean[h] /= x.length;
         }
-        double[] scale = new double[dim];
+        double[] variance = new double[dim];
         for (float[] row : x) {
             for (int h = 0; h < dim; h++) {
                 double d = row[h] - mean[h];
-                scale[h] += d * d;
+                variance[h] += d * d;
             }
         }
+        double meanVariance = 0;
         for (int h = 0; h < dim; h++) {
-            double std = Math.sqrt(scale[h] / x.length);
-            // A constant feature carries nothing; leave it unscaled rather than divide by zero.
-            scale[h] = std > 1e-12 ? std : 1;
+            variance[h] /= x.length;
+            meanVariance += variance[h] / dim;
+        }
+        double[] scale = new double[dim];
+        for (int h = 0; h < dim; h++) {
+            double std = Math.sqrt(variance[h]);
+            // Encoders have dead dimensions whose values are rounding noise (all-MiniLM-L6-v2: three with
+            // std ≤ 6e-9 against ~0.05 for the rest). Scaled to unit variance they would earn weights of
+            // ~1e6 that turn the engine's last-bit differences into different logits: drop them instead.
+            scale[h] = std > CONSTANT * Math.sqrt(meanVariance) ? std : Double.POSITIVE_INFINITY;
         }
         return new Standardizer(mean, scale);
     }

@@ -87,6 +87,26 @@ class LogisticRegressionTest {
     }
 
     @Test
+    void deadNoiseDimensionsGetNoWeight() {
+        int[] y = new int[300];
+        float[][] blobs = blobs(300, y, 6);
+        Random random = new Random(9);
+        float[][] x = new float[300][];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = java.util.Arrays.copyOf(blobs[i], 10);
+            // As in a real encoder's dead dimensions: exactly constant, and rounding noise around zero.
+            x[i][8] = 0.25f;
+            x[i][9] = (float) (1e-8 * random.nextGaussian() + (y[i] == 0 ? 2e-9 : 0));
+        }
+        SoftmaxHead head = LogisticRegression.fit(x, y, 3, null, null, LogisticRegression.Options.defaults(), line -> { }).head();
+        for (float[] row : head.weight()) {
+            assertThat(row[8]).isZero();
+            assertThat(row[9]).isZero();
+        }
+        assertThat(accuracy(head, x, y)).isGreaterThan(0.97);
+    }
+
+    @Test
     void stratifiedSplitKeepsClassSharesAndIsSeeded() {
         int[] labels = new int[1000];
         for (int i = 0; i < labels.length; i++) {
