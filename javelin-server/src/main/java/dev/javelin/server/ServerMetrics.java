@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.DoubleStream;
 import java.util.stream.IntStream;
@@ -20,6 +22,7 @@ import java.util.stream.IntStream;
 public final class ServerMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicInteger queueSize = new AtomicInteger();
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final DistributionSummary requestDuration;
     private final DistributionSummary tokenizationDuration;
     private final DistributionSummary queueDuration;
@@ -58,16 +61,22 @@ public final class ServerMetrics {
 
     /** A request arrived at an inference route; {@code method} is TEI's "single" or "batch". */
     public void requestCount(String method) {
-        Counter.builder("te_request_count").tag("method", method).register(registry).increment();
+        counter("te_request_count", "method", method).increment();
     }
 
     public void requestSuccess(String method) {
-        Counter.builder("te_request_success").tag("method", method).register(registry).increment();
+        counter("te_request_success", "method", method).increment();
     }
 
     /** A request or input failed; {@code err} is TEI's reason (validation, tokenization, overloaded, ...). */
     public void requestFailure(String err) {
-        Counter.builder("te_request_failure").tag("err", err).register(registry).increment();
+        counter("te_request_failure", "err", err).increment();
+    }
+
+    /** Counters are looked up once per name and tag: under overload every refused request counts one. */
+    private Counter counter(String name, String tag, String value) {
+        return counters.computeIfAbsent(name + '\0' + value,
+                k -> Counter.builder(name).tag(tag, value).register(registry));
     }
 
     /** Durations of a successful request, as TEI records them (per-input averages for batches). */
