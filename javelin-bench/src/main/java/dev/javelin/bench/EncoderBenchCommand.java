@@ -14,6 +14,8 @@ import dev.javelin.tokenizers.Encoding;
 import dev.javelin.tokenizers.Truncation;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
@@ -56,6 +58,11 @@ public final class EncoderBenchCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "ONNX Runtime intra-op threads (default: Javelin's compute threads).")
     Integer threads;
 
+    @Option(names = "--cpu-time", description = {"Time each run by the CPU time of the calling thread instead of the wall clock, "
+            + "with both implementations on that one thread: a comparison that other load on the machine barely disturbs.",
+            "Needs Javelin single-threaded: JAVELIN_JAVA_OPTS=-Djavelin.threads=1."})
+    boolean cpuTime;
+
     @Option(names = "--impl", split = ",", defaultValue = "javelin,onnxruntime", description = "Implementations (default: ${DEFAULT-VALUE}).")
     List<String> impls;
 
@@ -68,7 +75,11 @@ public final class EncoderBenchCommand implements Callable<Integer> {
             System.err.println("javelin bench encoder: unknown --model " + model + "; choose one of " + BUNDLED.keySet());
             return 2;
         }
-        int ortThreads = threads != null ? threads : ComputePool.shared().threads();
+        if (cpuTime && ComputePool.shared().threads() != 1) {
+            System.err.println("javelin bench encoder: --cpu-time needs Javelin on one thread: run with JAVELIN_JAVA_OPTS=-Djavelin.threads=1");
+            return 2;
+        }
+        int ortThreads = cpuTime ? 1 : threads != null ? threads : ComputePool.shared().threads();
         List<Result> results = new ArrayList<>();
         try (Encoder javelin = Encoder.load(bundled.directory(), bundled.modelId());
              OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -82,9 +93,9 @@ public final class EncoderBenchCommand implements Callable<Integer> {
             }
             ModelInfo info = javelin.info();
             try (OrtSession ort = env.createSession(onnx, opts)) {
-                System.out.printf("encoder benchmark: %s (%s, hidden %d, %s pooling); Javelin %d compute threads, ONNX Runtime %s with %d intra-op threads%n",
+                System.out.printf("encoder benchmark: %s (%s, hidden %d, %s pooling); Javelin %d compute threads, ONNX Runtime %s with %d intra-op threads; %s%n",
                         model, info.modelType(), info.hiddenSize(), info.pooling().name().toLowerCase(), ComputePool.shared().threads(),
-                        env.getVersion(), ortThreads);
+                        env.getVersion(), ortThreads, cpuTime ? "times are CPU time of the calling thread" : "times are wall clock");
                 System.out.printf("%-8s  %-11s  %12s  %9s  %12s  %8s%n", "case", "impl", "sentences/s", "p50 ms", "peak RSS MB", "vs ORT");
                 for (String c : cases) {
                     List<Encoding> batch = batch(javelin, c);
@@ -188,10 +199,11 @@ public final class EncoderBenchCommand implements Callable<Integer> {
         resetPeakRss();
         List<Double> ms = new ArrayList<>();
         long end = System.nanoTime() + (long) (seconds * 1e9);
+        ThreadMXBean threadClock = ManagementFactory.getThreadMXBean();
         while (ms.size() < 3 || (System.nanoTime() < end && ms.size() < 10_000)) {
-            long t0 = System.nanoTime();
+            long t0 = cpuTime ? threadClock.getCurrentThreadCpuTime() : System.nanoTime();
             run.run();
-            ms.add((System.nanoTime() - t0) / 1e6);
+            ms.add(((cpuTime ? threadClock.getCurrentThreadCpuTime() : System.nanoTime()) - t0) / 1e6);
         }
         double p50 = median(ms);
         return new Result(impl, c, sentences * 1000 / p50, p50, ChildProcess.peakRssMb());
@@ -226,7 +238,10 @@ public final class EncoderBenchCommand implements Callable<Integer> {
             rows.add(m);
         }
         if (json.toAbsolutePath().getParent() != null) Files.createDirectories(json.toAbsolutePath().getParent());
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), Map.of("results", rows));
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("clock", cpuTime ? "thread-cpu" : "wall");
+        doc.put("results", rows);
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), doc);
     }
 
     private static final String TEXT = "The quick brown fox jumps over the lazy dog while the river keeps running toward "

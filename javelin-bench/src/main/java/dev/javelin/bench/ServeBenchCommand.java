@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,8 @@ import picocli.CommandLine.Option;
  * {@code javelin bench serve}: the HTTP server under load from a separate process, next to the
  * in-process pipeline on the same texts — throughput at saturation, latency at a fixed arrival rate,
  * behaviour under overload (429s only), resident memory across a soak, cold start and SIGTERM.
+ * In-process and HTTP throughput are measured in alternating rounds (medians reported) so that both
+ * see the same machine, whatever else runs on it.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Load-test `javelin serve` (launched as its own process on a loopback port) against the",
@@ -32,12 +35,20 @@ public final class ServeBenchCommand implements Callable<Integer> {
     @Option(names = "--texts-per-request", defaultValue = "8", description = "Inputs per /embed request (default: ${DEFAULT-VALUE}).")
     int textsPerRequest;
 
+    @Option(names = "--in-process-batch", defaultValue = "32",
+            description = "Texts per call of the in-process pipeline (default: ${DEFAULT-VALUE}).")
+    int inProcessBatch;
+
     @Option(names = "--concurrency", defaultValue = "16",
             description = "Clients at saturation and during the soak (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--seconds", defaultValue = "20",
-            description = "Length of the in-process, saturation, fixed-rate and overload phases (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", defaultValue = "3",
+            description = "Alternating in-process / HTTP saturation rounds (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--seconds", defaultValue = "15",
+            description = "Length of each round and of the fixed-rate and overload phases (default: ${DEFAULT-VALUE}).")
     int seconds;
 
     @Option(names = "--rate", description = "Requests/s of the fixed-rate phase (default: half the measured saturation rate).")
@@ -58,43 +69,56 @@ public final class ServeBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (textsPerRequest < 1 || concurrency < 1 || seconds < 1 || soakSeconds < 1 || maxConcurrentRequests < 1) {
+        if (textsPerRequest < 1 || inProcessBatch < 1 || concurrency < 1 || rounds < 1 || seconds < 1 || soakSeconds < 1
+                || maxConcurrentRequests < 1) {
             System.err.println("bench serve: counts and durations must be positive");
             return 2;
-        }
-        List<String> texts;
-        double inProcess;
-        try (EmbeddingsPipeline pipeline = Pipelines.embeddings(model)) {
-            texts = TextMix.generate(pipeline.encoder().tokenizer(), 1024, 4, 40, 42);
-            inProcess = inProcessEmbeddingsPerSecond(pipeline, texts);
-        }
-        System.out.printf("texts: %d sentences of 4-40 words, %d per request%n", texts.size(), textsPerRequest);
-        System.out.printf("in-process pipeline (batches of 32): %.1f embeddings/s%n", inProcess);
-
-        List<byte[]> bodies = new ArrayList<>();
-        for (int i = 0; i + textsPerRequest <= texts.size(); i += textsPerRequest) {
-            bodies.add(JSON.writeValueAsBytes(Map.of("inputs", texts.subList(i, i + textsPerRequest))));
         }
         List<String> serverArgs = new ArrayList<>(List.of("--max-concurrent-requests", Integer.toString(maxConcurrentRequests)));
         if (model != null) {
             serverArgs.addAll(List.of("--model", model));
         }
         Map<String, Object> results = new LinkedHashMap<>();
-        results.put("in_process_per_s", inProcess);
-        try (ServerProcess server = ServerProcess.start(launcher, serverArgs, Duration.ofMinutes(5))) {
+        try (ServerProcess server = ServerProcess.start(launcher, serverArgs, Duration.ofMinutes(5));
+             EmbeddingsPipeline pipeline = Pipelines.embeddings(model)) {
             System.out.printf("cold start (launch to healthy): %d ms%n", server.coldStartMillis());
+            List<String> texts = TextMix.generate(pipeline.encoder().tokenizer(), 1024, 4, 40, 42);
+            List<byte[]> bodies = new ArrayList<>();
+            for (int i = 0; i + textsPerRequest <= texts.size(); i += textsPerRequest) {
+                bodies.add(JSON.writeValueAsBytes(Map.of("inputs", texts.subList(i, i + textsPerRequest))));
+            }
+            System.out.printf("texts: %d sentences of 4-40 words; %d per HTTP request, %d per in-process call%n",
+                    texts.size(), textsPerRequest, inProcessBatch);
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             LoadGenerator load = new LoadGenerator(client, URI.create(server.baseUrl() + "/embed"), bodies, textsPerRequest);
-            load.closedLoop(concurrency, Duration.ofSeconds(Math.min(10, seconds)));
 
-            LoadGenerator.Stats saturated = load.closedLoop(concurrency, Duration.ofSeconds(seconds));
-            System.out.printf("HTTP saturation (%d clients): %.1f requests/s, %.1f embeddings/s = %.1f%% of in-process;"
-                            + " p50 %.1f ms; errors %d, 429s %d%n", concurrency, saturated.requestsPerSecond(),
-                    saturated.embeddingsPerSecond(), 100 * saturated.embeddingsPerSecond() / inProcess,
-                    saturated.percentileMs(50), saturated.errors(), saturated.overloaded());
-            reportFirstError(saturated);
+            Duration warmup = Duration.ofSeconds(Math.min(10, seconds));
+            inProcessEmbeddingsPerSecond(pipeline, texts, warmup);
+            load.closedLoop(concurrency, warmup);
+            double[] inProcess = new double[rounds];
+            double[] http = new double[rounds];
+            double[] httpRequests = new double[rounds];
+            long saturationErrors = 0;
+            for (int r = 0; r < rounds; r++) {
+                inProcess[r] = inProcessEmbeddingsPerSecond(pipeline, texts, Duration.ofSeconds(seconds));
+                LoadGenerator.Stats saturated = load.closedLoop(concurrency, Duration.ofSeconds(seconds));
+                http[r] = saturated.embeddingsPerSecond();
+                httpRequests[r] = saturated.requestsPerSecond();
+                // Saturation stays below the permit limit, so a 429 there would be an error too.
+                saturationErrors += saturated.errors() + saturated.overloaded();
+                System.out.printf("round %d: in-process %.1f embeddings/s; HTTP (%d clients) %.1f requests/s = %.1f"
+                                + " embeddings/s (%.1f%%), p50 %.1f ms; errors %d, 429s %d%n", r + 1, inProcess[r],
+                        concurrency, httpRequests[r], http[r], 100 * http[r] / inProcess[r], saturated.percentileMs(50),
+                        saturated.errors(), saturated.overloaded());
+                reportFirstError(saturated);
+            }
+            double inProcessMedian = median(inProcess);
+            double httpMedian = median(http);
+            System.out.printf("saturation, median of %d rounds: in-process %.1f embeddings/s, HTTP %.1f embeddings/s"
+                    + " (%.1f requests/s) = %.1f%% of in-process%n", rounds, inProcessMedian, httpMedian, median(httpRequests),
+                    100 * httpMedian / inProcessMedian);
 
-            double fixedRate = rate != null ? rate : saturated.requestsPerSecond() / 2;
+            double fixedRate = rate != null ? rate : median(httpRequests) / 2;
             LoadGenerator.Stats paced = load.openLoop(fixedRate, Duration.ofSeconds(seconds));
             System.out.printf("HTTP fixed rate %.1f requests/s: p50 %.1f ms, p99 %.1f ms; errors %d, 429s %d%n", fixedRate,
                     paced.percentileMs(50), paced.percentileMs(99), paced.errors(), paced.overloaded());
@@ -127,13 +151,14 @@ public final class ServeBenchCommand implements Callable<Integer> {
             int exit = server.stop(Duration.ofSeconds(60));
             System.out.printf("SIGTERM: exited with %d after %d ms%n", exit, (System.nanoTime() - stopStart) / 1_000_000);
 
-            results.put("http_per_s", saturated.embeddingsPerSecond());
-            results.put("http_requests_per_s", saturated.requestsPerSecond());
-            results.put("http_vs_in_process", saturated.embeddingsPerSecond() / inProcess);
+            results.put("in_process_per_s", inProcessMedian);
+            results.put("http_per_s", httpMedian);
+            results.put("http_requests_per_s", median(httpRequests));
+            results.put("http_vs_in_process", httpMedian / inProcessMedian);
             results.put("fixed_rate_requests_per_s", fixedRate);
             results.put("p50_ms", paced.percentileMs(50));
             results.put("p99_ms", paced.percentileMs(99));
-            results.put("errors_non_429", saturated.errors() + paced.errors() + overload.errors() + soakErrors);
+            results.put("errors_non_429", saturationErrors + paced.errors() + overload.errors() + soakErrors);
             results.put("overload_429", overload.overloaded());
             results.put("overload_ok", overload.ok());
             results.put("rss_start_mb", rssStart);
@@ -141,7 +166,9 @@ public final class ServeBenchCommand implements Callable<Integer> {
             results.put("rss_max_mb", rssMax);
             results.put("soak_seconds", soakSeconds);
             results.put("cold_start_ms", server.coldStartMillis());
+            results.put("sigterm_exit", exit);
             results.put("texts_per_request", textsPerRequest);
+            results.put("in_process_batch", inProcessBatch);
             results.put("concurrency", concurrency);
         }
         if (json != null) {
@@ -150,22 +177,27 @@ public final class ServeBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private double inProcessEmbeddingsPerSecond(EmbeddingsPipeline pipeline, List<String> texts) {
-        int batch = 32;
-        long warmupEnd = System.nanoTime() + Duration.ofSeconds(Math.min(10, seconds)).toNanos();
-        int i = 0;
-        while (System.nanoTime() < warmupEnd) {
-            pipeline.embed(texts.subList(i, i + batch));
-            i = (i + batch) % texts.size();
-        }
+    private double inProcessEmbeddingsPerSecond(EmbeddingsPipeline pipeline, List<String> texts, Duration duration) {
         long start = System.nanoTime();
-        long end = start + Duration.ofSeconds(seconds).toNanos();
+        long end = start + duration.toNanos();
         long embedded = 0;
+        int i = 0;
         while (System.nanoTime() < end) {
-            embedded += pipeline.embed(texts.subList(i, i + batch)).length;
-            i = (i + batch) % texts.size();
+            List<String> batch = new ArrayList<>(inProcessBatch);
+            for (int k = 0; k < inProcessBatch; k++) {
+                batch.add(texts.get((i + k) % texts.size()));
+            }
+            embedded += pipeline.embed(batch).length;
+            i = (i + inProcessBatch) % texts.size();
         }
         return embedded / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static void reportFirstError(LoadGenerator.Stats stats) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.javelin.io.source.ModelSource;
 import dev.javelin.tokenizers.Encoding;
 import dev.javelin.tokenizers.Tokenizer;
 import dev.javelin.tokenizers.Truncation;
@@ -14,6 +15,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -33,9 +35,10 @@ import picocli.CommandLine.Parameters;
 public final class TokenizeCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Model directory containing tokenizer.json, or the tokenizer.json file.")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = "MODEL",
+            description = "Model directory holding tokenizer.json, a tokenizer.json file, or a Hugging Face id "
+                    + "(org/name[@revision]: from the HF cache, else downloaded).")
+    String model;
 
     @Option(names = "--max-length", paramLabel = "N",
             description = "Truncate to N tokens (special tokens included).")
@@ -67,13 +70,14 @@ public final class TokenizeCommand implements Callable<Integer> {
             err.println("javelin tokenize: --max-length must be >= 0, got " + maxLength);
             return 2;
         }
-        Path file = Files.isDirectory(model) ? model.resolve("tokenizer.json") : model;
-        if (!Files.isRegularFile(file)) {
-            err.println("javelin tokenize: no tokenizer.json at " + file);
-            return 2;
-        }
         Tokenizer tokenizer;
         try {
+            Path location = locate(model);
+            Path file = Files.isDirectory(location) ? location.resolve("tokenizer.json") : location;
+            if (!Files.isRegularFile(file)) {
+                err.println("javelin tokenize: no tokenizer.json at " + file);
+                return 2;
+            }
             tokenizer = Tokenizer.fromFile(file).withoutPadding();
             Truncation t = tokenizer.truncation();
             if (maxLength != null) {
@@ -108,6 +112,20 @@ public final class TokenizeCommand implements Callable<Integer> {
         } finally {
             out.flush();
         }
+    }
+
+    /** An existing path, or a file name, as given; anything else is a model spec (HF cache, Hub). */
+    private static Path locate(String spec) throws IOException {
+        try {
+            Path p = Path.of(spec);
+            // A missing tokenizer.json is a typo, not a model to look for on the Hub.
+            if (Files.exists(p) || spec.endsWith(".json")) {
+                return p;
+            }
+        } catch (InvalidPathException e) {
+            // not a path: a Hub id maybe
+        }
+        return ModelSource.resolve(spec);
     }
 
     private int jsonLines(Tokenizer tokenizer, PrintStream out, PrintStream err) throws IOException {

@@ -56,7 +56,7 @@ public final class Gelu {
                     .fma(t, FloatVector.broadcast(F, C5)).fma(t, FloatVector.broadcast(F, C4))
                     .fma(t, FloatVector.broadcast(F, C3)).fma(t, FloatVector.broadcast(F, C2))
                     .fma(t, FloatVector.broadcast(F, C1)).fma(t, FloatVector.broadcast(F, C0));
-            FloatVector halfErfc = t.mul(w.mul(w).neg().add(p).lanewise(VectorOperators.EXP)).mul(0.5f);
+            FloatVector halfErfc = t.mul(Exp.exp(w.mul(w).neg().add(p))).mul(0.5f);
             VectorMask<Float> positive = x.compare(VectorOperators.GE, 0f);
             x.mul(halfErfc.blend(one.sub(halfErfc), positive)).intoMemorySegment(seg, at, LE);
         }
@@ -71,7 +71,7 @@ public final class Gelu {
         float t = 1f / Math.fma(w, 0.5f, 1f);
         float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(
                 t, C9, C8), t, C7), t, C6), t, C5), t, C4), t, C3), t, C2), t, C1), t, C0);
-        float halfErfc = 0.5f * t * (float) Math.exp(p - w * w);
+        float halfErfc = 0.5f * t * Exp.exp(p - w * w);
         return x * (x >= 0 ? 1f - halfErfc : halfErfc);
     }
 }

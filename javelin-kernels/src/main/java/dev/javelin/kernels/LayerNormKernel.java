@@ -6,7 +6,6 @@ import static dev.javelin.kernels.Simd.LE;
 import dev.javelin.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * Layer normalisation over the last axis, in place: y = (x − mean)/√(var + eps)·gamma + beta, with
@@ -46,7 +45,8 @@ public final class LayerNormKernel {
         for (; i < bound; i += F.length()) {
             vsum = vsum.add(FloatVector.fromMemorySegment(F, seg, base + (long) i * Float.BYTES, LE));
         }
-        float sum = vsum.reduceLanes(VectorOperators.ADD);
+        float[] lanes = new float[Simd.LANES];
+        float sum = Simd.sumLanes(vsum, lanes);
         for (; i < n; i++) sum += seg.get(Tensor.F32, base + (long) i * Float.BYTES);
         float mean = sum / n;
 
@@ -55,7 +55,7 @@ public final class LayerNormKernel {
             FloatVector d = FloatVector.fromMemorySegment(F, seg, base + (long) i * Float.BYTES, LE).sub(mean);
             vsq = d.fma(d, vsq);
         }
-        float sq = vsq.reduceLanes(VectorOperators.ADD);
+        float sq = Simd.sumLanes(vsq, lanes);
         for (; i < n; i++) {
             float d = seg.get(Tensor.F32, base + (long) i * Float.BYTES) - mean;
             sq += d * d;

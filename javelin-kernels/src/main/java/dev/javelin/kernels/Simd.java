@@ -25,4 +25,16 @@ final class Simd {
         if (!segment.isNative()) return segment;
         return MemorySegment.ofAddress(segment.address()).reinterpret(segment.byteSize());
     }
+
+    /**
+     * Sum of the lanes of {@code v} in lane order. {@code reduceLanes(ADD)} may add in any order,
+     * and does: C2's tree and the interpreter's sequential loop differ in the last bit, which made
+     * results depend on how warm the JIT was. Callers pass a scratch array of {@link #LANES}.
+     */
+    static float sumLanes(FloatVector v, float[] scratch) {
+        v.intoArray(scratch, 0);
+        float s = 0;
+        for (int i = 0; i < LANES; i++) s += scratch[i];
+        return s;
+    }
 }

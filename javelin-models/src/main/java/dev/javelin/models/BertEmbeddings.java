@@ -5,16 +5,18 @@ import dev.javelin.nn.LayerNorm;
 import dev.javelin.tensor.Tensor;
 
 /**
- * BERT-family input embeddings: LN(word[id] + position[pos] + tokenType[type]). DistilBERT has no
- * token types ({@code tokenType} null).
+ * BERT-family input embeddings: LN(word[id] + position[offset + pos] + tokenType[type]). DistilBERT
+ * has no token types ({@code tokenType} null); RoBERTa numbers positions from padding_idx + 1
+ * ({@code positionOffset}).
  */
 final class BertEmbeddings {
     private final Embedding word;
     private final Embedding position;
     private final Embedding tokenType;
     private final LayerNorm norm;
+    private final int positionOffset;
 
-    BertEmbeddings(Embedding word, Embedding position, Embedding tokenType, LayerNorm norm) {
+    BertEmbeddings(Embedding word, Embedding position, Embedding tokenType, LayerNorm norm, int positionOffset) {
         int h = word.dim();
         if (position.dim() != h || (tokenType != null && tokenType.dim() != h) || norm.dim() != h) {
             throw new IllegalArgumentException("embedding tables and norm disagree on the hidden size " + h);
@@ -23,20 +25,28 @@ final class BertEmbeddings {
         this.position = position;
         this.tokenType = tokenType;
         this.norm = norm;
+        if (positionOffset < 0 || positionOffset >= position.count()) {
+            throw new IllegalArgumentException("position offset " + positionOffset + " outside the " + position.count() + " positions");
+        }
+        this.positionOffset = positionOffset;
     }
 
     int hidden() { return word.dim(); }
 
-    int maxPositions() { return position.count(); }
+    int maxPositions() { return position.count() - positionOffset; }
 
     /** Writes the embeddings of every packed token into out [T, hidden]. */
     void forward(TokenBatch batch, Tensor out) {
-        if (batch.sequences().maxLength() > position.count()) {
+        if (batch.sequences().maxLength() > maxPositions()) {
             throw new IllegalArgumentException("a sequence of " + batch.sequences().maxLength() + " tokens exceeds the model's "
-                    + position.count() + " positions; truncate the input");
+                    + maxPositions() + " positions; truncate the input");
         }
         word.lookup(batch.ids(), out);
-        position.accumulate(batch.sequences().positions(), out);
+        int[] positions = batch.sequences().positions();
+        if (positionOffset != 0) {
+            for (int i = 0; i < positions.length; i++) positions[i] += positionOffset;
+        }
+        position.accumulate(positions, out);
         // DistilBERT has no token types: it ignores the segment ids a BERT tokenizer gives pairs, as HF's does.
         if (tokenType != null) tokenType.accumulate(batch.typeIds() == null ? new int[batch.tokens()] : batch.typeIds(), out);
         norm.forward(out);

@@ -24,7 +24,7 @@ public final class BertForSequenceClassification implements SequenceClassifier {
     public static BertForSequenceClassification load(SafeTensors weights, BertConfig config) throws ModelFormatException {
         BertModel bert = BertModel.load(weights, config);
         if (!bert.hasPooler()) throw new ModelFormatException(weights.source() + " has a classifier but no pooler (bert.pooler.dense.*)");
-        int labels = Models.numLabels(weights, config.id2label());
+        int labels = Models.numLabels(weights, "classifier.weight", config.id2label());
         Linear classifier = Checkpoint.under(weights, "", "classifier.weight").linear("classifier", config.hiddenSize(), labels);
         return new BertForSequenceClassification(bert, classifier);
     }

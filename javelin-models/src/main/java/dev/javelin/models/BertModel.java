@@ -19,7 +19,8 @@ import java.util.List;
  * BERT (Devlin et al. 2019) as Hugging Face's {@code BertModel}: embeddings, a stack of post-norm
  * encoder layers and the optional pooler, loaded from a checkpoint by HF's own tensor names
  * ({@code embeddings.*}, {@code encoder.layer.N.*}, {@code pooler.dense.*}, under {@code bert.} in
- * task checkpoints).
+ * task checkpoints). RoBERTa and its descendants (XLM-R, CamemBERT) are the same network under the
+ * same names ({@code roberta.} in task checkpoints) whose positions start after the padding id.
  */
 public final class BertModel implements EncoderModel {
     private final BertEmbeddings embeddings;
@@ -33,20 +34,22 @@ public final class BertModel implements EncoderModel {
     }
 
     public static BertModel load(SafeTensors weights, BertConfig config) throws ModelFormatException {
-        if (!config.modelType().equals("bert")) {
-            throw new ModelFormatException("model_type " + config.modelType() + " is not BERT; supported: " + Models.SUPPORTED);
+        if (!"absolute".equals(config.positionEmbeddingType())) {
+            throw new ModelFormatException("position_embedding_type " + config.positionEmbeddingType() + " is not supported; only \"absolute\"");
         }
         if (!config.hiddenAct().equals("gelu")) {
             throw new ModelFormatException("hidden_act " + config.hiddenAct() + " is not supported; BERT models here use exact GELU (\"gelu\")");
         }
         int h = config.hiddenSize(), inner = config.intermediateSize();
         double eps = config.layerNormEps();
-        Checkpoint ckpt = Checkpoint.under(weights, "bert.", "embeddings.word_embeddings.weight");
+        boolean roberta = config.robertaPositions();
+        Checkpoint ckpt = Checkpoint.under(weights, roberta ? "roberta." : "bert.", "embeddings.word_embeddings.weight");
         BertEmbeddings embeddings = new BertEmbeddings(
                 ckpt.embedding("embeddings.word_embeddings.weight", config.vocabSize(), h),
                 ckpt.embedding("embeddings.position_embeddings.weight", config.maxPositionEmbeddings(), h),
                 ckpt.embedding("embeddings.token_type_embeddings.weight", config.typeVocabSize(), h),
-                ckpt.layerNorm("embeddings.LayerNorm", h, eps));
+                ckpt.layerNorm("embeddings.LayerNorm", h, eps),
+                roberta ? config.padTokenId() + 1 : 0);
         List<EncoderLayer> layers = new ArrayList<>();
         for (int i = 0; i < config.numHiddenLayers(); i++) {
             String p = "encoder.layer." + i + ".";

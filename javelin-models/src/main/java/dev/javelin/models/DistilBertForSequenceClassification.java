@@ -26,7 +26,7 @@ public final class DistilBertForSequenceClassification implements SequenceClassi
         DistilBertModel model = DistilBertModel.load(weights, config);
         int h = config.dim();
         Checkpoint head = Checkpoint.under(weights, "", "classifier.weight");
-        int labels = Models.numLabels(weights, config.id2label());
+        int labels = Models.numLabels(weights, "classifier.weight", config.id2label());
         return new DistilBertForSequenceClassification(model, head.linear("pre_classifier", h, h), head.linear("classifier", h, labels));
     }
 

@@ -38,7 +38,7 @@ public final class DistilBertModel implements EncoderModel {
                 ckpt.embedding("embeddings.word_embeddings.weight", config.vocabSize(), h),
                 ckpt.embedding("embeddings.position_embeddings.weight", config.maxPositionEmbeddings(), h),
                 null,
-                ckpt.layerNorm("embeddings.LayerNorm", h, EPS));
+                ckpt.layerNorm("embeddings.LayerNorm", h, EPS), 0);
         List<EncoderLayer> layers = new ArrayList<>();
         for (int i = 0; i < config.nLayers(); i++) {
             String p = "transformer.layer." + i + ".";

@@ -10,29 +10,29 @@ import java.util.Map;
 
 /** Builds the right model class for a Hugging Face directory from its {@code config.json} model_type. */
 public final class Models {
-    /** What {@link #load} accepts, for error messages. */
-    public static final String SUPPORTED = "bert, distilbert";
-
     private Models() {}
 
     /**
      * Loads the model in {@code dir} ({@code config.json} + safetensors). A checkpoint with a
      * {@code classifier} layer loads as its sequence classification class, otherwise as the bare encoder.
+     * (Which model types {@code config.json} may name at all is io's {@link ModelConfig} to decide; it
+     * rejects the others with the list.)
      */
     public static LoadedModel load(Path dir) throws IOException {
         ModelConfig config = ModelConfig.load(dir.resolve("config.json"));
         SafeTensors weights = SafeTensors.open(dir);
         try {
             boolean head = weights.names().contains("classifier.weight");
+            boolean robertaHead = weights.names().contains("classifier.out_proj.weight");
             LoadedModel model = switch (config) {
-                case BertConfig bert when bert.modelType().equals("bert") -> head
+                case BertConfig bert when bert.robertaPositions() && robertaHead ->
+                        withHead(dir, config, weights, RobertaForSequenceClassification.load(weights, bert));
+                case BertConfig bert -> head
                         ? withHead(dir, config, weights, BertForSequenceClassification.load(weights, bert))
                         : new LoadedModel(dir, config, weights, BertModel.load(weights, bert), null);
                 case DistilBertConfig distil -> head
                         ? withHead(dir, config, weights, DistilBertForSequenceClassification.load(weights, distil))
                         : new LoadedModel(dir, config, weights, DistilBertModel.load(weights, distil), null);
-                default -> throw new ModelFormatException(dir.resolve("config.json") + ": model_type " + config.modelType()
-                        + " is not supported; supported: " + SUPPORTED);
             };
             return model;
         } catch (IOException | RuntimeException e) {
@@ -45,9 +45,9 @@ public final class Models {
         return new LoadedModel(dir, config, weights, head.encoder(), head);
     }
 
-    /** Labels from id2label, which must agree with the classifier's rows. */
-    static int numLabels(SafeTensors weights, Map<Integer, String> id2label) throws ModelFormatException {
-        long rows = weights.info("classifier.weight").shape()[0];
+    /** Labels from id2label, which must agree with the rows of the output layer {@code weight}. */
+    static int numLabels(SafeTensors weights, String weight, Map<Integer, String> id2label) throws ModelFormatException {
+        long rows = weights.info(weight).shape()[0];
         if (id2label != null && !id2label.isEmpty() && id2label.size() != rows) {
             throw new ModelFormatException(weights.source() + ": classifier has " + rows + " outputs but id2label names "
                     + id2label.size() + " labels");

@@ -5,7 +5,8 @@ import dev.javelin.nn.Workspace;
 import dev.javelin.tensor.Tensor;
 
 /** An encoder with a sequence classification head; one label = a cross-encoder relevance score. */
-public sealed interface SequenceClassifier permits BertForSequenceClassification, DistilBertForSequenceClassification {
+public sealed interface SequenceClassifier permits BertForSequenceClassification, DistilBertForSequenceClassification,
+        RobertaForSequenceClassification {
 
     EncoderModel encoder();
 

@@ -67,8 +67,9 @@ public final class MultiHeadSelfAttention {
         value.forward(x, v);
 
         float[][] bias = keyBias(seqs, attentionMask);
+        int[] longestFirst = longestFirst(seqs);
         ComputePool.shared().parallelFor(seqs.count() * heads, task -> {
-            int s = task / heads, h = task % heads;
+            int s = longestFirst[task / heads], h = task % heads;
             int from = seqs.start(s), to = seqs.end(s), c0 = h * headDim, c1 = c0 + headDim;
             ScaledDotProductAttention.apply(
                     q.slice(0, from, to).slice(1, c0, c1), k.slice(0, from, to).slice(1, c0, c1),
@@ -76,6 +77,15 @@ public final class MultiHeadSelfAttention {
                     scale, bias == null ? null : bias[s]);
         });
         output.forward(context, out);
+    }
+
+    /**
+     * Sequence indices by decreasing length. Threads claim tasks in order and a task costs ~L², so
+     * starting with the longest keeps a long sequence from being the straggler at the end.
+     */
+    private static int[] longestFirst(PackedSequences seqs) {
+        return java.util.stream.IntStream.range(0, seqs.count()).boxed()
+                .sorted((a, b) -> Integer.compare(seqs.length(b), seqs.length(a))).mapToInt(Integer::intValue).toArray();
     }
 
     private static float[][] keyBias(PackedSequences seqs, int[] mask) {

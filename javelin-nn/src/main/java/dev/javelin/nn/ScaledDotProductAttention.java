@@ -1,5 +1,6 @@
 package dev.javelin.nn;
 
+import dev.javelin.kernels.Exp;
 import dev.javelin.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -173,13 +174,13 @@ public final class ScaledDotProductAttention {
         for (; j < len; j++) max = Math.max(max, sc[from + j]);
         FloatVector vsum = FloatVector.zero(F);
         for (j = 0; j < bound; j += W) {
-            FloatVector e = FloatVector.fromArray(F, sc, from + j).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = Exp.exp(FloatVector.fromArray(F, sc, from + j).sub(max));
             e.intoArray(sc, from + j);
             vsum = vsum.add(e);
         }
         float sum = vsum.reduceLanes(VectorOperators.ADD);
         for (; j < len; j++) {
-            sc[from + j] = (float) Math.exp(sc[from + j] - max);
+            sc[from + j] = Exp.exp(sc[from + j] - max);
             sum += sc[from + j];
         }
         return 1f / sum;

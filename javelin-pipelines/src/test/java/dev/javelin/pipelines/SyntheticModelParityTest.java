@@ -108,15 +108,29 @@ class SyntheticModelParityTest {
     }
 
     @Test
+    void robertaClassifierOverARealEncoder() throws Exception {
+        SyntheticModels.Pair m = SyntheticModels.robertaClassifier(minilmDir, dev.javelin.onnx.proto.Onnx.ModelProto.parseFrom(minilmOnnx),
+                work.resolve("roberta-cls"), 2, 5L);
+        try (Encoder encoder = Encoder.load(m.directory(), "minilm-as-roberta");
+             OrtReference ort = new OrtReference(m.onnx().toByteArray())) {
+            assertThat(encoder.info().modelType()).isEqualTo("roberta");
+            assertThat(encoder.info().maxInputLength()).as("514 positions from offset 2").isEqualTo(512);
+            List<Encoding> batch = batch(encoder);
+            compareHidden("RoBERTa naming and positions (all-MiniLM-L6-v2 weights)", encoder, ort, batch);
+            compareLogits("RobertaForSequenceClassification (all-MiniLM-L6-v2 + head)", encoder, ort, batch);
+        }
+    }
+
+    @Test
     void unsupportedModelTypeIsAClearError() throws Exception {
-        Path dir = work.resolve("roberta");
+        Path dir = work.resolve("gpt2");
         Files.createDirectories(dir);
         Files.copy(minilmDir.resolve("model.safetensors"), dir.resolve("model.safetensors"));
         Files.copy(minilmDir.resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
         Files.writeString(dir.resolve("config.json"), Files.readString(minilmDir.resolve("config.json"))
-                .replace("\"model_type\" : \"bert\"", "\"model_type\" : \"roberta\""));
-        assertThatThrownBy(() -> Encoder.load(dir, "fake-roberta"))
-                .hasMessageContaining("roberta").hasMessageContaining("supported: bert, distilbert");
+                .replace("\"model_type\" : \"bert\"", "\"model_type\" : \"gpt2\""));
+        assertThatThrownBy(() -> Encoder.load(dir, "fake-gpt2"))
+                .hasMessageContaining("model_type").hasMessageContaining("gpt2").hasMessageContaining("bert, roberta");
     }
 
     private static float[][] flatten(float[][][] x) {

@@ -112,6 +112,47 @@ final class SyntheticModels {
         return new Pair(dir, g.model());
     }
 
+    /**
+     * RobertaForSequenceClassification over the real all-MiniLM-L6-v2 weights: renamed under
+     * {@code roberta.}, with the position table moved up by padding_idx + 1 = 2 rows as RoBERTa
+     * numbers positions — so it must compute exactly what the original BERT export computes — plus a
+     * fixed-seed {@code classifier.dense}/{@code out_proj} head, which the reference appends to the export.
+     */
+    static Pair robertaClassifier(Path encoderDir, ModelProto encoderOnnx, Path dir, int labels, long seed) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = json.readValue(encoderDir.resolve("config.json").toFile(), LinkedHashMap.class);
+        int hidden = (Integer) config.get("hidden_size"), positions = (Integer) config.get("max_position_embeddings");
+        int padding = 1, offset = padding + 1;
+        Weights w = new Weights(new Random(seed), "roberta.");
+        try (SafeTensors encoder = SafeTensors.open(encoderDir)) {
+            for (String name : encoder.names()) {
+                float[] v = encoder.tensor(name).toArray();
+                int[] shape = encoder.tensor(name).shape();
+                if (name.equals("embeddings.position_embeddings.weight")) {
+                    float[] shifted = new float[(positions + offset) * hidden];
+                    System.arraycopy(v, 0, shifted, offset * hidden, v.length);
+                    v = shifted;
+                    shape = new int[] {positions + offset, hidden};
+                }
+                w.put(name, v, shape);
+            }
+        }
+        OnnxBuilder g = new OnnxBuilder(encoderOnnx);
+        String first = g.op("Gather", new String[] {"last_hidden_state", g.longs("first_token", new long[] {0})}, OnnxBuilder.intAttr("axis", 1));
+        Weights head = w.root();
+        String x = g.op("Tanh", new String[] {linear(g, head, first, "classifier.dense", hidden, hidden)});
+        g.op("Identity", "logits", new String[] {linear(g, head, x, "classifier.out_proj", hidden, labels)});
+        g.output("logits", "batch", String.valueOf(labels));
+        config.put("architectures", new String[] {"RobertaForSequenceClassification"});
+        config.put("model_type", "roberta");
+        config.put("pad_token_id", padding);
+        config.put("max_position_embeddings", positions + offset);
+        config.put("id2label", id2label(labels));
+        w.write(dir, config, encoderDir.resolve("tokenizer.json"));
+        return new Pair(dir, g.model());
+    }
+
     private static Map<String, String> id2label(int labels) {
         Map<String, String> m = new LinkedHashMap<>();
         String[] names = {"NEGATIVE", "POSITIVE", "NEUTRAL", "MIXED"};

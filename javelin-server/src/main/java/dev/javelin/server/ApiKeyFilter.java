@@ -2,7 +2,6 @@ package dev.javelin.server;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -34,7 +33,6 @@ final class ApiKeyFilter implements Filter {
         }
         ServerError error = new ServerError(ErrorType.VALIDATION,
                 "missing or wrong API key: send `Authorization: Bearer <key>`");
-        res.status(Status.UNAUTHORIZED_401);
         res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
         JsonHttp.send(res, 401, InferenceRoute.TEI_ERRORS.apply(error));
     }

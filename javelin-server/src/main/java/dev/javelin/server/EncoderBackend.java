@@ -12,11 +12,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.logging.Logger;
 
 /** The production backend: a Javelin {@link Encoder} (packed batches, kernels' compute pool). */
 public final class EncoderBackend implements Backend {
-    private static final Logger LOG = Logger.getLogger(EncoderBackend.class.getName());
     private final Encoder encoder;
     private final Pooling pooling;
     private final BackendInfo info;
@@ -41,20 +39,14 @@ public final class EncoderBackend implements Backend {
     /**
      * Loads {@code model} (any source Javelin resolves), optionally with another pooling than the
      * model's ({@code cls|mean|max|last-token}). Null serves the embedded default all-MiniLM-L6-v2
-     * together with the built-in sentiment head trained on its embeddings: /embed and /predict from one
-     * encoder. A classifier trained with {@code javelin train-classifier} likewise serves both.
+     * together with the built-in sentiment head trained on its embeddings (NEGATIVE/POSITIVE): /embed and
+     * /predict from one encoder. A classifier trained with {@code javelin train-classifier} likewise
+     * serves both.
      */
     public static EncoderBackend load(String model, String poolingOverride) throws IOException {
         if (model == null) {
-            Path sentiment;
-            try {
-                sentiment = EmbeddingClassifier.defaultSentiment();
-            } catch (IOException e) {
-                LOG.warning("the built-in sentiment head is unavailable (" + e.getMessage()
-                        + "); serving the default model's embeddings only");
-                return new EncoderBackend(Encoder.load(null), poolingOverride, true);
-            }
-            return new EncoderBackend(Encoder.load(sentiment, BundledModel.ALL_MINILM_L6_V2.modelId()), poolingOverride, true);
+            return new EncoderBackend(Encoder.load(EmbeddingClassifier.defaultSentiment(), BundledModel.ALL_MINILM_L6_V2.modelId()),
+                    poolingOverride, true);
         }
         Path dir = ModelSource.resolve(model);
         return new EncoderBackend(Encoder.load(dir, model), poolingOverride, EmbeddingClassifier.isEmbeddingClassifier(dir));

@@ -46,6 +46,7 @@ public final class Inference implements AutoCloseable {
             throw new IllegalArgumentException("--max-batch-tokens (" + config.maxBatchTokens()
                     + ") must be larger or equal to the model's max input length (" + info.maxInputLength() + ")");
         }
+        metrics.forModel(info.maxInputLength());
         int inFlight = config.maxConcurrentRequests();
         this.permits = new Semaphore(inFlight);
         this.tokenization = new Tokenization(tokenizer, info.maxInputLength(), config.effectiveTokenizationWorkers(),

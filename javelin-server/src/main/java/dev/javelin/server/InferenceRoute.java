@@ -42,21 +42,23 @@ final class InferenceRoute implements Handler {
     record Reply(Object body, Timings timings, String method) {
     }
 
-    /** The route's work on a parsed body, given the client to watch. */
+    /** The route's work on a parsed body, given the model and the client to watch. */
     @FunctionalInterface
     interface Work {
-        Reply handle(JsonNode body, ClientConnection client);
+        Reply handle(Inference inference, JsonNode body, ClientConnection client);
     }
 
-    private final Inference inference;
+    private final ModelSlot model;
+    private final long payloadLimit;
     private final ServerMetrics metrics;
     private final CompletableFuture<Void> shutdown;
     private final Work work;
     private final Function<ServerError, Object> errors;
 
-    InferenceRoute(Inference inference, ServerMetrics metrics, CompletableFuture<Void> shutdown, Work work,
+    InferenceRoute(ModelSlot model, long payloadLimit, ServerMetrics metrics, CompletableFuture<Void> shutdown, Work work,
                    Function<ServerError, Object> errors) {
-        this.inference = inference;
+        this.model = model;
+        this.payloadLimit = payloadLimit;
         this.metrics = metrics;
         this.shutdown = shutdown;
         this.work = work;
@@ -67,9 +69,10 @@ final class InferenceRoute implements Handler {
     public void handle(ServerRequest req, ServerResponse res) {
         ClientWatch watch = null;
         try {
-            JsonNode body = JsonHttp.readJson(req, inference.config().payloadLimit());
+            JsonNode body = JsonHttp.readJson(req, payloadLimit);
+            Inference inference = model.get();
             watch = ClientWatch.startForCurrentRequest();
-            Reply reply = work.handle(body, watch);
+            Reply reply = work.handle(inference, body, watch);
             Timings t = reply.timings();
             metrics.requestSuccess(reply.method());
             metrics.requestTimings(t.totalNanos() / 1e9, t.tokenizationNanos() / 1e9, t.queueNanos() / 1e9,

@@ -11,51 +11,82 @@ import java.util.logging.Logger;
 
 /**
  * The TEI- and OpenAI-compatible HTTP server: Helidon 4 SE (each connection on a virtual thread) in
- * front of {@link Inference}. {@link #close()} shuts down gracefully: stop accepting connections,
- * answer every request in flight, then release the model.
+ * front of {@link Inference}. It can listen before its model is loaded ({@link #listen}, then
+ * {@link #serve}), so that start-up overlaps the two; meanwhile /health answers 503. {@link #close()}
+ * shuts down gracefully: stop accepting connections, answer every request in flight, then release
+ * the model.
  */
 public final class InferenceServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(InferenceServer.class.getName());
 
     private final WebServer web;
-    private final Inference inference;
+    private final ServerConfig config;
+    private final ServerMetrics metrics;
+    private final ModelSlot model;
     private final CompletableFuture<Void> shutdown;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private InferenceServer(WebServer web, Inference inference, CompletableFuture<Void> shutdown) {
+    private InferenceServer(WebServer web, ServerConfig config, ServerMetrics metrics, ModelSlot model,
+                            CompletableFuture<Void> shutdown) {
         this.web = web;
-        this.inference = inference;
+        this.config = config;
+        this.metrics = metrics;
+        this.model = model;
         this.shutdown = shutdown;
     }
 
     /** Starts serving {@code backend} with {@code tokenizer} (the model's) as {@code config} says. */
     public static InferenceServer start(ServerConfig config, Backend backend, Tokenizer tokenizer) {
-        ServerMetrics metrics = new ServerMetrics(backend.info().maxInputLength());
-        Inference inference = new Inference(backend, tokenizer, config, metrics);
+        InferenceServer server = listen(config);
+        try {
+            server.serve(backend, tokenizer);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /**
+     * Starts listening without a model: every route but /metrics and the docs answers 503 until
+     * {@link #serve} installs one.
+     *
+     * @throws java.io.UncheckedIOException when the address cannot be bound
+     */
+    public static InferenceServer listen(ServerConfig config) {
+        ServerMetrics metrics = new ServerMetrics();
+        ModelSlot model = new ModelSlot();
         CompletableFuture<Void> shutdown = new CompletableFuture<>();
         HttpRouting.Builder routing = HttpRouting.builder();
         routing.register(cors(config));
         if (config.apiKey() != null) {
             routing.addFilter(new ApiKeyFilter(config.apiKey()));
         }
-        routing.register(new TeiRoutes(inference, metrics, shutdown), new OpenAiRoutes(inference, metrics, shutdown),
+        routing.register(new TeiRoutes(model, config, metrics, shutdown), new OpenAiRoutes(model, config, metrics, shutdown),
                 new ApiDocs());
-        WebServer web;
-        try {
-            web = WebServer.builder()
-                    .host(config.hostname())
-                    .port(config.port())
-                    .shutdownHook(false)
-                    .shutdownGracePeriod(config.shutdownGracePeriod())
-                    .addProtocol(Http1Config.builder().addReceiveListener(new ConnectionTracker()).build())
-                    .routing(routing)
-                    .build()
-                    .start();
-        } catch (RuntimeException e) {
-            inference.close();
-            throw e;
+        WebServer web = WebServer.builder()
+                .host(config.hostname())
+                .port(config.port())
+                .shutdownHook(false)
+                .shutdownGracePeriod(config.shutdownGracePeriod())
+                .addProtocol(Http1Config.builder().addReceiveListener(new ConnectionTracker()).build())
+                .routing(routing)
+                .build()
+                .start();
+        return new InferenceServer(web, config, metrics, model, shutdown);
+    }
+
+    /**
+     * Serves {@code backend} from now on.
+     *
+     * @throws IllegalArgumentException when the settings do not fit the model (batch budget below its length)
+     * @throws IllegalStateException    when a model is already served or the server is closed
+     */
+    public synchronized void serve(Backend backend, Tokenizer tokenizer) {
+        if (model.orNull() != null || stopped.getCount() == 0) {
+            throw new IllegalStateException("the server already serves a model or is closed");
         }
-        return new InferenceServer(web, inference, shutdown);
+        model.set(new Inference(backend, tokenizer, config, metrics));
     }
 
     private static CorsSupport cors(ServerConfig config) {
@@ -73,7 +104,12 @@ public final class InferenceServer implements AutoCloseable {
         return web.port();
     }
 
+    /** The model being served. @throws IllegalStateException before {@link #serve} */
     public Inference inference() {
+        Inference inference = model.orNull();
+        if (inference == null) {
+            throw new IllegalStateException("no model is served yet");
+        }
         return inference;
     }
 
@@ -105,7 +141,10 @@ public final class InferenceServer implements AutoCloseable {
         // Connections idling after an answer stop waiting for the client's next request.
         shutdown.complete(null);
         web.stop();
-        inference.close();
+        Inference inference = model.orNull();
+        if (inference != null) {
+            inference.close();
+        }
         stopped.countDown();
         LOG.info(() -> "stopped in " + (System.nanoTime() - start) / 1_000_000 + " ms");
     }

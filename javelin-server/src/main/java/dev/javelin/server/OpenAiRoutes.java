@@ -20,14 +20,13 @@ import java.util.concurrent.CompletableFuture;
  * ({@code --auto-truncate}), as TEI does. Errors take OpenAI's shape with TEI's status codes.
  */
 final class OpenAiRoutes implements HttpService {
-    private final Inference inference;
     private final InferenceRoute route;
     private final ServerMetrics metrics;
 
-    OpenAiRoutes(Inference inference, ServerMetrics metrics, CompletableFuture<Void> shutdown) {
-        this.inference = inference;
+    OpenAiRoutes(ModelSlot model, ServerConfig config, ServerMetrics metrics, CompletableFuture<Void> shutdown) {
         this.metrics = metrics;
-        this.route = new InferenceRoute(inference, metrics, shutdown, this::embeddings, InferenceRoute.OPENAI_ERRORS);
+        this.route = new InferenceRoute(model, config.payloadLimit(), metrics, shutdown, this::embeddings,
+                InferenceRoute.OPENAI_ERRORS);
     }
 
     @Override
@@ -35,7 +34,7 @@ final class OpenAiRoutes implements HttpService {
         rules.post("/v1/embeddings", route).post("/embeddings", route);
     }
 
-    private InferenceRoute.Reply embeddings(JsonNode body, ClientConnection client) {
+    private InferenceRoute.Reply embeddings(Inference inference, JsonNode body, ClientConnection client) {
         RequestFields.Inputs in = RequestFields.embedInputs(body, "input");
         metrics.requestCount(in.method());
         if (in.batch()) {

@@ -24,11 +24,11 @@ public final class ServerMetrics {
     private final DistributionSummary tokenizationDuration;
     private final DistributionSummary queueDuration;
     private final DistributionSummary inferenceDuration;
-    private final DistributionSummary inputLength;
+    private volatile DistributionSummary inputLength;
     private final DistributionSummary batchSize;
     private final DistributionSummary batchTokens;
 
-    public ServerMetrics(int maxInputLength) {
+    public ServerMetrics() {
         double[] durations = new double[35];
         double value = 0.00001;
         for (int i = 0; i < durations.length; i++) {
@@ -39,8 +39,6 @@ public final class ServerMetrics {
         tokenizationDuration = histogram("te_request_tokenization_duration", durations);
         queueDuration = histogram("te_request_queue_duration", durations);
         inferenceDuration = histogram("te_request_inference_duration", durations);
-        inputLength = histogram("te_request_input_length",
-                powersOfTwo(20).filter(x -> x <= maxInputLength).toArray());
         batchSize = histogram("te_batch_next_size", powersOfTwo(13).toArray());
         batchTokens = histogram("te_batch_next_tokens", powersOfTwo(21).toArray());
         Gauge.builder("te_queue_size", queueSize, AtomicInteger::get)
@@ -81,8 +79,16 @@ public final class ServerMetrics {
         inferenceDuration.record(inferenceSeconds);
     }
 
+    /** Registers the meters that depend on the model: input lengths on power-of-two buckets up to its maximum. */
+    public void forModel(int maxInputLength) {
+        inputLength = histogram("te_request_input_length", powersOfTwo(20).filter(x -> x <= maxInputLength).toArray());
+    }
+
     public void inputLength(int tokens) {
-        inputLength.record(tokens);
+        DistributionSummary lengths = inputLength;
+        if (lengths != null) {
+            lengths.record(tokens);
+        }
     }
 
     public void batch(int inputs, int tokens) {

@@ -16,19 +16,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * TEI's HTTP API: the inference routes, tokenization, model info, health and metrics, with TEI's
  * shapes, defaults, status codes and timing headers.
  */
 final class TeiRoutes implements HttpService {
-    private final Inference inference;
+    private final ModelSlot model;
+    private final ServerConfig config;
     private final ServerMetrics metrics;
     private final CompletableFuture<Void> shutdown;
 
-    TeiRoutes(Inference inference, ServerMetrics metrics, CompletableFuture<Void> shutdown) {
-        this.inference = inference;
+    TeiRoutes(ModelSlot model, ServerConfig config, ServerMetrics metrics, CompletableFuture<Void> shutdown) {
+        this.model = model;
+        this.config = config;
         this.metrics = metrics;
         this.shutdown = shutdown;
     }
@@ -42,7 +44,7 @@ final class TeiRoutes implements HttpService {
                 .get("/metrics", this::metrics)
                 .post("/embed", inferenceRoute(this::embed))
                 .post("/embed_all", inferenceRoute(this::embedAll))
-                .post("/embed_sparse", inferenceRoute((body, client) -> {
+                .post("/embed_sparse", inferenceRoute((inference, body, client) -> {
                     throw ServerError.wrongModelType("Model is not an embedding model with SPLADE pooling");
                 }))
                 .post("/predict", inferenceRoute(this::predict))
@@ -51,46 +53,46 @@ final class TeiRoutes implements HttpService {
                 .post("/tokenize", tokenizerRoute(this::tokenize))
                 .post("/decode", tokenizerRoute(this::decode));
         // TEI's default route (and SageMaker's) answer with the model's own task.
-        InferenceRoute.Work task = switch (inference.info().kind()) {
-            case EMBEDDING -> this::embed;
-            case CLASSIFIER -> this::predict;
-            case RERANKER -> this::rerank;
+        InferenceRoute.Work task = (inference, body, client) -> switch (inference.info().kind()) {
+            case EMBEDDING -> embed(inference, body, client);
+            case CLASSIFIER -> predict(inference, body, client);
+            case RERANKER -> rerank(inference, body, client);
         };
         rules.post("/", inferenceRoute(task)).post("/invocations", inferenceRoute(task));
     }
 
     private InferenceRoute inferenceRoute(InferenceRoute.Work work) {
-        return new InferenceRoute(inference, metrics, shutdown, work, InferenceRoute.TEI_ERRORS);
+        return new InferenceRoute(model, config.payloadLimit(), metrics, shutdown, work, InferenceRoute.TEI_ERRORS);
     }
 
     private boolean truncate(JsonNode body) {
-        return bool(body, "truncate", inference.config().autoTruncate());
+        return bool(body, "truncate", config.autoTruncate());
     }
 
-    private InferenceRoute.Reply embed(JsonNode body, ClientConnection client) {
-        RequestFields.Inputs in = countedInputs(RequestFields.embedInputs(body, "inputs"));
+    private InferenceRoute.Reply embed(Inference inference, JsonNode body, ClientConnection client) {
+        RequestFields.Inputs in = countedInputs(inference, RequestFields.embedInputs(body, "inputs"));
         RequestFields.rejectPromptName(body);
         Timed<float[][]> out = inference.embed(in.inputs(), truncate(body), RequestFields.truncationDirection(body),
                 bool(body, "normalize", true), RequestFields.optionalCount(body, "dimensions"), client);
         return new InferenceRoute.Reply(out.value(), out.timings(), in.method());
     }
 
-    private InferenceRoute.Reply embedAll(JsonNode body, ClientConnection client) {
-        RequestFields.Inputs in = countedInputs(RequestFields.embedInputs(body, "inputs"));
+    private InferenceRoute.Reply embedAll(Inference inference, JsonNode body, ClientConnection client) {
+        RequestFields.Inputs in = countedInputs(inference, RequestFields.embedInputs(body, "inputs"));
         RequestFields.rejectPromptName(body);
         Timed<float[][][]> out = inference.embedAll(in.inputs(), truncate(body), RequestFields.truncationDirection(body),
                 client);
         return new InferenceRoute.Reply(out.value(), out.timings(), in.method());
     }
 
-    private InferenceRoute.Reply predict(JsonNode body, ClientConnection client) {
-        RequestFields.Inputs in = countedInputs(RequestFields.predictInputs(body));
+    private InferenceRoute.Reply predict(Inference inference, JsonNode body, ClientConnection client) {
+        RequestFields.Inputs in = countedInputs(inference, RequestFields.predictInputs(body));
         Timed<List<List<Prediction>>> out = inference.predict(in.inputs(), truncate(body),
                 RequestFields.truncationDirection(body), bool(body, "raw_scores", false), client);
         return new InferenceRoute.Reply(in.batch() ? out.value() : out.value().getFirst(), out.timings(), in.method());
     }
 
-    private InferenceRoute.Reply rerank(JsonNode body, ClientConnection client) {
+    private InferenceRoute.Reply rerank(Inference inference, JsonNode body, ClientConnection client) {
         metrics.requestCount("batch");
         String query = RequestFields.string(body, "query");
         List<String> texts = RequestFields.stringList(RequestFields.required(body, "texts"), "texts");
@@ -99,7 +101,7 @@ final class TeiRoutes implements HttpService {
         return new InferenceRoute.Reply(out.value(), out.timings(), "batch");
     }
 
-    private InferenceRoute.Reply similarity(JsonNode body, ClientConnection client) {
+    private InferenceRoute.Reply similarity(Inference inference, JsonNode body, ClientConnection client) {
         metrics.requestCount("batch");
         JsonNode inputs = RequestFields.required(body, "inputs");
         if (!inputs.isObject()) {
@@ -108,7 +110,7 @@ final class TeiRoutes implements HttpService {
         String source = RequestFields.string(inputs, "source_sentence");
         List<String> sentences = RequestFields.stringList(RequestFields.required(inputs, "sentences"), "sentences");
         JsonNode parameters = body.get("parameters");
-        boolean truncate = inference.config().autoTruncate();
+        boolean truncate = config.autoTruncate();
         Truncation.Direction direction = Truncation.Direction.RIGHT;
         if (parameters != null && !parameters.isNull()) {
             if (!parameters.isObject()) {
@@ -123,7 +125,7 @@ final class TeiRoutes implements HttpService {
     }
 
     /** Counts the request as TEI does, then checks its size (empty, over the client batch size). */
-    private RequestFields.Inputs countedInputs(RequestFields.Inputs in) {
+    private RequestFields.Inputs countedInputs(Inference inference, RequestFields.Inputs in) {
         metrics.requestCount(in.method());
         if (in.batch()) {
             if (in.inputs().isEmpty()) {
@@ -135,11 +137,11 @@ final class TeiRoutes implements HttpService {
     }
 
     /** A route that answers from the tokenizer alone: no permits, no queue, no timing headers. */
-    private Handler tokenizerRoute(Function<JsonNode, Object> work) {
+    private Handler tokenizerRoute(BiFunction<Inference, JsonNode, Object> work) {
         return (req, res) -> {
             try {
-                JsonNode body = JsonHttp.readJson(req, inference.config().payloadLimit());
-                JsonHttp.send(res, 200, work.apply(body));
+                JsonNode body = JsonHttp.readJson(req, config.payloadLimit());
+                JsonHttp.send(res, 200, work.apply(model.get(), body));
             } catch (ServerError e) {
                 metrics.requestFailure(e.failureLabel());
                 JsonHttp.send(res, e.status(), InferenceRoute.TEI_ERRORS.apply(e));
@@ -147,7 +149,7 @@ final class TeiRoutes implements HttpService {
         };
     }
 
-    private Object tokenize(JsonNode body) {
+    private Object tokenize(Inference inference, JsonNode body) {
         RequestFields.Inputs in = RequestFields.texts(body, "inputs");
         if (in.batch()) {
             if (in.inputs().isEmpty()) {
@@ -160,7 +162,7 @@ final class TeiRoutes implements HttpService {
         return inference.tokenize(texts, bool(body, "add_special_tokens", true));
     }
 
-    private Object decode(JsonNode body) {
+    private Object decode(Inference inference, JsonNode body) {
         List<int[]> ids = RequestFields.idLists(body, "ids");
         if (ids.isEmpty()) {
             throw ServerError.empty("`ids` cannot be empty");
@@ -170,10 +172,11 @@ final class TeiRoutes implements HttpService {
     }
 
     private void health(ServerRequest req, ServerResponse res) {
-        if (inference.health()) {
+        Inference inference = model.orNull();
+        if (inference != null && inference.health()) {
             res.status(Status.OK_200).send();
         } else {
-            ServerError unhealthy = new ServerError(ErrorType.UNHEALTHY, "unhealthy");
+            ServerError unhealthy = new ServerError(ErrorType.UNHEALTHY, inference == null ? "the model is loading" : "unhealthy");
             JsonHttp.send(res, unhealthy.status(), InferenceRoute.TEI_ERRORS.apply(unhealthy));
         }
     }
@@ -184,7 +187,11 @@ final class TeiRoutes implements HttpService {
     }
 
     private void info(ServerRequest req, ServerResponse res) {
-        JsonHttp.send(res, 200, info(inference));
+        try {
+            JsonHttp.send(res, 200, info(model.get()));
+        } catch (ServerError e) {
+            JsonHttp.send(res, e.status(), InferenceRoute.TEI_ERRORS.apply(e));
+        }
     }
 
     /** TEI's /info, plus the settings TEI keeps to its command line. */

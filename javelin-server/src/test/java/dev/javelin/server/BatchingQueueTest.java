@@ -56,7 +56,7 @@ class BatchingQueueTest {
 
     @Test
     void everyInputGetsItsOwnResult() throws Exception {
-        queue = new BatchingQueue(backend, 1000, 0, 64, new ServerMetrics(512));
+        queue = new BatchingQueue(backend, 1000, 0, 64, new ServerMetrics());
         List<QueueEntry> entries = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             entries.add(entry(i * 10, 1 + i % 7, OutputKind.POOLED));
@@ -74,7 +74,7 @@ class BatchingQueueTest {
 
     @Test
     void batchesRespectTheTokenBudgetInArrivalOrder() throws Exception {
-        queue = new BatchingQueue(backend, 20, 0, 64, new ServerMetrics(512));
+        queue = new BatchingQueue(backend, 20, 0, 64, new ServerMetrics());
         QueueEntry blocker = holdLoop();
         int[] lengths = {8, 8, 8, 3, 12, 5, 5, 5, 5, 1};
         List<QueueEntry> entries = new ArrayList<>();
@@ -99,7 +99,7 @@ class BatchingQueueTest {
 
     @Test
     void anInputLongerThanTheBudgetRunsAlone() throws Exception {
-        queue = new BatchingQueue(backend, 10, 0, 64, new ServerMetrics(512));
+        queue = new BatchingQueue(backend, 10, 0, 64, new ServerMetrics());
         QueueEntry blocker = holdLoop();
         QueueEntry small = entry(0, 4, OutputKind.POOLED);
         QueueEntry huge = entry(100, 30, OutputKind.POOLED);
@@ -116,7 +116,7 @@ class BatchingQueueTest {
 
     @Test
     void maxBatchRequestsCapsTheInputsPerBatch() throws Exception {
-        queue = new BatchingQueue(backend, 10_000, 3, 64, new ServerMetrics(512));
+        queue = new BatchingQueue(backend, 10_000, 3, 64, new ServerMetrics());
         QueueEntry blocker = holdLoop();
         List<QueueEntry> entries = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -134,7 +134,7 @@ class BatchingQueueTest {
 
     @Test
     void abandonedInputsAreDroppedBeforeCompute() throws Exception {
-        queue = new BatchingQueue(backend, 1000, 0, 64, new ServerMetrics(512));
+        queue = new BatchingQueue(backend, 1000, 0, 64, new ServerMetrics());
         QueueEntry blocker = holdLoop();
         AtomicBoolean connected = new AtomicBoolean(true);
         QueueEntry disconnected = new QueueEntry(input(500, 3), OutputKind.POOLED, connected::get);
@@ -154,7 +154,7 @@ class BatchingQueueTest {
 
     @Test
     void aFullQueueRefusesAsOverloaded() throws Exception {
-        queue = new BatchingQueue(backend, 1000, 0, 4, new ServerMetrics(512));
+        queue = new BatchingQueue(backend, 1000, 0, 4, new ServerMetrics());
         holdLoop();
         for (int i = 0; i < 4; i++) {
             queue.append(entry(i, 1, OutputKind.POOLED));
@@ -166,7 +166,7 @@ class BatchingQueueTest {
 
     @Test
     void kindsSharingABatchGoToTheirOwnBackendCalls() throws Exception {
-        queue = new BatchingQueue(backend, 1000, 0, 64, new ServerMetrics(512));
+        queue = new BatchingQueue(backend, 1000, 0, 64, new ServerMetrics());
         QueueEntry blocker = holdLoop();
         QueueEntry pooled = entry(10, 2, OutputKind.POOLED);
         QueueEntry all = entry(20, 3, OutputKind.ALL_TOKENS);
@@ -187,7 +187,7 @@ class BatchingQueueTest {
 
     @Test
     void aBackendFailureFailsItsBatchAndTheQueueGoesOn() throws Exception {
-        queue = new BatchingQueue(backend, 1000, 0, 64, new ServerMetrics(512));
+        queue = new BatchingQueue(backend, 1000, 0, 64, new ServerMetrics());
         QueueEntry ok = entry(0, 2, OutputKind.POOLED);
         queue.append(ok);
         await(ok);
@@ -213,7 +213,7 @@ class BatchingQueueTest {
 
     @Test
     void closeRunsWhatIsQueuedThenRefuses() throws Exception {
-        queue = new BatchingQueue(backend, 5, 0, 64, new ServerMetrics(512));
+        queue = new BatchingQueue(backend, 5, 0, 64, new ServerMetrics());
         QueueEntry blocker = holdLoop();
         List<QueueEntry> entries = new ArrayList<>();
         for (int i = 0; i < 10; i++) {

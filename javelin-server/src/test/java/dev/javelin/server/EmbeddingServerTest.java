@@ -299,15 +299,7 @@ class EmbeddingServerTest {
     @Test
     void theDefaultModelAlsoPredictsSentimentWithItsBuiltInHead() throws Exception {
         List<String> texts = List.of("This product is amazing!", "Terrible quality, waste of money.");
-        TextClassificationPipeline available;
-        try {
-            available = Pipelines.textClassification(null);
-        } catch (java.io.IOException e) {
-            // The built-in sentiment model (issue 7) is not in this build yet: the default only embeds.
-            assertError(client.post("/predict", "{\"inputs\": \"x\"}"), 424, "Backend", "Model is not a classifier model");
-            return;
-        }
-        try (TextClassificationPipeline sentiment = available) {
+        try (TextClassificationPipeline sentiment = Pipelines.textClassification(null)) {
             List<List<Label>> expected = sentiment.classify(texts, 2, ScoreFunction.SOFTMAX);
             TestClient.Answer single = client.post("/predict", "{\"inputs\": \"" + texts.get(0) + "\"}");
             assertThat(single.status()).as(single.body()).isEqualTo(200);

@@ -61,6 +61,27 @@ class OperationsTest {
     }
 
     @Test
+    void aServerListeningBeforeItsModelIsLoadedSaysSo() throws Exception {
+        try (InferenceServer server = InferenceServer.listen(ServerConfig.builder().hostname("127.0.0.1").port(0).build())) {
+            TestClient client = new TestClient(server.port());
+            TestClient.Answer health = client.get("/health");
+            assertThat(health.status()).isEqualTo(503);
+            assertThat(health.json().get("error").asText()).isEqualTo("the model is loading");
+            TestClient.Answer embed = client.post("/embed", "{\"inputs\": \"a\"}");
+            assertThat(embed.status()).isEqualTo(503);
+            assertThat(embed.json().get("error_type").asText()).isEqualTo("Unhealthy");
+            assertThat(client.get("/info").status()).isEqualTo(503);
+            assertThat(client.get("/metrics").status()).isEqualTo(200);
+
+            EncoderBackend backend = EncoderBackend.load(null, null);
+            server.serve(backend, backend.tokenizer());
+            assertThat(client.get("/health").status()).isEqualTo(200);
+            assertThat(client.post("/embed", "{\"inputs\": \"a\"}").status()).isEqualTo(200);
+            assertThatThrownBy(() -> server.serve(backend, backend.tokenizer())).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
     void apiKeyGuardsEverythingButHealthMetricsAndDocs() throws Exception {
         try (InferenceServer server = start(ServerConfig.builder().apiKey("s3cret"))) {
             TestClient client = new TestClient(server.port());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.javelin.tokenizers.decoders.Decoder;
+import dev.javelin.tokenizers.models.BPE;
 import dev.javelin.tokenizers.models.Model;
 import dev.javelin.tokenizers.models.WordPiece;
 import dev.javelin.tokenizers.normalizers.BertNormalizer;
@@ -194,26 +195,62 @@ final class TokenizerLoader {
         // The format allows leaving the type out when the fields are unambiguous; WordPiece is the one
         // with continuing_subword_prefix and no merges.
         String type = n.has("type") ? type(n, "model")
-                : n.has("continuing_subword_prefix") && !n.has("merges") ? "WordPiece" : "(untyped)";
+                : n.has("merges") ? "BPE" : n.has("continuing_subword_prefix") ? "WordPiece" : "(untyped)";
         return switch (type) {
+            case "BPE" -> bpe(n);
             case "WordPiece" -> {
-                JsonNode vocabNode = n.get("vocab");
-                if (!isPresent(vocabNode) || !vocabNode.isObject()) {
-                    throw new IllegalArgumentException("WordPiece model: 'vocab' must be an object of token → id");
-                }
-                Map<String, Integer> vocab = new HashMap<>(vocabNode.size() * 2);
-                for (Iterator<Map.Entry<String, JsonNode>> it = vocabNode.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
-                    if (!e.getValue().canConvertToInt()) {
-                        throw new IllegalArgumentException("WordPiece model: id of '" + e.getKey() + "' is not an integer");
-                    }
-                    vocab.put(e.getKey(), e.getValue().intValue());
-                }
+                Map<String, Integer> vocab = vocabulary(n, "WordPiece model");
                 yield new WordPiece(vocab, textOr(n, "unk_token", "[UNK]"), textOr(n, "continuing_subword_prefix", "##"),
                         n.has("max_input_chars_per_word") ? integer(n, "max_input_chars_per_word", "WordPiece model") : 100);
             }
             default -> throw unsupported("model", type);
         };
+    }
+
+    private static BPE bpe(JsonNode n) {
+        JsonNode dropout = n.get("dropout");
+        if (isPresent(dropout) && dropout.asDouble() > 0) {
+            throw new IllegalArgumentException("BPE dropout is not supported by Javelin (it makes tokenization random)");
+        }
+        if (bool(n, "byte_fallback", false)) {
+            throw new IllegalArgumentException("BPE byte_fallback is not supported by Javelin");
+        }
+        Map<String, Integer> vocab = vocabulary(n, "BPE model");
+        JsonNode mergesNode = n.get("merges");
+        requireArray(mergesNode, "BPE model 'merges'");
+        List<BPE.Merge> merges = new ArrayList<>(mergesNode.size());
+        for (JsonNode m : mergesNode) {
+            if (m.isTextual()) {
+                String text = m.asText();
+                int space = text.indexOf(' ');
+                if (space < 0) {
+                    throw new IllegalArgumentException("BPE model: merge '" + text + "' is not 'left right'");
+                }
+                merges.add(new BPE.Merge(text.substring(0, space), text.substring(space + 1)));
+            } else if (m.isArray() && m.size() == 2 && m.get(0).isTextual() && m.get(1).isTextual()) {
+                merges.add(new BPE.Merge(m.get(0).asText(), m.get(1).asText()));
+            } else {
+                throw new IllegalArgumentException("BPE model: merge " + m + " is neither 'left right' nor [left, right]");
+            }
+        }
+        return new BPE(vocab, merges, textOr(n, "unk_token", null), textOr(n, "continuing_subword_prefix", null),
+                textOr(n, "end_of_word_suffix", null), bool(n, "fuse_unk", false), bool(n, "ignore_merges", false));
+    }
+
+    private static Map<String, Integer> vocabulary(JsonNode n, String where) {
+        JsonNode vocabNode = n.get("vocab");
+        if (!isPresent(vocabNode) || !vocabNode.isObject()) {
+            throw new IllegalArgumentException(where + ": 'vocab' must be an object of token → id");
+        }
+        Map<String, Integer> vocab = new HashMap<>(vocabNode.size() * 2);
+        for (Iterator<Map.Entry<String, JsonNode>> it = vocabNode.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().canConvertToInt()) {
+                throw new IllegalArgumentException(where + ": id of '" + e.getKey() + "' is not an integer");
+            }
+            vocab.put(e.getKey(), e.getValue().intValue());
+        }
+        return vocab;
     }
 
     static PostProcessor postProcessor(JsonNode n, Model model) {

@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Parity of every component the three real tokenizers do not use: each case is the all-MiniLM
- * {@code tokenizer.json} with its normalizer, pre-tokenizer, post-processor, decoder or added tokens
+ * {@code tokenizer.json} with its normalizer, pre-tokenizer, model, post-processor, decoder or added tokens
  * swapped for the component under test, loaded by Javelin and by the reference, and compared on a
  * slice of the parity corpus (singles, pairs, decoding; with truncation and overflowing windows where
  * the post-processor matters). The WordPiece vocabulary gains {@code ▁word} and {@code Ġword} entries
@@ -34,8 +35,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ComponentParityTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String BASE_FILE = "all-minilm-l6-v2-tokenizer.json";
-    /** Every 6th corpus string: ~1,700 singles per case, ~560 pairs. */
-    private static final int STEP = 6;
+    /** Every 10th corpus string (few of the long ones): ~950 singles per case, ~320 pairs. */
+    private static final int STEP = 10;
     private static List<String> slice;
     private static ObjectNode base;
 
@@ -43,8 +44,12 @@ class ComponentParityTest {
     static void setUp() throws IOException {
         List<String> corpus = ParityCorpus.standard();
         slice = new ArrayList<>();
+        int longTexts = 0;
         for (int i = 0; i < corpus.size(); i += STEP) {
-            slice.add(corpus.get(i));
+            // Components work word by word: a few long texts (truncation is the main suite's job) suffice.
+            if (corpus.get(i).length() < 1000 || longTexts++ % 8 == 0) {
+                slice.add(corpus.get(i));
+            }
         }
         base = (ObjectNode) MAPPER.readTree(HuggingFaceParityTest.json(BASE_FILE));
         ObjectNode vocab = (ObjectNode) base.get("model").get("vocab");
@@ -185,6 +190,15 @@ class ComponentParityTest {
         v.add(variant("decoder Sequence[WordPiece, Fuse]", set("decoder",
                 "{'type':'Sequence','decoders':[{'type':'WordPiece','prefix':'##','cleanup':false},{'type':'Fuse'}]}"),
                 false));
+        // BPE, with merges that build each lowercase word of the vocabulary from its prefixes.
+        v.add(variant("model BPE (unk, no fusing)", root -> root.set("model",
+                bpe(root, null, null, "", "'unk_token':'[UNK]','fuse_unk':false,'ignore_merges':false")), true));
+        v.add(variant("model BPE ## prefix, </w> suffix, fuse_unk, ignore_merges", root -> root.set("model",
+                bpe(root, "##", "</w>", "", "'unk_token':'[UNK]','fuse_unk':true,'ignore_merges':true")), false));
+        String bl = "{'type':'ByteLevel','add_prefix_space':true,'trim_offsets':true,'use_regex':true}";
+        v.add(variant("model BPE byte-level (GPT-2 style, no unk)", set("pre_tokenizer", bl, "post_processor", bl,
+                "decoder", bl).andThen(root -> root.set("model", bpe(root, null, null, "\u0120",
+                "'unk_token':null,'fuse_unk':false,'ignore_merges':false"))), true));
         // Added tokens with every flag, normalized and not, special and not.
         v.add(variant("added tokens single_word, lstrip, rstrip, normalized", root -> {
             var added = (com.fasterxml.jackson.databind.node.ArrayNode) root.get("added_tokens");
@@ -209,6 +223,68 @@ class ComponentParityTest {
             }
         }, true));
         return v.stream();
+    }
+
+    /**
+     * A BPE model over {@code root}'s WordPiece vocabulary plus every byte-level character: merges
+     * build each lowercase word (after {@code marker}) from its prefixes, shorter prefixes first, the
+     * right parts carrying {@code prefix}, the last one {@code suffix}.
+     */
+    static JsonNode bpe(ObjectNode root, String prefix, String suffix, String marker, String options) {
+        JsonNode wordPiece = root.get("model").get("vocab");
+        java.util.LinkedHashMap<String, Integer> vocab = new java.util.LinkedHashMap<>();
+        List<String> words = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = wordPiece.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            vocab.put(e.getKey(), e.getValue().intValue());
+            if (e.getKey().matches("[a-z]{2,}")) {
+                words.add(e.getKey());
+                if (!marker.isEmpty()) {
+                    words.add(marker + e.getKey());
+                }
+            }
+        }
+        for (int b = 0; b < 256; b++) {
+            vocab.putIfAbsent(Character.toString(ByteLevelAlphabet.charOf(b)), vocab.size());
+        }
+        words.sort(java.util.Comparator.comparingInt(String::length).thenComparing(w -> w));
+        String pre = prefix == null ? "" : prefix;
+        String post = suffix == null ? "" : suffix;
+        for (String w : words) {
+            for (int k = 0; k < w.length(); k++) {
+                String c = w.substring(k, k + 1);
+                vocab.putIfAbsent((k > 0 ? pre : "") + c + (k == w.length() - 1 ? post : ""), vocab.size());
+                if (k == 0) {
+                    vocab.putIfAbsent(c + (w.length() == 1 ? post : ""), vocab.size());
+                }
+            }
+        }
+        java.util.LinkedHashSet<String> merges = new java.util.LinkedHashSet<>();
+        for (int k = 2; ; k++) {
+            boolean any = false;
+            for (String w : words) {
+                if (w.length() < k) {
+                    continue;
+                }
+                any = true;
+                String last = k == w.length() ? post : "";
+                String left = w.substring(0, k - 1);
+                String right = pre + w.charAt(k - 1) + last;
+                vocab.putIfAbsent(w.substring(0, k) + last, vocab.size());
+                merges.add(left + " " + right);
+            }
+            if (!any) {
+                break;
+            }
+        }
+        ObjectNode model = (ObjectNode) node("{'type':'BPE','dropout':null,'continuing_subword_prefix':"
+                + (prefix == null ? "null" : "'" + prefix + "'") + ",'end_of_word_suffix':"
+                + (suffix == null ? "null" : "'" + suffix + "'") + ",'byte_fallback':false," + options + "}");
+        ObjectNode v = model.putObject("vocab");
+        vocab.forEach(v::put);
+        var m = model.putArray("merges");
+        merges.forEach(m::add);
+        return model;
     }
 
     @ParameterizedTest(name = "{0}")
@@ -263,7 +339,7 @@ class ComponentParityTest {
         HuggingFaceParityTest.Report report = new HuggingFaceParityTest.Report(name + " max 24 stride 3, overflow");
         try (HuggingFaceTokenizer ref = HuggingFaceParityTest.reference(json, options("truncation", "true",
                 "padding", "false", "maxLength", "24", "stride", "3", "withOverflowingTokens", "true"))) {
-            for (int i = 0; i + 1 < slice.size(); i += 4) {
+            for (int i = 0; i + 1 < slice.size(); i += 3) {
                 String a = slice.get(i);
                 String b = slice.get(i + 1);
                 compare(report, "single", a, null, cut.encode(a), ref.encode(Tokenizer.replaceLoneSurrogates(a)));
@@ -274,6 +350,6 @@ class ComponentParityTest {
             }
         }
         report.assertClean();
-        assertThat(report.compared).isGreaterThan(400);
+        assertThat(report.compared).isGreaterThan(300);
     }
 }

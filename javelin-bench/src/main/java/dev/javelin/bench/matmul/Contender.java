@@ -16,6 +16,7 @@ final class Contender implements AutoCloseable {
     final int n;
     private final ChildProcess child;
     private final List<Double> times = new ArrayList<>();
+    private final List<Double> flopsPerCpuSecond = new ArrayList<>();
     private String label;
     private String note;
 
@@ -46,7 +47,23 @@ final class Contender implements AutoCloseable {
     }
 
     void runRound(double seconds) throws IOException {
-        for (JsonNode t : child.request("run " + seconds).get("times")) times.add(t.asDouble());
+        JsonNode r = child.request("run " + seconds);
+        int runs = 0;
+        for (JsonNode t : r.get("times")) {
+            times.add(t.asDouble());
+            runs++;
+        }
+        double cpu = r.get("cpu_seconds").asDouble();
+        if (cpu > 0) flopsPerCpuSecond.add(runs * 2.0 * n * n * n / cpu);
+    }
+
+    /**
+     * GFLOP per second of CPU time the whole process used (median over rounds): what the code does
+     * with the cores it gets, whatever else runs on the machine. Busy-waiting threads count.
+     */
+    double gflopsPerCpuSecond() {
+        double[] f = flopsPerCpuSecond.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return f.length == 0 ? Double.NaN : f[f.length / 2] / 1e9;
     }
 
     /** Ends the child and returns the row: the median over every timed run of every round. */

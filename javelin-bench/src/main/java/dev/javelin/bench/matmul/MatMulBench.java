@@ -77,7 +77,7 @@ public final class MatMulBench implements Callable<Integer> {
                 JsonNode naive = oneShot("naive loop n=" + n, List.of("naive", "" + n));
                 rows.add(new MatMulRow("java-naive", "naive Java triple loop", 1, n, naive.get("seconds").asDouble(),
                         naive.get("runs").asInt(), naive.get("peak_rss_mb").asDouble()));
-                rows.addAll(measureInRounds(n, t, python, notes));
+                rows.addAll(measureInRounds(n, t, python, notes, perThread));
                 int naiveRows = MatMulWorker.naiveRows(n);
                 notes.add(n < MatMulWorker.NAIVE_SINGLE_RUN_FROM ? "naive loop: median of 3 runs"
                         : naiveRows == n ? "naive loop: a single run at this size (it takes seconds)"
@@ -98,7 +98,8 @@ public final class MatMulBench implements Callable<Integer> {
      * Javelin (1 and {@code t} threads), NumPy and PyTorch, each in its own warmed-up process, timed
      * round-robin so that a burst of load elsewhere on the machine hits all of them alike.
      */
-    private List<MatMulRow> measureInRounds(int n, int t, PythonPeer python, List<String> notes) throws IOException {
+    private List<MatMulRow> measureInRounds(int n, int t, PythonPeer python, List<String> notes, double perThreadPeak)
+            throws IOException {
         List<Contender> contenders = new ArrayList<>();
         try {
             status("n=%d: starting and warming up Javelin, NumPy and PyTorch", n);
@@ -128,7 +129,17 @@ public final class MatMulBench implements Callable<Integer> {
                 for (Contender c : ready) c.runRound(ROUND_SECONDS);
             }
             List<MatMulRow> rows = new ArrayList<>();
-            for (Contender c : ready) rows.add(c.finish());
+            List<String> efficiency = new ArrayList<>();
+            for (Contender c : ready) {
+                MatMulRow row = c.finish();
+                rows.add(row);
+                // a CPU-second is one core busy for a second: compare with one core's peak
+                efficiency.add(String.format(Locale.ROOT, "%s %d thread%s %.1f (%.0f%% of a core's peak)", row.label(),
+                        row.threads(), row.threads() == 1 ? "" : "s", c.gflopsPerCpuSecond(),
+                        100 * c.gflopsPerCpuSecond() / perThreadPeak));
+            }
+            notes.add("GFLOP per CPU-second of each process (all its threads; independent of other load on the machine): "
+                    + String.join("; ", efficiency));
             return rows;
         } finally {
             for (Contender c : contenders) c.close();

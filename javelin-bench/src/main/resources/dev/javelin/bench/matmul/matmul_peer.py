@@ -2,7 +2,8 @@
 
 Usage: matmul_peer.py numpy|pytorch N THREADS
 Warms up, checks the product, answers {"ready": ..., "blas": ...}; then answers every stdin line
-"run SECONDS" with the times of the products run for that long; at end of input answers the peak
+"run SECONDS" with the times of the products run for that long and the CPU time the process
+used meanwhile (all threads); at end of input answers the peak
 resident memory and exits.
 
 The thread count is set through the environment by the caller (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS,
@@ -129,14 +130,14 @@ def main():
         if len(cmd) != 2 or cmd[0] != "run":
             emit({"error": "unknown command: " + line.strip()})
             return
-        budget, times, start = float(cmd[1]), [], time.perf_counter()
+        budget, times, start, cpu0 = float(cmd[1]), [], time.perf_counter(), time.process_time()
         while True:
             s = time.perf_counter()
             run()
             times.append(time.perf_counter() - s)
             if time.perf_counter() - start >= budget:
                 break
-        emit({"times": times})
+        emit({"times": times, "cpu_seconds": time.process_time() - cpu0})
     emit({"peak_rss_mb": peak_rss_mb()})
 
 

@@ -1,0 +1,41 @@
+package dev.javelin.tokenizers;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** A malformed component in {@code tokenizer.json} fails loading with a message naming the problem. */
+class ComponentLoadErrorTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+        pre_tokenizer  | {'type':'Split','pattern':{'Regex':'('},'behavior':'Isolated','invert':false} | Split pre-tokenizer: invalid regex
+        pre_tokenizer  | {'type':'Split','pattern':{'Regex':'a'},'invert':false}                       | Split pre-tokenizer: missing string field 'behavior'
+        pre_tokenizer  | {'type':'Split','behavior':'Isolated'}                                         | Split pre-tokenizer: 'pattern' must be
+        pre_tokenizer  | {'type':'Punctuation','behavior':'Sideways'}                                   | Punctuation pre-tokenizer: unknown split behavior 'Sideways'
+        pre_tokenizer  | {'type':'Metaspace','replacement':'ab','prepend_scheme':'always','split':true} | Metaspace: 'replacement' must be one character, got 'ab'
+        pre_tokenizer  | {'type':'Metaspace','replacement':'_','prepend_scheme':'sometimes'}            | unknown Metaspace prepend_scheme 'sometimes'
+        pre_tokenizer  | {'type':'Sequence'}                                                            | Sequence pre_tokenizer 'pretokenizers' must be an array
+        pre_tokenizer  | {'type':'Sequence','pretokenizers':[{'type':'UnicodeScripts'}]}                | pre_tokenizer type 'UnicodeScripts' is not supported by Javelin
+        post_processor | {'type':'RobertaProcessing','cls':['<s>',0]}                                   | RobertaProcessing 'sep' must be [token, id]
+        decoder        | {'type':'Sequence','decoders':{}}                                              | Sequence decoder 'decoders' must be an array
+        decoder        | {'type':'CTC'}                                                                 | decoder type 'CTC' is not supported by Javelin
+        model          | {'type':'BPE','vocab':{'a':0},'merges':[],'dropout':0.1}                       | BPE dropout is not supported by Javelin
+        model          | {'type':'BPE','vocab':{'a':0},'merges':[],'byte_fallback':true}                | BPE byte_fallback is not supported by Javelin
+        model          | {'type':'BPE','vocab':{'a':0,'b':1},'merges':['a b']}                          | BPE merge uses 'ab', which is not in the vocabulary
+        model          | {'type':'BPE','vocab':{'a':0},'merges':['ab']}                                 | BPE model: merge 'ab' is not 'left right'
+        model          | {'type':'BPE','vocab':{'a':0},'merges':[],'unk_token':'<unk>'}                 | BPE unk_token '<unk>' is not in the vocabulary
+        """)
+    void namesTheProblem(String field, String component, String message) throws IOException {
+        ObjectNode root = (ObjectNode) MAPPER.readTree(HuggingFaceParityTest.json(HuggingFaceParityTest.FILES[0]));
+        root.set(field, MAPPER.readTree(component.replace('\'', '"')));
+        String json = MAPPER.writeValueAsString(root);
+        assertThatThrownBy(() -> Tokenizer.fromJson(json)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(message);
+    }
+}
