@@ -457,6 +457,33 @@ public final class NormalizedString {
         set(nChars, nStart, nEnd, w);
     }
 
+    /** When piece k joins the run before it, given whether k and k−1 are matches. */
+    private interface JoinRule {
+        boolean joins(boolean match, boolean previousMatch);
+    }
+
+    /** Pieces in order, each appended to the run before it where {@code rule} says so. */
+    private void joinForward(List<NormalizedString> out, Matches matches, JoinRule rule) {
+        int s = -1;
+        int e = -1;
+        boolean previous = false;
+        for (int k = 0; k < matches.size; k++) {
+            if (s >= 0 && rule.joins(matches.isMatch[k], previous)) {
+                e = matches.ends[k];
+            } else {
+                if (s >= 0) {
+                    addSlice(out, s, e);
+                }
+                s = matches.starts[k];
+                e = matches.ends[k];
+            }
+            previous = matches.isMatch[k];
+        }
+        if (s >= 0) {
+            addSlice(out, s, e);
+        }
+    }
+
     /** Replaces the whole content (for normalizers that compute their output in one pass). */
     public void set(char[] newChars, int[] newStarts, int[] newEnds, int newLength) {
         chars = newChars;
@@ -483,46 +510,8 @@ public final class NormalizedString {
                     addSlice(out, matches.starts[k], matches.ends[k]);
                 }
             }
-            case CONTIGUOUS -> {
-                int s = -1;
-                int e = -1;
-                boolean previous = false;
-                for (int k = 0; k < n; k++) {
-                    if (matches.isMatch[k] == previous && s >= 0) {
-                        e = matches.ends[k];
-                    } else {
-                        if (s >= 0) {
-                            addSlice(out, s, e);
-                        }
-                        s = matches.starts[k];
-                        e = matches.ends[k];
-                    }
-                    previous = matches.isMatch[k];
-                }
-                if (s >= 0) {
-                    addSlice(out, s, e);
-                }
-            }
-            case MERGED_WITH_PREVIOUS -> {
-                int s = -1;
-                int e = -1;
-                boolean previous = false;
-                for (int k = 0; k < n; k++) {
-                    if (matches.isMatch[k] && !previous && s >= 0) {
-                        e = matches.ends[k];
-                    } else {
-                        if (s >= 0) {
-                            addSlice(out, s, e);
-                        }
-                        s = matches.starts[k];
-                        e = matches.ends[k];
-                    }
-                    previous = matches.isMatch[k];
-                }
-                if (s >= 0) {
-                    addSlice(out, s, e);
-                }
-            }
+            case CONTIGUOUS -> joinForward(out, matches, (match, previous) -> match == previous);
+            case MERGED_WITH_PREVIOUS -> joinForward(out, matches, (match, previous) -> match && !previous);
             case MERGED_WITH_NEXT -> {
                 List<int[]> rev = new ArrayList<>();
                 boolean previous = false;
