@@ -1,5 +1,6 @@
 package dev.javelin.server;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.javelin.io.safetensors.SafeTensors;
 import dev.javelin.io.safetensors.SafeTensorsWriter;
@@ -21,14 +22,19 @@ import java.util.stream.Stream;
  * a real forward pass through every layer of the server, with labels and pairs, on synthetic head
  * weights. One label makes it a reranker (cross-encoder), several a classifier.
  */
-final class SyntheticHeads {
-    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+public final class SyntheticHeads {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private SyntheticHeads() {
     }
 
     /** A Hugging Face directory: the default encoder plus a head with these labels. */
-    static Path create(Path into, List<String> labels, long seed) throws IOException {
+    public static Path create(Path into, List<String> labels, long seed) throws IOException {
+        return create(into, labels, seed, null);
+    }
+
+    /** As {@link #create(Path, List, long)}, with config.json's problem_type (null: none, as most checkpoints). */
+    public static Path create(Path into, List<String> labels, long seed, String problemType) throws IOException {
         Path base = BundledModel.ALL_MINILM_L6_V2.directory();
         Files.createDirectories(into);
         try (Stream<Path> files = Files.list(base)) {
@@ -54,6 +60,9 @@ final class SyntheticHeads {
         for (int i = 0; i < labels.size(); i++) {
             id2label.put(Integer.toString(i), labels.get(i));
             label2id.put(labels.get(i), i);
+        }
+        if (problemType != null) {
+            config.put("problem_type", problemType);
         }
         MAPPER.writeValue(into.resolve("config.json").toFile(), config);
 
