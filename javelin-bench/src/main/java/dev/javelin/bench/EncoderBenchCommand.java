@@ -6,7 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.javelin.kernels.ComputePool;
-import dev.javelin.engine.BundledModel;
+import dev.javelin.bundled.BundledModel;
 import dev.javelin.engine.Encoder;
 import dev.javelin.engine.ModelInfo;
 import dev.javelin.engine.Pooling;

@@ -1,7 +1,7 @@
 package dev.javelin.cli;
 
-import dev.javelin.engine.BundledModel;
 import dev.javelin.engine.Pooling;
+import dev.javelin.io.source.JavelinHome;
 import dev.javelin.train.ClassifierTrainer;
 import dev.javelin.train.data.Dataset;
 import dev.javelin.train.embed.EmbeddingCache;
@@ -75,7 +75,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
             LogisticRegression.Options fit = new LogisticRegression.Options(
                     l2 == null ? LogisticRegression.DEFAULT_GRID : l2, holdout, seed, maxIterations);
             EmbeddingCache cache = noCache ? null
-                    : new EmbeddingCache(cacheDir != null ? cacheDir : BundledModel.cacheRoot().resolve("embeddings"));
+                    : new EmbeddingCache(cacheDir != null ? cacheDir : JavelinHome.cacheRoot().resolve("embeddings"));
             ClassifierTrainer.Options options = new ClassifierTrainer.Options(model,
                     pooling == null ? null : Pooling.parse(pooling), normalize, fit, cache, true);
             ClassifierTrainer.Result result = ClassifierTrainer.train(data, train, val, out, options, line -> {

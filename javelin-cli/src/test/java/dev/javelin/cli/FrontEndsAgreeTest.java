@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.javelin.engine.BundledModel;
+import dev.javelin.bundled.BundledModel;
 import dev.javelin.engine.Engine;
 import dev.javelin.engine.Input;
 import dev.javelin.engine.Label;

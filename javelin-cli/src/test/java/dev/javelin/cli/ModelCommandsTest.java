@@ -3,7 +3,7 @@ package dev.javelin.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.javelin.engine.BundledModel;
+import dev.javelin.bundled.BundledModel;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

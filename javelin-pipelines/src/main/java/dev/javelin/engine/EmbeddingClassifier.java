@@ -1,6 +1,7 @@
 package dev.javelin.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.javelin.io.source.JavelinHome;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -160,7 +161,7 @@ public final class EmbeddingClassifier {
         byte[] config = resource("config.json");
         byte[] weights = resource("model.safetensors");
         String version = contentHash(config, weights);
-        Path dir = BundledModel.cacheRoot().resolve("models").resolve("sentiment").resolve(version);
+        Path dir = JavelinHome.cacheRoot().resolve("models").resolve("sentiment").resolve(version);
         if (!Files.isRegularFile(dir.resolve("config.json"))) {
             Files.createDirectories(dir);
             // Weights first, config last: config.json present means the directory is complete.

@@ -3,6 +3,7 @@ package dev.javelin.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.javelin.io.config.ModelConfig;
+import dev.javelin.io.source.DefaultModel;
 import dev.javelin.io.source.ModelSource;
 import dev.javelin.io.source.PoolingConfig;
 import dev.javelin.models.LoadedModel;
@@ -56,9 +57,10 @@ public final class Encoder implements AutoCloseable {
         return load(ModelSource.resolve(model), model);
     }
 
-    /** Loads a model bundled in a Maven jar (converted once into the cache). */
-    public static Encoder load(BundledModel bundled) throws IOException {
-        return load(bundled.directory(), bundled.modelId());
+    /** Loads the embedded default model ({@link DefaultModel}: an error names its artifact when it is absent). */
+    public static Encoder loadDefault() throws IOException {
+        DefaultModel model = DefaultModel.find();
+        return load(model.directory(), model.modelId());
     }
 
     /** Loads the Hugging Face directory {@code dir}; {@code modelId} names it in {@link #info()}. */
@@ -98,7 +100,7 @@ public final class Encoder implements AutoCloseable {
      * encoder's pooling and normalisation) that also classifies, with softmax over the head's labels.
      */
     private static Encoder withHead(EmbeddingClassifier head, String modelId) throws IOException {
-        Encoder base = head.encoderSpec() == null ? load(BundledModel.ALL_MINILM_L6_V2) : load(head.encoderSpec());
+        Encoder base = head.encoderSpec() == null ? loadDefault() : load(head.encoderSpec());
         ModelInfo b = base.info;
         if (base.embeddingHead != null || b.kind() != ModelInfo.Kind.EMBEDDING || b.hiddenSize() != head.hiddenSize()) {
             base.close();

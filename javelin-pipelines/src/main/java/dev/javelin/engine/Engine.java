@@ -1,5 +1,6 @@
 package dev.javelin.engine;
 
+import dev.javelin.io.source.DefaultModel;
 import dev.javelin.io.source.ModelSource;
 import dev.javelin.tokenizers.Encoding;
 import dev.javelin.tokenizers.Tokenizer;
@@ -63,7 +64,7 @@ public final class Engine implements AutoCloseable {
      */
     public static Engine load(ModelSpec spec, Batcher batcher) throws IOException {
         Encoder encoder = spec.isDefault()
-                ? Encoder.load(EmbeddingClassifier.defaultSentiment(), BundledModel.ALL_MINILM_L6_V2.modelId())
+                ? Encoder.load(EmbeddingClassifier.defaultSentiment(), DefaultModel.find().modelId())
                 : Encoder.load(ModelSource.resolve(spec.source()), spec.source());
         ModelInfo loaded = encoder.info();
         if (spec.pooling() != null || spec.normalize() != null) {

@@ -1,5 +1,7 @@
 package dev.javelin.pipelines;
 
+import dev.javelin.bundled.BundledModel;
+
 import dev.javelin.engine.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -90,7 +92,7 @@ class EmbeddingClassifierTest {
 
     @Test
     void classifierEncoderStillEmbedsAsItsEncoder() throws IOException {
-        try (Encoder plain = Encoder.load(BundledModel.ALL_MINILM_L6_V2);
+        try (Encoder plain = Encoder.loadDefault();
              Encoder withHead = Encoder.load(EmbeddingClassifier.defaultSentiment(), "sentiment")) {
             var batch = List.of(plain.tokenizer().encode("same pass, two uses"));
             assertThat(withHead.embed(batch, Pooling.MEAN)).isDeepEqualTo(plain.embed(batch, Pooling.MEAN));

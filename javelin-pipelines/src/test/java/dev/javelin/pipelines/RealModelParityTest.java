@@ -1,5 +1,7 @@
 package dev.javelin.pipelines;
 
+import dev.javelin.bundled.BundledModel;
+
 import dev.javelin.engine.*;
 import static org.assertj.core.api.Assertions.assertThat;
 

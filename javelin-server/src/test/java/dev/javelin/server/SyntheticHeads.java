@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.javelin.io.safetensors.SafeTensors;
 import dev.javelin.io.safetensors.SafeTensorsWriter;
-import dev.javelin.engine.BundledModel;
+import dev.javelin.bundled.BundledModel;
 import dev.javelin.tensor.Tensor;
 import java.io.IOException;
 import java.lang.foreign.Arena;

@@ -3,7 +3,7 @@ package dev.javelin.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.javelin.engine.BundledModel;
+import dev.javelin.bundled.BundledModel;
 import dev.javelin.engine.EmbeddingClassifier;
 import dev.javelin.engine.Encoder;
 import dev.javelin.engine.Label;
@@ -71,7 +71,7 @@ class ClassifierTrainerTest {
         assertThat(reloaded.encoder()).isEqualTo("default");
         List<String> texts = GeneratedTopics.examples(5, 3).stream().map(GeneratedTopics.Example::text).toList();
         float[][] logits;
-        try (Encoder encoder = Encoder.load(BundledModel.ALL_MINILM_L6_V2)) {
+        try (Encoder encoder = Encoder.loadDefault()) {
             List<Encoding> batch = texts.stream().map(encoder.tokenizer()::encode).toList();
             float[][] features = trained.features(encoder, batch);
             logits = trained.logits(features);

@@ -1,7 +1,8 @@
-package dev.javelin.engine;
+package dev.javelin.bundled;
 
 import dev.javelin.onnx.OnnxConverter;
 import dev.javelin.onnx.OnnxGraph;
+import dev.javelin.io.source.JavelinHome;
 import dev.javelin.io.source.PoolingConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,8 +17,8 @@ import java.util.Properties;
 /**
  * A model shipped as ONNX inside a Maven jar ({@code dev.langchain4j:langchain4j-embeddings-*}):
  * the ONNX export and its tokenizer.json at the jar root. The first use converts it into a Hugging
- * Face directory under the cache ({@code $JAVELIN_HOME}, default {@code ~/.cache/javelin}), keyed by
- * the jar version; later uses map that directory directly.
+ * Face directory under {@link JavelinHome#cacheRoot()}, keyed by the jar version; later uses map that
+ * directory directly.
  *
  * @param name       cache directory name and resource prefix, e.g. all-minilm-l6-v2
  * @param modelId    the Hugging Face id it was exported from
@@ -45,7 +46,7 @@ public record BundledModel(String name, String modelId, String artifactId, Pooli
 
     /** The converted model directory, converting first if this jar version has not been converted yet. */
     public Path directory() throws IOException {
-        return directory(cacheRoot());
+        return directory(JavelinHome.cacheRoot());
     }
 
     /** As {@link #directory()}, under another cache root. */
@@ -83,13 +84,6 @@ public record BundledModel(String name, String modelId, String artifactId, Pooli
         } finally {
             Files.deleteIfExists(tokenizer);
         }
-    }
-
-    /** {@code $JAVELIN_HOME}, else {@code ~/.cache/javelin}. */
-    public static Path cacheRoot() {
-        String home = System.getenv("JAVELIN_HOME");
-        if (home != null && !home.isBlank()) return Path.of(home);
-        return Path.of(System.getProperty("user.home"), ".cache", "javelin");
     }
 
     private String jarVersion() throws IOException {
