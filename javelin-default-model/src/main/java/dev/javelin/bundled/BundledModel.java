@@ -2,16 +2,14 @@ package dev.javelin.bundled;
 
 import dev.javelin.onnx.OnnxConverter;
 import dev.javelin.onnx.OnnxGraph;
+import dev.javelin.io.source.CacheLock;
 import dev.javelin.io.source.JavelinHome;
 import dev.javelin.io.source.PoolingConfig;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Properties;
 
 /**
@@ -58,9 +56,7 @@ public record BundledModel(String name, String modelId, String artifactId, Pooli
             Files.createDirectories(dir.getParent());
             // Another process may be converting too: the lock makes it wait and then find the result,
             // and the converter's rename-into-place means nobody ever sees a half-written directory.
-            try (FileChannel channel = FileChannel.open(dir.getParent().resolve(version + ".lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = channel.lock()) {
+            try (CacheLock ignored = CacheLock.acquire(dir.getParent().resolve(version + ".lock"))) {
                 if (!Files.isRegularFile(dir.resolve("config.json"))) {
                     LOG.log(System.Logger.Level.INFO, "converting the bundled " + name + " (once) into " + dir);
                     convert(dir);

@@ -25,6 +25,16 @@ public final class TextClassificationPipeline implements AutoCloseable {
 
     public Engine engine() { return engine; }
 
+    /** The best label for {@code text}, scored by the model's own score function. */
+    public Label classify(String text) {
+        return classify(List.of(text)).getFirst();
+    }
+
+    /** The best label for each text, scored by the model's own score function. */
+    public List<Label> classify(List<String> texts) {
+        return classify(texts, 1, null).stream().map(List::getFirst).toList();
+    }
+
     /**
      * @param topK labels per input, best first; 0 means all labels
      * @param f    null for the model's own score function

@@ -87,6 +87,10 @@ class EmbeddingClassifierTest {
             assertThat(out.get(1).getFirst().label()).isEqualTo("NEGATIVE");
             assertThat(out.get(0)).extracting(Label::label).containsExactlyInAnyOrder("NEGATIVE", "POSITIVE");
             assertThat(out.get(0).get(0).score() + out.get(0).get(1).score()).isCloseTo(1f, org.assertj.core.api.Assertions.within(1e-6f));
+            // The single-text and best-label conveniences answer what the batch call ranks first.
+            assertThat(sentiment.classify("This product is amazing!")).isEqualTo(out.get(0).getFirst());
+            assertThat(sentiment.classify(List.of("This product is amazing!", "Terrible quality, waste of money.")))
+                    .containsExactly(out.get(0).getFirst(), out.get(1).getFirst());
         }
     }
 

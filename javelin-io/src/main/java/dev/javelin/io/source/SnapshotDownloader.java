@@ -9,7 +9,6 @@ import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -107,9 +106,8 @@ final class SnapshotDownloader {
             Path lock = cache.lock(id, meta.etag());
             Files.createDirectories(lock.getParent());
             Files.createDirectories(blob.getParent());
-            // Another process (Javelin or huggingface_hub's own lock users) may be fetching the same blob.
-            try (FileChannel lc = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = lc.lock()) {
+            // Another process (Javelin, or huggingface_hub, which flocks the same file) may be fetching the same blob.
+            try (CacheLock ignored = CacheLock.acquire(lock)) {
                 if (!Files.isRegularFile(blob)) downloadBlob(id, file, meta, blob);
             }
         }
@@ -149,6 +147,15 @@ final class SnapshotDownloader {
             }
             out.force(true);
         }
+        if (sha == null && meta.etag().matches("[0-9a-f]{40}")) {
+            // A small git-stored file: its ETag is git's blob id, the SHA-1 of "blob <size>\0" and the bytes.
+            String actual = gitBlobId(partial);
+            if (!actual.equals(meta.etag())) {
+                Files.delete(partial);
+                throw new IOException("checksum mismatch for " + file + " of " + id + ": the Hub says git blob " + meta.etag()
+                        + ", the downloaded bytes hash to " + actual + "; the download was discarded, run again to retry");
+            }
+        }
         if (sha != null) {
             String actual = HexFormat.of().formatHex(sha.digest());
             if (!actual.equals(meta.etag())) {
@@ -158,6 +165,20 @@ final class SnapshotDownloader {
             }
         }
         Files.move(partial, blob, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String gitBlobId(Path file) throws IOException {
+        try {
+            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+            sha1.update(("blob " + Files.size(file) + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            try (InputStream in = Files.newInputStream(file)) {
+                byte[] buf = new byte[BUFFER];
+                for (int n; (n = in.read(buf)) >= 0; ) sha1.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(sha1.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-1", e);
+        }
     }
 
     /**

@@ -147,6 +147,10 @@ final class FakeHub implements AutoCloseable {
             return;
         }
         res.header(HeaderNames.ETAG, "\"" + gitBlobId(data) + "\"");
+        if (file.equals(corruptFile)) {
+            data = data.clone();
+            data[data.length / 2] ^= 1;
+        }
         body(req, res, data, 0);
     }
 

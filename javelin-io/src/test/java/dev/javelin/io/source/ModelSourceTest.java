@@ -157,6 +157,18 @@ class ModelSourceTest {
     }
 
     @Test
+    void aSmallFileThatDoesNotMatchItsGitEtagIsDiscarded() {
+        hub.corruptFile = "config.json";
+        String blobId = FakeHub.gitBlobId(CONFIG.getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> source(Map.of()).locate(FakeHub.REPO))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("checksum mismatch for config.json")
+                .hasMessageContaining(blobId);
+        assertThat(repoCache().resolve("blobs/" + blobId)).doesNotExist();
+        assertThat(repoCache().resolve("blobs/" + blobId + ".incomplete")).doesNotExist();
+    }
+
+    @Test
     void checksumMismatchDiscardsTheDownload() {
         hub.corruptFile = "model.safetensors";
         assertThatThrownBy(() -> source(Map.of()).locate(FakeHub.REPO))
