@@ -1,19 +1,44 @@
 package dev.javelin.cli;
 
+import dev.javelin.engine.Version;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of {@code ./javelin}. */
-@Command(name = "javelin", mixinStandardHelpOptions = true, version = "javelin 0.1.0",
+@Command(name = "javelin", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Pure-Java inference engine and server for transformer models.",
         subcommands = {CommandLine.HelpCommand.class, ServeCommand.class, InspectCommand.class, TokenizeCommand.class,
                 ConvertCommand.class, EmbedCommand.class, ClassifyCommand.class, RerankCommand.class,
                 TrainClassifierCommand.class, EvalCommand.class})
 public final class Main {
 
+    /** {@code --version}: the version the build's POM gives. */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"javelin " + Version.current()};
+        }
+    }
+
     public static void main(String[] args) {
+        LogSetup.install(false);
         System.exit(commandLine().execute(args));
+    }
+
+    private static final Map<String, String> EXIT_CODES = new LinkedHashMap<>();
+    static {
+        EXIT_CODES.put("0", "success");
+        EXIT_CODES.put("2", "bad input or arguments (one line on stderr names the problem)");
+        EXIT_CODES.put("1", "any other failure");
+    }
+
+    /** Every command's --help ends with the exit codes, which are the same everywhere (picocli's own for usage errors). */
+    private static void documentExitCodes(CommandLine cli) {
+        cli.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(EXIT_CODES);
+        cli.getSubcommands().values().forEach(Main::documentExitCodes);
     }
 
     /** The command tree: built-in commands plus those other modules contribute (e.g. {@code bench}). */
@@ -22,6 +47,7 @@ public final class Main {
         for (JavelinCommand extra : ServiceLoader.load(JavelinCommand.class)) {
             cli.addSubcommand(extra);
         }
+        documentExitCodes(cli);
         return cli;
     }
 }

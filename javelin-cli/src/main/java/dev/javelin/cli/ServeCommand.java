@@ -61,6 +61,10 @@ public final class ServeCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}. [AUTO_TRUNCATE]")
     boolean autoTruncate;
 
+    @Option(names = "--json-output", defaultValue = "${env:JSON_OUTPUT:-false}",
+            description = "Log one JSON object per line (TEI's format) instead of plain text. [JSON_OUTPUT]")
+    boolean jsonOutput;
+
     @Option(names = "--hostname", defaultValue = "${env:HOSTNAME:-0.0.0.0}",
             description = "Address to listen on. Default: 0.0.0.0. [HOSTNAME]")
     String hostname;
@@ -87,6 +91,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (jsonOutput) LogSetup.install(true);
         ServerConfig config;
         try {
             config = ServerConfig.builder()

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.javelin.engine.EmbedOptions;
 import dev.javelin.engine.Label;
 import dev.javelin.engine.ModelInfo;
+import dev.javelin.engine.Version;
 import dev.javelin.engine.PredictOptions;
 import dev.javelin.engine.Rank;
 import dev.javelin.engine.RerankOptions;
@@ -234,7 +235,7 @@ final class TeiRoutes implements HttpService {
         info.put("max_client_batch_size", c.maxClientBatchSize());
         info.put("auto_truncate", c.autoTruncate());
         info.put("tokenization_workers", c.effectiveTokenizationWorkers());
-        info.put("version", "0.1.0");
+        info.put("version", Version.current());
         info.put("sha", null);
         info.put("docker_label", null);
         info.put("hostname", c.hostname());
