@@ -1,6 +1,5 @@
-package dev.javelin.nn;
+package dev.javelin.kernels;
 
-import dev.javelin.kernels.Exp;
 import dev.javelin.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -25,11 +24,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>{@link ScaledDotProductAttentionReference} is the plain scalar twin the tests compare against.
  */
 public final class ScaledDotProductAttention {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = Simd.F;
     private static final int W = F.length();
     /** Query rows computed together. */
     private static final int ROWS = 6;
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ByteOrder LE = Simd.LE;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private ScaledDotProductAttention() {}
