@@ -45,10 +45,19 @@ public final class ChildProcess implements AutoCloseable {
         Thread.ofPlatform().daemon().name(name + "-stderr").start(this::forwardStderr);
     }
 
-    /** Starts {@code command} with extra environment variables; {@code name} labels its errors. */
+    /**
+     * Starts {@code command} with changed environment variables (a null value removes one);
+     * {@code name} labels its errors.
+     */
     public static ChildProcess start(String name, List<String> command, Map<String, String> env) throws ChildFailedException {
         ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().putAll(env);
+        env.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k);
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
         try {
             return new ChildProcess(name, pb.start());
         } catch (IOException e) {
