@@ -44,7 +44,7 @@ public final class Gelu {
      * The vector math is written out in the loop: moved into a helper taking a FloatVector, C2
      * declines to inline it (too big) and boxes every vector, 200× slower.
      */
-    private static void row(MemorySegment seg, long base, int n) {
+    static void row(MemorySegment seg, long base, int n) {
         FloatVector one = FloatVector.broadcast(F, 1f);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
@@ -66,7 +66,7 @@ public final class Gelu {
         }
     }
 
-    private static float gelu(float x) {
+    static float gelu(float x) {
         float w = Math.abs(x) * INV_SQRT2;
         float t = 1f / Math.fma(w, 0.5f, 1f);
         float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(

@@ -62,6 +62,35 @@ public final class MatMul {
         compute(a, b.t(), c, pool, true);
     }
 
+    /**
+     * C[M,N] = activation(A[M,K] · W + bias + residual[M,N]) over a weight packed at load time:
+     * nothing is packed per call, and the epilogue runs on each output block while it is in cache. {@code residual} may be null; it may be C itself (C += …) but no other view
+     * overlapping C, A or W.
+     */
+    public static void matmul(Tensor a, PackedWeight w, Epilogue epilogue, Tensor residual, Tensor c, ComputePool pool) {
+        requireRank("matmul A", a, 2);
+        requireRank("matmul C", c, 2);
+        if (a.dim(1) != w.k) {
+            throw new IllegalArgumentException("matmul: inner dimensions differ: A " + Arrays.toString(a.shape())
+                    + " · packed weight [" + w.k + ", " + w.n + "]");
+        }
+        c.requireShape("matmul C", a.dim(0), w.n);
+        if (residual != null) residual.requireShape("matmul residual", a.dim(0), w.n);
+        if (epilogue.bias() != null) epilogue.bias().requireShape("matmul bias", w.n);
+        int m = a.dim(0), n = w.n, k = w.k;
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            throw new IllegalArgumentException("matmul: packed weight has no rows (K = 0)");
+        }
+        Operands ops = operands(a, null, c, epilogue, residual, m, n, k);
+        multiplyChunk(ops, 0, n, w.panels, pool, threads(pool, m, n, k, true));
+    }
+
+    /** {@link #matmul(Tensor, PackedWeight, Epilogue, Tensor, Tensor, ComputePool)} on the shared pool. */
+    public static void matmul(Tensor a, PackedWeight w, Epilogue epilogue, Tensor residual, Tensor c) {
+        matmul(a, w, epilogue, residual, c, ComputePool.shared());
+    }
+
     /** C[i] = A[i] · B[i] for every i: A[B,M,K], B[B,K,N], C[B,M,N], on the shared pool. */
     public static void batched(Tensor a, Tensor b, Tensor c) {
         batched(a, b, c, ComputePool.shared());
@@ -120,23 +149,21 @@ public final class MatMul {
     private static void compute(Tensor a, Tensor b, Tensor c, ComputePool pool, boolean allowParallel) {
         int m = a.dim(0), k = a.dim(1), n = b.dim(1);
         if (m == 0 || n == 0) return;
-        MemorySegment cs = Simd.shareable(c.segment());
-        long cOff = c.offset(), crs = c.stride(0), ccs = c.stride(1);
         if (k == 0) {
+            MemorySegment cs = Simd.shareable(c.segment());
             for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) cs.setAtIndex(Tensor.F32, cOff + i * crs + j * ccs, 0f);
+                for (int j = 0; j < n; j++) cs.setAtIndex(Tensor.F32, c.offset() + i * c.stride(0) + j * c.stride(1), 0f);
             }
             return;
         }
-        double flops = 2.0 * m * n * k;
-        int threads = allowParallel ? (int) Math.min(pool.threads(), Math.max(1, flops / MIN_FLOPS_PER_THREAD)) : 1;
-        Operands ops = new Operands(Simd.shareable(a.segment()), a.offset(), a.stride(0), a.stride(1),
-                Simd.shareable(b.segment()), b.offset(), b.stride(0), b.stride(1), cs, cOff, crs, ccs, m, n, k);
+        int threads = threads(pool, m, n, k, allowParallel);
+        Operands ops = operands(a, b, c, Epilogue.NONE, null, m, n, k);
         int chunk = (int) Math.max(NR, Math.min(roundUp(n, NR), B_PACK_BUDGET / k / NR * NR));
         float[] packedB = B_PANELS.take(roundUp(Math.min(n, chunk), NR) * k);
         try {
             for (int c0 = 0; c0 < n; c0 += chunk) {
                 int c1 = Math.min(n, c0 + chunk);
+                packChunk(ops, c0, c1, packedB, pool, threads);
                 multiplyChunk(ops, c0, c1, packedB, pool, threads);
             }
         } finally {
@@ -144,40 +171,88 @@ public final class MatMul {
         }
     }
 
+    /** Packs B[:, c0:c1] into NR-wide panels, in parallel when the product is. */
+    private static void packChunk(Operands o, int c0, int c1, float[] packedB, ComputePool pool, int threads) {
+        int panelsN = ceilDiv(c1 - c0, NR);
+        if (threads == 1) {
+            Packing.packB(o.b, o.bOff, o.brs, o.bcs, o.k, c0, c1, 0, panelsN, packedB);
+            return;
+        }
+        int packTasks = Math.min(panelsN, TASKS_PER_THREAD * threads);
+        pool.parallelFor(packTasks, t -> Packing.packB(o.b, o.bOff, o.brs, o.bcs, o.k, c0, c1,
+                panelsN * t / packTasks, panelsN * (t + 1) / packTasks, packedB));
+    }
+
+    /** Threads worth waking for an M×N×K product: below ~20 µs of work each, the hand-off costs more than it saves. */
+    private static int threads(ComputePool pool, int m, int n, int k, boolean allowParallel) {
+        double flops = 2.0 * m * n * k;
+        return allowParallel ? (int) Math.min(pool.threads(), Math.max(1, flops / MIN_FLOPS_PER_THREAD)) : 1;
+    }
+
+    private static Operands operands(Tensor a, Tensor b, Tensor c, Epilogue epilogue, Tensor residual, int m, int n, int k) {
+        Tensor bias = epilogue.bias();
+        return new Operands(Simd.shareable(a.segment()), a.offset(), a.stride(0), a.stride(1),
+                b == null ? null : Simd.shareable(b.segment()), b == null ? 0 : b.offset(),
+                b == null ? 0 : b.stride(0), b == null ? 0 : b.stride(1),
+                Simd.shareable(c.segment()), c.offset(), c.stride(0), c.stride(1),
+                bias == null ? null : Simd.shareable(bias.segment()), bias == null ? 0 : bias.offset(),
+                residual == null ? null : Simd.shareable(residual.segment()), residual == null ? 0 : residual.offset(),
+                residual == null ? 0 : residual.stride(0), residual == null ? 0 : residual.stride(1),
+                epilogue.activation() == Epilogue.Activation.GELU, m, n, k);
+    }
+
+    /**
+     * Multiplies A by the packed panels of columns [c0, c1) in a grid of M×N blocks, one task each.
+     * Equal-sized tasks, TASKS_PER_THREAD per thread where M allows (blocks of at least
+     * MIN_BLOCK_PANELS), in a multiple of the thread count: on a machine shared with other work a
+     * thread can be descheduled mid-product, and small tasks let the others take over its share
+     * instead of waiting. A short A (one request of a few tokens) is split along N only, so every
+     * weight panel is streamed from memory by one thread, once.
+     */
     private static void multiplyChunk(Operands o, int c0, int c1, float[] packedB, ComputePool pool, int threads) {
         int panelsN = ceilDiv(c1 - c0, NR);
         int panelsM = ceilDiv(o.m, MR);
         int mBlocks = ceilDiv(panelsM, MC_PANELS);
         int nBlocks = 1;
         if (threads > 1) {
-            // Equal-sized tasks, TASKS_PER_THREAD per thread where M allows (blocks of at least
-            // MIN_BLOCK_PANELS), in a multiple of the thread count: on a machine shared with other
-            // work a thread can be descheduled mid-product, and small tasks let the others take
-            // over its share instead of waiting. When M is too short (few tokens), split N as well.
-            int want = Math.min(TASKS_PER_THREAD * threads, Math.max(1, panelsM / MIN_BLOCK_PANELS));
-            mBlocks = Math.min(panelsM, roundUp(Math.max(mBlocks, want), threads));
+            if (panelsM <= MC_PANELS && panelsM < MIN_BLOCK_PANELS * threads) {
+                nBlocks = Math.min(panelsN, TASKS_PER_THREAD * threads);
+            } else {
+                int want = Math.min(TASKS_PER_THREAD * threads, Math.max(1, panelsM / MIN_BLOCK_PANELS));
+                mBlocks = Math.min(panelsM, roundUp(Math.max(mBlocks, want), threads));
+            }
             while ((mBlocks * nBlocks) % threads != 0 && nBlocks < panelsN) nBlocks++;
         }
-        int packTasks = Math.min(panelsN, TASKS_PER_THREAD * threads);
         int tasks = mBlocks * nBlocks;
         int mb = mBlocks, nb = nBlocks;
-        if (threads == 1) {
-            Packing.packB(o.b, o.bOff, o.brs, o.bcs, o.k, c0, c1, 0, panelsN, packedB);
-            for (int t = 0; t < tasks; t++) block(o, c0, c1, packedB, t, mb, nb, panelsM, panelsN);
-            return;
+        // One block of rows split along N: its A is packed once here for all K slices (slice k0 at
+        // k0·rows), instead of once per task.
+        float[] sharedA = mBlocks == 1 && nBlocks > 1 ? A_BLOCKS.take(panelsM * MR * o.k) : null;
+        try {
+            if (sharedA != null) {
+                for (int k0 = 0; k0 < o.k; k0 += KC) {
+                    Packing.packA(o.a, o.aOff, o.ars, o.acs, 0, o.m, k0, Math.min(KC, o.k - k0), sharedA,
+                            k0 * panelsM * MR, panelsM * MR);
+                }
+            }
+            if (threads == 1) {
+                for (int t = 0; t < tasks; t++) block(o, c0, c1, packedB, sharedA, t, mb, nb, panelsM, panelsN);
+                return;
+            }
+            pool.parallelFor(tasks, t -> block(o, c0, c1, packedB, sharedA, t, mb, nb, panelsM, panelsN));
+        } finally {
+            if (sharedA != null) A_BLOCKS.give(sharedA);
         }
-        pool.parallelFor(packTasks, t -> Packing.packB(o.b, o.bOff, o.brs, o.bcs, o.k, c0, c1,
-                panelsN * t / packTasks, panelsN * (t + 1) / packTasks, packedB));
-        pool.parallelFor(tasks, t -> block(o, c0, c1, packedB, t, mb, nb, panelsM, panelsN));
     }
 
     /**
      * One task: row panels [ip0, ip1) × column panels [jp0, jp1) of the chunk, over all of K. The
      * task's C block accumulates in a padded heap array (so edge tiles need no special case) and is
-     * copied into C once at the end.
+     * copied into C once at the end, through the epilogue. {@code sharedA}, when not null, holds all
+     * of A packed already (a single row block).
      */
-    private static void block(Operands o, int c0, int c1, float[] packedB, int task, int mBlocks, int nBlocks,
-                              int panelsM, int panelsN) {
+    private static void block(Operands o, int c0, int c1, float[] packedB, float[] sharedA, int task, int mBlocks,
+                              int nBlocks, int panelsM, int panelsN) {
         int mi = task / nBlocks, ni = task % nBlocks;
         int ip0 = panelsM * mi / mBlocks, ip1 = panelsM * (mi + 1) / mBlocks;
         int jp0 = panelsN * ni / nBlocks, jp1 = panelsN * (ni + 1) / nBlocks;
@@ -186,34 +261,41 @@ public final class MatMul {
         int rowsPadded = (ip1 - ip0) * MR;
         int ldc = (jp1 - jp0) * NR;
         int k = o.k;
-        float[] blockA = A_BLOCKS.take(MC_PANELS * MR * KC);
+        float[] blockA = sharedA != null ? sharedA : A_BLOCKS.take(MC_PANELS * MR * KC);
         float[] blockC = C_BLOCKS.take(rowsPadded * ldc);
         try {
             for (int k0 = 0; k0 < k; k0 += KC) {
                 int kc = Math.min(KC, k - k0);
                 boolean accumulate = k0 > 0;
-                Packing.packA(o.a, o.aOff, o.ars, o.acs, r0, r1, k0, kc, blockA, rowsPadded);
+                int a0 = sharedA != null ? k0 * rowsPadded : 0;
+                if (sharedA == null) Packing.packA(o.a, o.aOff, o.ars, o.acs, r0, r1, k0, kc, blockA, 0, rowsPadded);
                 for (int jp = jp0; jp < jp1; jp++) {
                     int bOff = (jp * k + k0) * NR;
                     int cCol = (jp - jp0) * NR;
                     for (int ip = 0; ip < ip1 - ip0; ip++) {
-                        MicroKernel.tile(blockA, ip * MR * kc, kc, packedB, bOff, kc,
+                        MicroKernel.tile(blockA, a0 + ip * MR * kc, kc, packedB, bOff, kc,
                                 blockC, ip * MR * ldc + cCol, ldc, accumulate);
                     }
                 }
             }
             int col0 = c0 + jp0 * NR;
-            Packing.unpackC(blockC, ldc, o.c, o.cOff, o.crs, o.ccs, r0, r1 - r0, col0, Math.min(c1, c0 + jp1 * NR) - col0);
+            Packing.unpackC(blockC, ldc, o, r0, r1 - r0, col0, Math.min(c1, c0 + jp1 * NR) - col0);
         } finally {
-            A_BLOCKS.give(blockA);
+            if (sharedA == null) A_BLOCKS.give(blockA);
             C_BLOCKS.give(blockC);
         }
     }
 
-    /** The three matrices of one product: shareable segments, element offsets and strides. */
-    private record Operands(MemorySegment a, long aOff, long ars, long acs,
-                            MemorySegment b, long bOff, long brs, long bcs,
-                            MemorySegment c, long cOff, long crs, long ccs, int m, int n, int k) {}
+    /**
+     * The matrices of one product (shareable segments, element offsets and strides; B is null when
+     * it is packed already) and its epilogue: bias (null for none), residual (null for none), GELU.
+     */
+    record Operands(MemorySegment a, long aOff, long ars, long acs,
+                    MemorySegment b, long bOff, long brs, long bcs,
+                    MemorySegment c, long cOff, long crs, long ccs,
+                    MemorySegment bias, long biasOff,
+                    MemorySegment residual, long resOff, long resRs, long resCs,
+                    boolean gelu, int m, int n, int k) {}
 
     private static int ceilDiv(int x, int y) {
         return (x + y - 1) / y;

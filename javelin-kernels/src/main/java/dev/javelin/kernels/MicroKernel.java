@@ -5,30 +5,55 @@ import static dev.javelin.kernels.Simd.F;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * The register-blocked inner loop of {@link MatMul}: a {@value #MR}×{@link #NR} tile of C (6 rows ×
- * two vectors) held in 12 vector accumulators while k runs. Per k step it loads two vectors of the
- * packed B panel, broadcasts 6 values of A and issues 12 independent FMAs — 12 chains cover the FMA
- * latency of two pipes, and the 15 live vectors (12 + 2 + 1) fit the 16 registers of AVX2.
+ * The register-blocked inner loop of {@link MatMul}: an {@link #MR}×{@link #NR} tile of C (MR rows
+ * × two vectors) held in 2·MR vector accumulators while k runs. Per k step it loads two vectors of
+ * the packed B panel, broadcasts MR values of A and issues 2·MR independent FMAs.
+ *
+ * <p>The row count is chosen once, at start-up, from the register file the CPU has: the tile's
+ * 2·MR accumulators plus two B vectors plus one broadcast must fit. AVX2 has 16 vector registers:
+ * 6 rows (15 live). AVX-512 (and NEON/SVE) have 32: 8 rows (19 live), which also divides the
+ * 8/16/128-token batches of encoders exactly where 6 rows wasted up to a third of a tile.
+ * Measured on a Zen 4 EPYC (512-bit FMAs double-pumped, so one zmm FMA per cycle per core),
+ * 1024² on 2 threads: see docs/kernels.md. {@code -Djavelin.matmul.rows=6|8} overrides, so the
+ * tests run both shapes at every vector width the CPU offers.
  *
  * <p>Every operand is a heap array: measured on the 2-core EPYC, touching a {@code MemorySegment}
  * in this method (even only after the loop) made C2's code for the whole method run at less than
  * half speed, while the same loop over arrays runs near the FMA peak. A is read from a row-major
  * block (one broadcast per row and step), which also measured twice as fast as the classic k-major
- * [k][6] packing; C is a padded heap block, so there are no partial tiles here.
+ * [k][MR] packing; C is a padded heap block, so there are no partial tiles here.
  */
 final class MicroKernel {
     private MicroKernel() {}
 
+    /** Vector registers of the CPU: 32 with AVX-512 (and on AArch64), 16 with AVX2. */
+    static final int REGISTERS = FloatVector.SPECIES_MAX.vectorBitSize() >= 512
+            || System.getProperty("os.arch", "").equals("aarch64") ? 32 : 16;
     /** Rows of the register tile. */
-    static final int MR = 6;
+    static final int MR = rows(Integer.getInteger("javelin.matmul.rows", REGISTERS >= 32 ? 8 : 6));
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * F.length();
 
+    private static int rows(int rows) {
+        if (rows != 6 && rows != 8) throw new IllegalArgumentException("-Djavelin.matmul.rows must be 6 or 8, got " + rows);
+        return rows;
+    }
+
     /**
-     * C[0:6, 0:NR] (=|+=) A[0:6, 0:kc] · B[0:kc, 0:NR], with A rows at {@code aOff + r·lda}, B packed
-     * as NR consecutive floats per k from {@code bOff}, and C rows at {@code cOff + r·ldc}.
+     * C[0:MR, 0:NR] (=|+=) A[0:MR, 0:kc] · B[0:kc, 0:NR], with A rows at {@code aOff + r·lda}, B
+     * packed as NR consecutive floats per k from {@code bOff}, and C rows at {@code cOff + r·ldc}.
      */
     static void tile(float[] a, int aOff, int lda, float[] b, int bOff, int kc,
+                     float[] c, int cOff, int ldc, boolean accumulate) {
+        // MR is a constant: C2 folds the test away and compiles only the branch this CPU uses.
+        if (MR == 8) {
+            tile8(a, aOff, lda, b, bOff, kc, c, cOff, ldc, accumulate);
+        } else {
+            tile6(a, aOff, lda, b, bOff, kc, c, cOff, ldc, accumulate);
+        }
+    }
+
+    private static void tile6(float[] a, int aOff, int lda, float[] b, int bOff, int kc,
                      float[] c, int cOff, int ldc, boolean accumulate) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
@@ -88,6 +113,80 @@ final class MicroKernel {
             c41.intoArray(c, r4 + lanes);
             c50.intoArray(c, r5);
             c51.intoArray(c, r5 + lanes);
+        }
+    }
+
+    private static void tile8(float[] a, int aOff, int lda, float[] b, int bOff, int kc,
+                     float[] c, int cOff, int ldc, boolean accumulate) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        final int lanes = F.length();
+        int a0 = aOff, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
+        for (int p = 0; p < kc; p++) {
+            int bi = bOff + p * NR;
+            FloatVector b0 = FloatVector.fromArray(F, b, bi);
+            FloatVector b1 = FloatVector.fromArray(F, b, bi + lanes);
+            FloatVector x = FloatVector.broadcast(F, a[a0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(F, a[a1 + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(F, a[a2 + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(F, a[a3 + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(F, a[a4 + p]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(F, a[a5 + p]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(F, a[a6 + p]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(F, a[a7 + p]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        // written out in full for the same reasons as in tile6
+        int r0 = cOff, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
+        if (accumulate) {
+            c00.add(FloatVector.fromArray(F, c, r0)).intoArray(c, r0);
+            c01.add(FloatVector.fromArray(F, c, r0 + lanes)).intoArray(c, r0 + lanes);
+            c10.add(FloatVector.fromArray(F, c, r1)).intoArray(c, r1);
+            c11.add(FloatVector.fromArray(F, c, r1 + lanes)).intoArray(c, r1 + lanes);
+            c20.add(FloatVector.fromArray(F, c, r2)).intoArray(c, r2);
+            c21.add(FloatVector.fromArray(F, c, r2 + lanes)).intoArray(c, r2 + lanes);
+            c30.add(FloatVector.fromArray(F, c, r3)).intoArray(c, r3);
+            c31.add(FloatVector.fromArray(F, c, r3 + lanes)).intoArray(c, r3 + lanes);
+            c40.add(FloatVector.fromArray(F, c, r4)).intoArray(c, r4);
+            c41.add(FloatVector.fromArray(F, c, r4 + lanes)).intoArray(c, r4 + lanes);
+            c50.add(FloatVector.fromArray(F, c, r5)).intoArray(c, r5);
+            c51.add(FloatVector.fromArray(F, c, r5 + lanes)).intoArray(c, r5 + lanes);
+            c60.add(FloatVector.fromArray(F, c, r6)).intoArray(c, r6);
+            c61.add(FloatVector.fromArray(F, c, r6 + lanes)).intoArray(c, r6 + lanes);
+            c70.add(FloatVector.fromArray(F, c, r7)).intoArray(c, r7);
+            c71.add(FloatVector.fromArray(F, c, r7 + lanes)).intoArray(c, r7 + lanes);
+        } else {
+            c00.intoArray(c, r0);
+            c01.intoArray(c, r0 + lanes);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + lanes);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + lanes);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + lanes);
+            c40.intoArray(c, r4);
+            c41.intoArray(c, r4 + lanes);
+            c50.intoArray(c, r5);
+            c51.intoArray(c, r5 + lanes);
+            c60.intoArray(c, r6);
+            c61.intoArray(c, r6 + lanes);
+            c70.intoArray(c, r7);
+            c71.intoArray(c, r7 + lanes);
         }
     }
 }

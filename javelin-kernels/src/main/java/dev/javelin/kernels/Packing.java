@@ -20,16 +20,16 @@ final class Packing {
     private Packing() {}
 
     /**
-     * Copies A[r0:r1, k0:k0+kc] into {@code dst} row-major with row length {@code kc}, then zero rows
-     * up to {@code rowsPadded} so a partial last tile multiplies zeros.
+     * Copies A[r0:r1, k0:k0+kc] into {@code dst} from {@code d0}, row-major with row length
+     * {@code kc}, then zero rows up to {@code rowsPadded} so a partial last tile multiplies zeros.
      */
     static void packA(MemorySegment a, long aOff, long rs, long cs, int r0, int r1, int k0, int kc,
-                      float[] dst, int rowsPadded) {
+                      float[] dst, int d0, int rowsPadded) {
         int rows = r1 - r0;
         if (cs == 1) {
             for (int r = 0; r < rows; r++) {
                 long src = (aOff + (long) (r0 + r) * rs + k0) * Float.BYTES;
-                MemorySegment.copy(a, Tensor.F32, src, dst, r * kc, kc);
+                MemorySegment.copy(a, Tensor.F32, src, dst, d0 + r * kc, kc);
             }
         } else {
             // Column-major or strided A: walk rows of A in the inner loop so reads stay sequential
@@ -37,11 +37,11 @@ final class Packing {
             for (int p = 0; p < kc; p++) {
                 long col = aOff + (long) (k0 + p) * cs;
                 for (int r = 0; r < rows; r++) {
-                    dst[r * kc + p] = a.getAtIndex(Tensor.F32, col + (long) (r0 + r) * rs);
+                    dst[d0 + r * kc + p] = a.getAtIndex(Tensor.F32, col + (long) (r0 + r) * rs);
                 }
             }
         }
-        Arrays.fill(dst, rows * kc, rowsPadded * kc, 0f);
+        Arrays.fill(dst, d0 + rows * kc, d0 + rowsPadded * kc, 0f);
     }
 
     /**
@@ -85,16 +85,58 @@ final class Packing {
         for (int p = 0; p < k; p++) Arrays.fill(dst, base + p * NR + cols, base + (p + 1) * NR, 0f);
     }
 
-    /** Copies rows × cols of a heap C block (row length {@code ldb}) into C at [row0, col0]. */
-    static void unpackC(float[] src, int ldb, MemorySegment c, long cOff, long rs, long cs, int row0, int rows,
-                        int col0, int cols) {
+    /**
+     * Writes rows × cols of a heap C block (row length {@code ldb}) into C at [row0, col0] through the
+     * product's epilogue: c = block + bias + residual, then GELU. Each vector of the residual is read
+     * before the same vector of C is written, so the residual may be C itself.
+     */
+    static void unpackC(float[] src, int ldb, MatMul.Operands o, int row0, int rows, int col0, int cols) {
+        MemorySegment c = o.c();
         for (int r = 0; r < rows; r++) {
-            long rowAt = cOff + (long) (row0 + r) * rs + (long) col0 * cs;
-            if (cs == 1) {
-                MemorySegment.copy(src, r * ldb, c, Tensor.F32, rowAt * Float.BYTES, cols);
+            long rowAt = o.cOff() + (long) (row0 + r) * o.crs() + (long) col0 * o.ccs();
+            long resAt = o.resOff() + (long) (row0 + r) * o.resRs() + (long) col0 * o.resCs();
+            int s = r * ldb;
+            if (o.ccs() == 1 && o.bias() == null && o.residual() == null) {
+                MemorySegment.copy(src, s, c, Tensor.F32, rowAt * Float.BYTES, cols);
+            } else if (o.ccs() == 1 && (o.residual() == null || o.resCs() == 1)) {
+                epilogueRow(src, s, o, rowAt, resAt, col0, cols);
             } else {
-                for (int j = 0; j < cols; j++) c.setAtIndex(Tensor.F32, rowAt + j * cs, src[r * ldb + j]);
+                for (int j = 0; j < cols; j++) {
+                    float v = src[s + j];
+                    if (o.bias() != null) v += o.bias().getAtIndex(Tensor.F32, o.biasOff() + col0 + j);
+                    if (o.residual() != null) v += o.residual().getAtIndex(Tensor.F32, resAt + j * o.resCs());
+                    c.setAtIndex(Tensor.F32, rowAt + j * o.ccs(), v);
+                }
             }
+            if (o.gelu()) {
+                if (o.ccs() == 1) {
+                    Gelu.row(c, rowAt * Float.BYTES, cols);
+                } else {
+                    for (int j = 0; j < cols; j++) {
+                        long at = rowAt + j * o.ccs();
+                        c.setAtIndex(Tensor.F32, at, Gelu.gelu(c.getAtIndex(Tensor.F32, at)));
+                    }
+                }
+            }
+        }
+    }
+
+    /** One contiguous row of the epilogue: c = src + bias + residual, vectors first. */
+    private static void epilogueRow(float[] src, int s, MatMul.Operands o, long rowAt, long resAt, int col0, int cols) {
+        MemorySegment c = o.c(), bias = o.bias(), res = o.residual();
+        long biasAt = o.biasOff() + col0;
+        int j = 0;
+        for (int bound = F.loopBound(cols); j < bound; j += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, src, s + j);
+            if (bias != null) v = v.add(FloatVector.fromMemorySegment(F, bias, (biasAt + j) * Float.BYTES, LE));
+            if (res != null) v = v.add(FloatVector.fromMemorySegment(F, res, (resAt + j) * Float.BYTES, LE));
+            v.intoMemorySegment(c, (rowAt + j) * Float.BYTES, LE);
+        }
+        for (; j < cols; j++) {
+            float v = src[s + j];
+            if (bias != null) v += bias.getAtIndex(Tensor.F32, biasAt + j);
+            if (res != null) v += res.getAtIndex(Tensor.F32, resAt + j);
+            c.setAtIndex(Tensor.F32, rowAt + j, v);
         }
     }
 }

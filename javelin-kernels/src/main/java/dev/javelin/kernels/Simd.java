@@ -3,17 +3,32 @@ package dev.javelin.kernels;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Shared constants and helpers of the SIMD kernels. */
 final class Simd {
     private Simd() {}
 
-    /** The widest float vector the CPU runs natively (256-bit on AVX2, 512-bit on AVX-512). */
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /**
+     * The widest float vector the CPU runs natively (256-bit on AVX2, 512-bit on AVX-512), or the
+     * width {@code -Djavelin.simd.bits} asks for: the tests run the kernels at every width the CPU
+     * offers, e.g. the AVX2 shapes on an AVX-512 machine.
+     */
+    static final VectorSpecies<Float> F = species(Integer.getInteger("javelin.simd.bits", 0));
     static final int LANES = F.length();
     /** Tensor storage is little-endian (checkpoints are); on x86 and ARM this costs nothing. */
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private static VectorSpecies<Float> species(int bits) {
+        if (bits == 0) return FloatVector.SPECIES_PREFERRED;
+        int max = FloatVector.SPECIES_MAX.vectorBitSize();
+        if (bits < 128 || bits > max || Integer.bitCount(bits) != 1) {
+            throw new IllegalArgumentException("-Djavelin.simd.bits must be a power of two from 128 to " + max
+                    + " (the widest vector of this CPU), got " + bits);
+        }
+        return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
+    }
 
     /**
      * A view of a native segment that any thread may access. A tensor allocated in a confined arena

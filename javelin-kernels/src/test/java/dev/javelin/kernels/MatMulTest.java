@@ -29,6 +29,18 @@ class MatMulTest {
         THREE.close();
     }
 
+    /** The build runs this class once per kernel shape the CPU can execute; this checks each run got its shape. */
+    @Test
+    void runsTheKernelShapeTheBuildAsksFor() {
+        Integer bits = Integer.getInteger("javelin.simd.bits");
+        if (bits != null) assertThat(Simd.F.vectorBitSize()).isEqualTo(bits);
+        Integer rows = Integer.getInteger("javelin.matmul.rows");
+        if (rows != null) assertThat(MicroKernel.MR).isEqualTo(rows);
+        assertThat(MicroKernel.NR).isEqualTo(2 * Simd.F.length());
+        System.out.printf("MatMulTest: %d-bit vectors, %d×%d register tile, %d vector registers%n",
+                Simd.F.vectorBitSize(), MicroKernel.MR, MicroKernel.NR, MicroKernel.REGISTERS);
+    }
+
     @ParameterizedTest(name = "{0}x{1}x{2}")
     @CsvSource({
         "1,1,1", "1,1,7", "1,7,1", "7,1,1", "2,3,5", "7,13,17", "6,16,8", "5,15,9", "13,17,31", "16,16,16",
@@ -47,6 +59,107 @@ class MatMulTest {
                 Tensor c2 = Tensors.random(arena, rnd, m, n);
                 MatMul.matmulTransB(a, bt, c2, pool);
                 assertClose(arena, a, b, c2, k);
+            }
+        }
+    }
+
+    /**
+     * Products over a weight packed at load time, with the fused epilogue, on the same edge shapes:
+     * within the error bound of the reference, and bit-identical to the unfused passes they replace
+     * (per-call packing of Wᵀ, then Add.bias, Add.inPlace / Gelu.apply), since they do the same
+     * float operations in the same order.
+     */
+    @ParameterizedTest(name = "{0}x{1}x{2}")
+    @CsvSource({
+        "1,1,1", "1,1,7", "1,7,1", "7,1,1", "2,3,5", "7,13,17", "6,16,8", "8,16,32", "5,15,9", "9,33,65",
+        "13,17,31", "16,16,16", "16,384,384", "37,41,43", "1,384,1536", "3,1536,384", "17,384,384", "64,97,33",
+        "100,257,129", "127,129,131", "128,384,1536", "301,513,67", "0,5,3", "5,3,0"})
+    void packedWeightWithEpilogueMatchesTheUnfusedPasses(int m, int k, int n) {
+        try (Arena arena = Arena.ofConfined()) {
+            SplittableRandom rnd = new SplittableRandom(m * 7_000_003L + k * 31L + n);
+            Tensor a = Tensors.random(arena, rnd, m, k);
+            Tensor w = Tensors.random(arena, rnd, n, k);
+            Tensor bias = Tensors.random(arena, rnd, n);
+            Tensor residual = Tensors.random(arena, rnd, m, n);
+            PackedWeight packed = PackedWeight.ofTransposed(w);
+            assertThat(packed.rows()).isEqualTo(k);
+            assertThat(packed.columns()).isEqualTo(n);
+            for (ComputePool pool : new ComputePool[] {ComputePool.shared(), THREE}) {
+                Tensor plain = Tensors.random(arena, rnd, m, n);
+                MatMul.matmul(a, packed, Epilogue.NONE, null, plain, pool);
+                assertClose(arena, a, w.t(), plain, k);
+                Tensor unfused = Tensor.allocate(arena, m, n);
+                MatMul.matmulTransB(a, w, unfused, pool);
+                assertBitIdentical(plain, unfused);
+
+                Add.bias(unfused, bias);
+                Add.inPlace(unfused, residual);
+                Tensor fused = Tensors.random(arena, rnd, m, n);
+                MatMul.matmul(a, packed, new Epilogue(bias, Epilogue.Activation.IDENTITY), residual, fused, pool);
+                assertBitIdentical(fused, unfused);
+                Tensor inPlace = residual.copy(arena); // C += a·W + bias, the residual being C itself
+                MatMul.matmul(a, packed, new Epilogue(bias, Epilogue.Activation.IDENTITY), inPlace, inPlace, pool);
+                assertBitIdentical(inPlace, unfused);
+
+                Tensor gelu = Tensor.allocate(arena, m, n);
+                MatMul.matmulTransB(a, w, gelu, pool);
+                Add.bias(gelu, bias);
+                Gelu.apply(gelu);
+                Tensor fusedGelu = Tensors.random(arena, rnd, m, n);
+                MatMul.matmul(a, packed, new Epilogue(bias, Epilogue.Activation.GELU), null, fusedGelu, pool);
+                assertBitIdentical(fusedGelu, gelu);
+            }
+        }
+    }
+
+    @Test
+    void packedWeightWritesStridedOutputsThroughTheEpilogue() {
+        try (Arena arena = Arena.ofConfined()) {
+            SplittableRandom rnd = new SplittableRandom(5);
+            int m = 19, k = 37, n = 41;
+            Tensor a = Tensors.random(arena, rnd, k, m).t();
+            Tensor w = Tensors.random(arena, rnd, k, n); // [K, N]: packed as is
+            Tensor bias = Tensors.random(arena, rnd, n);
+            Tensor residual = Tensors.random(arena, rnd, n, m).t();
+            Tensor expected = Tensor.allocate(arena, m, n);
+            MatMul.matmul(a, w, expected);
+            Add.bias(expected, bias);
+            Tensor cT = Tensor.allocate(arena, n, m).t(); // column-major C
+            MatMul.matmul(a, PackedWeight.of(w), new Epilogue(bias, Epilogue.Activation.GELU), residual, cT);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    float sum = expected.get(i, j) + residual.get(i, j);
+                    float g = (float) (0.5 * sum * GeluReference.erfc(-sum / Math.sqrt(2)));
+                    assertThat(cT.get(i, j)).as("C[%d,%d]", i, j).isCloseTo(g, org.assertj.core.data.Offset.offset(1e-5f));
+                }
+            }
+        }
+    }
+
+    @Test
+    void packedWeightRejectsMismatchedOperands() {
+        try (Arena arena = Arena.ofConfined()) {
+            PackedWeight w = PackedWeight.ofTransposed(Tensor.allocate(arena, 6, 4)); // K 4, N 6
+            Tensor a = Tensor.allocate(arena, 3, 4);
+            assertThatThrownBy(() -> MatMul.matmul(Tensor.allocate(arena, 3, 5), w, Epilogue.NONE, null, Tensor.allocate(arena, 3, 6)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inner dimensions");
+            assertThatThrownBy(() -> MatMul.matmul(a, w, Epilogue.NONE, null, Tensor.allocate(arena, 3, 5)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("C");
+            assertThatThrownBy(() -> MatMul.matmul(a, w, new Epilogue(Tensor.allocate(arena, 5), Epilogue.Activation.IDENTITY),
+                    null, Tensor.allocate(arena, 3, 6)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bias");
+            assertThatThrownBy(() -> MatMul.matmul(a, w, Epilogue.NONE, Tensor.allocate(arena, 2, 6), Tensor.allocate(arena, 3, 6)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("residual");
+            assertThatThrownBy(() -> PackedWeight.ofTransposed(Tensor.allocate(arena, 24)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2-D");
+        }
+    }
+
+    private static void assertBitIdentical(Tensor actual, Tensor expected) {
+        float[] x = actual.toArray(), y = expected.toArray();
+        for (int i = 0; i < x.length; i++) {
+            if (Float.floatToRawIntBits(x[i]) != Float.floatToRawIntBits(y[i])) {
+                assertThat(x[i]).as("element %d of %s", i, java.util.Arrays.toString(actual.shape())).isEqualTo(y[i]);
             }
         }
     }

@@ -56,8 +56,15 @@ final class Checkpoint {
         return t;
     }
 
+    /**
+     * A linear layer. Its weight is packed onto the heap as the layer is built, so the mapped pages
+     * it was read from are released right after: the process keeps one copy of each weight, not two.
+     */
     Linear linear(String name, int in, int out) throws ModelFormatException {
-        return new Linear(tensor(name + ".weight", out, in), tensor(name + ".bias", out));
+        Tensor weight = tensor(name + ".weight", out, in);
+        Linear linear = new Linear(weight, tensor(name + ".bias", out));
+        if (weight.segment().isMapped()) weight.segment().unload();
+        return linear;
     }
 
     Embedding embedding(String name, int count, int dim) throws ModelFormatException {

@@ -1,6 +1,5 @@
 package dev.javelin.nn;
 
-import dev.javelin.kernels.Add;
 import dev.javelin.tensor.Tensor;
 
 /**
@@ -28,11 +27,9 @@ public final class EncoderLayer {
     /** Replaces x [T, hidden] by the block's output. */
     public void forward(Tensor x, PackedSequences seqs, int[] attentionMask, Workspace ws) {
         Tensor h = ws.tensor("layer.h", x.dim(0), x.dim(1));
-        attention.forward(x, seqs, attentionMask, h, ws);
-        Add.inPlace(h, x);
+        attention.forwardResidual(x, seqs, attentionMask, h, ws);
         attentionNorm.forward(h);
-        feedForward.forward(h, x, ws);
-        Add.inPlace(x, h);
+        feedForward.forwardResidual(h, x, ws);
         outputNorm.forward(x);
     }
 }

@@ -1,6 +1,5 @@
 package dev.javelin.nn;
 
-import dev.javelin.kernels.Gelu;
 import dev.javelin.tensor.Tensor;
 
 /** The transformer's position-wise feed-forward block: down(GELU(up(x))), GELU exact (erf) as BERT's. */
@@ -21,11 +20,13 @@ public final class FeedForward {
 
     public int intermediate() { return up.outFeatures(); }
 
-    /** out [rows, hidden] = FFN(x [rows, hidden]); out is overwritten and must not alias x. */
-    public void forward(Tensor x, Tensor out, Workspace ws) {
+    /**
+     * out [rows, hidden] = FFN(x [rows, hidden]) + x: the block with its residual connection, the
+     * GELU and the residual fused into the two products' epilogues. out must not alias x.
+     */
+    public void forwardResidual(Tensor x, Tensor out, Workspace ws) {
         Tensor inner = ws.tensor("ffn.inner", x.dim(0), intermediate());
-        up.forward(x, inner);
-        Gelu.apply(inner);
-        down.forward(inner, out);
+        up.forwardGelu(x, inner);
+        down.forwardAdding(inner, x, out);
     }
 }

@@ -1,32 +1,49 @@
 package dev.javelin.nn;
 
-import dev.javelin.kernels.Add;
+import dev.javelin.kernels.Epilogue;
 import dev.javelin.kernels.MatMul;
+import dev.javelin.kernels.PackedWeight;
 import dev.javelin.tensor.Tensor;
 import java.util.Arrays;
 
-/** y = x·Wᵀ + b with W in PyTorch's [out, in] layout, used in place from the checkpoint. */
+/**
+ * y = x·Wᵀ + b with W in PyTorch's [out, in] layout. W is packed once, here, into the matmul
+ * kernel's panel layout, so a forward pass never re-packs it; after construction the caller's W is
+ * no longer read (a loader may release its pages).
+ */
 public final class Linear {
-    private final Tensor weight;
-    private final Tensor bias;
+    private final PackedWeight weight;
+    private final Epilogue plain;
+    private final Epilogue gelu;
 
-    /** {@code bias} may be null (no bias). */
+    /** {@code bias} may be null (no bias); it is read in place by every forward pass. */
     public Linear(Tensor weight, Tensor bias) {
         if (weight.rank() != 2) throw new IllegalArgumentException("linear weight must be 2-D [out, in], got " + Arrays.toString(weight.shape()));
         if (bias != null) bias.requireShape("linear bias for weight " + Arrays.toString(weight.shape()), weight.dim(0));
-        this.weight = weight;
-        this.bias = bias;
+        this.weight = PackedWeight.ofTransposed(weight);
+        this.plain = new Epilogue(bias, Epilogue.Activation.IDENTITY);
+        this.gelu = new Epilogue(bias, Epilogue.Activation.GELU);
     }
 
-    public int inFeatures() { return weight.dim(1); }
+    public int inFeatures() { return weight.rows(); }
 
-    public int outFeatures() { return weight.dim(0); }
+    public int outFeatures() { return weight.columns(); }
 
-    public Tensor weight() { return weight; }
+    /** Heap bytes of the packed weight. */
+    public long weightBytes() { return weight.bytes(); }
 
     /** y [rows, out] = x [rows, in]·Wᵀ + b; y is overwritten. */
     public void forward(Tensor x, Tensor y) {
-        MatMul.matmulTransB(x, weight, y);
-        if (bias != null) Add.bias(y, bias);
+        MatMul.matmul(x, weight, plain, null, y);
+    }
+
+    /** y = x·Wᵀ + b + residual, the residual added as each block of y is written; residual may be y itself. */
+    public void forwardAdding(Tensor x, Tensor residual, Tensor y) {
+        MatMul.matmul(x, weight, plain, residual, y);
+    }
+
+    /** y = GELU(x·Wᵀ + b), exact (erf) GELU applied as each block of y is written. */
+    public void forwardGelu(Tensor x, Tensor y) {
+        MatMul.matmul(x, weight, gelu, null, y);
     }
 }

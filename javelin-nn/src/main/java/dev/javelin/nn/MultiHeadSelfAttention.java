@@ -1,6 +1,7 @@
 package dev.javelin.nn;
 
 import dev.javelin.kernels.ComputePool;
+import dev.javelin.kernels.ScaledDotProductAttention;
 import dev.javelin.tensor.Tensor;
 
 /**
@@ -46,12 +47,13 @@ public final class MultiHeadSelfAttention {
     public int heads() { return heads; }
 
     /**
-     * out [T, hidden] = attention of the packed x [T, hidden] within each sequence of {@code seqs}.
+     * out [T, hidden] = x + attention of the packed x [T, hidden] within each sequence of
+     * {@code seqs}: the residual connection is added by the output projection as it writes out.
      *
      * @param attentionMask null, or one entry per token (1 = attend to it, 0 = masked), as tokenizers
      *                      produce; masked tokens still get an output row, as in Hugging Face models
      */
-    public void forward(Tensor x, PackedSequences seqs, int[] attentionMask, Tensor out, Workspace ws) {
+    public void forwardResidual(Tensor x, PackedSequences seqs, int[] attentionMask, Tensor out, Workspace ws) {
         int tokens = seqs.totalTokens();
         x.requireShape("attention input", tokens, hidden());
         out.requireShape("attention output", tokens, hidden());
@@ -76,7 +78,7 @@ public final class MultiHeadSelfAttention {
                     v.slice(0, from, to).slice(1, c0, c1), context.slice(0, from, to).slice(1, c0, c1),
                     scale, bias == null ? null : bias[s]);
         });
-        output.forward(context, out);
+        output.forwardAdding(context, x, out);
     }
 
     /**

@@ -17,27 +17,31 @@ final class Contender implements AutoCloseable {
     private final ChildProcess child;
     private final List<Double> times = new ArrayList<>();
     private final List<Double> flopsPerCpuSecond = new ArrayList<>();
+    private final String origin;
     private String label;
     private String note;
 
-    private Contender(String impl, String label, int n, int threads, ChildProcess child) {
+    private Contender(String impl, String label, String origin, int n, int threads, ChildProcess child) {
         this.impl = impl;
         this.label = label;
+        this.origin = origin;
         this.n = n;
         this.threads = threads;
         this.child = child;
     }
 
-    static Contender start(String impl, String label, int n, int threads, ChildProcess child) {
-        return new Contender(impl, label, n, threads, child);
+    /** {@code origin} names where a peer came from (which Python), for its label; null for Javelin. */
+    static Contender start(String impl, String label, String origin, int n, int threads, ChildProcess child) {
+        return new Contender(impl, label, origin, n, threads, child);
     }
 
     /** Waits for the child's warm-up; Python rows say here which BLAS they really loaded. */
     void awaitReady() throws IOException {
         JsonNode ready = child.answer();
         if (ready.has("version")) {
-            label = ready.get("version").asText();
+            label = ready.get("version").asText() + (origin == null ? "" : " (" + origin + ")");
             StringBuilder s = new StringBuilder(label).append(" used ").append(ready.get("blas").asText());
+            if (ready.hasNonNull("blas_kernel")) s.append(", kernel ").append(ready.get("blas_kernel").asText());
             List<String> t = new ArrayList<>();
             if (ready.hasNonNull("framework_threads")) t.add("torch.get_num_threads()=" + ready.get("framework_threads").asInt());
             if (ready.hasNonNull("blas_threads")) t.add("BLAS threads=" + ready.get("blas_threads").asInt());
@@ -72,6 +76,10 @@ final class Contender implements AutoCloseable {
         double[] t = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double median = t.length % 2 == 1 ? t[t.length / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2;
         return new MatMulRow(impl, label, threads, n, median, t.length, done.get("peak_rss_mb").asDouble());
+    }
+
+    String label() {
+        return label;
     }
 
     String note() {

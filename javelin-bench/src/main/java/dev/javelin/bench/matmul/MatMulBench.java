@@ -85,6 +85,11 @@ public final class MatMulBench implements Callable<Integer> {
                                 + n / naiveRows + " (every row costs the same n² multiply-adds; the full product would take minutes)");
                 notes.add(String.format(Locale.ROOT, "other rows: warm-up in their own process, then the median of all runs "
                         + "of %d interleaved rounds of %.1f s each", ROUNDS, ROUND_SECONDS));
+                strongestNumPy(rows, t).ifPresent(best -> rows.stream()
+                        .filter(r -> r.impl().equals("javelin") && r.threads() == best.threads()).findFirst()
+                        .ifPresent(j -> notes.add(String.format(Locale.ROOT,
+                                "Javelin on %d threads vs the strongest NumPy row (%s): %.2f×", j.threads(), best.label(),
+                                j.gflops() / best.gflops()))));
                 MatMulReport.printTable(out, n, rows, perThread, notes);
                 all.addAll(rows);
             }
@@ -105,13 +110,18 @@ public final class MatMulBench implements Callable<Integer> {
             status("n=%d: starting and warming up Javelin, NumPy and PyTorch", n);
             contenders.add(javelin(n, 1));
             if (t > 1) contenders.add(javelin(n, t));
-            for (String impl : List.of("numpy", "pytorch")) {
-                if (!PythonPeer.available()) {
-                    notes.add(impl + " skipped: " + PythonPeer.PYTHON + " not found");
-                    continue;
+            List<PythonPeer.Interpreter> pythons = PythonPeer.interpreters();
+            if (pythons.isEmpty()) notes.add("NumPy and PyTorch skipped: no python3 on PATH and no " + PythonPeer.DEBIAN_PYTHON);
+            for (PythonPeer.Interpreter py : pythons) {
+                for (String impl : List.of("numpy", "pytorch")) {
+                    contenders.add(Contender.start(impl, impl + " (" + py.origin() + ")", py.origin(), n, t,
+                            ChildProcess.start(impl + " (" + py.origin() + ") n=" + n, python.command(py, impl, n, t),
+                                    PythonPeer.environment(py, t))));
                 }
-                contenders.add(Contender.start(impl, impl, n, t, ChildProcess.start(impl + " n=" + n,
-                        python.command(impl, n, t), PythonPeer.threadEnvironment(t))));
+                if (py.unpinned()) {
+                    notes.add(py.origin() + " (" + py.python() + ") ran with " + String.join(" and ", PythonPeer.OPENBLAS_PINS)
+                            + " unset, so its OpenBLAS picks its kernel for this CPU; its product was checked against float64 first");
+                }
             }
             List<Contender> ready = new ArrayList<>();
             for (Contender c : contenders) {
@@ -121,7 +131,7 @@ public final class MatMulBench implements Callable<Integer> {
                     if (c.note() != null) notes.add(c.note());
                 } catch (ChildProcess.ChildFailedException e) {
                     if (c.impl.equals("javelin")) throw e;
-                    notes.add(c.impl + " skipped: " + e.getMessage());
+                    notes.add(c.label() + " skipped: " + e.getMessage());
                 }
             }
             for (int round = 1; round <= ROUNDS; round++) {
@@ -146,10 +156,26 @@ public final class MatMulBench implements Callable<Integer> {
         }
     }
 
+    /** The fastest NumPy row on {@code t} threads, whichever Python it came from. */
+    private static java.util.Optional<MatMulRow> strongestNumPy(List<MatMulRow> rows, int t) {
+        return rows.stream().filter(r -> r.impl().equals("numpy") && r.threads() == t)
+                .max(java.util.Comparator.comparingDouble(MatMulRow::gflops));
+    }
+
     private static Contender javelin(int n, int threads) throws ChildProcess.ChildFailedException {
         String name = "javelin n=" + n + " threads=" + threads;
-        return Contender.start("javelin", "Javelin", n, threads, ChildProcess.start(name,
-                ChildProcess.javaCommand(MatMulWorker.class, List.of("javelin", "" + n, "" + threads)), Map.of()));
+        return Contender.start("javelin", "Javelin", null, n, threads, ChildProcess.start(name,
+                ChildProcess.javaCommand(MatMulWorker.class, heapFor(n), List.of("javelin", "" + n, "" + threads)), Map.of()));
+    }
+
+    /**
+     * The Javelin row's heap, sized for the job like the launcher sizes the engine's: its three n×n
+     * arrays (A, B and C read back for the check), the packing buffers (B up to 16 MB, A and C blocks)
+     * and 48 MB for the JVM's own objects. Left to itself G1 commits a 64th of RAM up front.
+     */
+    private static List<String> heapFor(int n) {
+        long mb = 48 + 3L * n * n * Float.BYTES / (1 << 20) + 24;
+        return List.of("-Xms16m", "-Xmx" + mb + "m");
     }
 
     private static JsonNode oneShot(String name, List<String> args) throws IOException {

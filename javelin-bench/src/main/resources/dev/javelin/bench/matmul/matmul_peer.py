@@ -52,27 +52,41 @@ def loaded_blas():
     return seen
 
 
+def openblas_call(lib, name, restype):
+    """Calls OpenBLAS's `name` under the plain or the scipy-openblas (NumPy 2.x wheels) symbol name."""
+    for symbol in (name, "scipy_" + name + "64_", name + "64_"):
+        try:
+            f = getattr(lib, symbol)
+        except AttributeError:
+            continue
+        f.restype = restype
+        return f()
+    return None
+
+
 def describe_blas(paths):
-    """A human name for the BLAS really used, plus its own thread count (None if unknown)."""
+    """A human name for the BLAS really used, its own thread count and, for OpenBLAS, the kernel
+    (core type) it picked for this CPU; None where unknown."""
     for path in paths:
         if "openblas" in os.path.basename(path).lower():
             try:
                 lib = ctypes.CDLL(path)
-                lib.openblas_get_config.restype = ctypes.c_char_p
-                config = lib.openblas_get_config().decode()
-                threads = lib.openblas_get_num_threads()
-                return "%s [%s]" % (config, os.path.basename(path)), threads
-            except (OSError, AttributeError):
-                return os.path.basename(path), None
+            except OSError:
+                return os.path.basename(path), None, None
+            config = openblas_call(lib, "openblas_get_config", ctypes.c_char_p)
+            threads = openblas_call(lib, "openblas_get_num_threads", ctypes.c_int)
+            core = openblas_call(lib, "openblas_get_corename", ctypes.c_char_p)
+            name = config.decode() if config else "OpenBLAS"
+            return "%s [%s]" % (name, os.path.basename(path)), threads, core.decode() if core else None
     for path in paths:
         name = os.path.basename(path).lower()
         if "mkl" in name:
-            return "Intel MKL [%s]" % os.path.basename(path), None
+            return "Intel MKL [%s]" % os.path.basename(path), None, None
         if "blis" in name:
-            return "BLIS [%s]" % os.path.basename(path), None
+            return "BLIS [%s]" % os.path.basename(path), None, None
     if paths:
-        return "reference BLAS? [%s]" % ", ".join(os.path.basename(p) for p in paths), None
-    return "built-in (no BLAS library mapped)", None
+        return "reference BLAS? [%s]" % ", ".join(os.path.basename(p) for p in paths), None, None
+    return "built-in (no BLAS library mapped)", None, None
 
 
 def emit(obj):
@@ -122,8 +136,8 @@ def main():
         emit({"error": impl + " computed a wrong product"})
         return
 
-    blas, blas_threads = describe_blas(loaded_blas())
-    emit({"ready": True, "version": version, "blas": blas, "blas_threads": blas_threads,
+    blas, blas_threads, blas_kernel = describe_blas(loaded_blas())
+    emit({"ready": True, "version": version, "blas": blas, "blas_threads": blas_threads, "blas_kernel": blas_kernel,
           "framework_threads": framework_threads})
     for line in sys.stdin:
         cmd = line.split()

@@ -1,4 +1,4 @@
-package dev.javelin.nn;
+package dev.javelin.kernels;
 
 import dev.javelin.tensor.Tensor;
 
