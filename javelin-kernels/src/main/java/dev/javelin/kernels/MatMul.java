@@ -82,8 +82,8 @@ public final class MatMul {
         if (k == 0) {
             throw new IllegalArgumentException("matmul: packed weight has no rows (K = 0)");
         }
-        Operands ops = operands(a, null, c, epilogue, residual, m, n, k);
-        multiplyChunk(ops, 0, n, w.panels, pool, threads(pool, m, n, k, true));
+        Operands ops = operands(a, null, c, epilogue, residual, w.scales, m, n, k);
+        multiplyChunk(ops, 0, n, w, pool, threads(pool, m, n, k, true));
     }
 
     /** {@link #matmul(Tensor, PackedWeight, Epilogue, Tensor, Tensor, ComputePool)} on the shared pool. */
@@ -157,14 +157,14 @@ public final class MatMul {
             return;
         }
         int threads = threads(pool, m, n, k, allowParallel);
-        Operands ops = operands(a, b, c, Epilogue.NONE, null, m, n, k);
+        Operands ops = operands(a, b, c, Epilogue.NONE, null, null, m, n, k);
         int chunk = (int) Math.max(NR, Math.min(roundUp(n, NR), B_PACK_BUDGET / k / NR * NR));
         float[] packedB = B_PANELS.take(roundUp(Math.min(n, chunk), NR) * k);
         try {
             for (int c0 = 0; c0 < n; c0 += chunk) {
                 int c1 = Math.min(n, c0 + chunk);
                 packChunk(ops, c0, c1, packedB, pool, threads);
-                multiplyChunk(ops, c0, c1, packedB, pool, threads);
+                multiplyChunk(ops, c0, c1, PackedWeight.perCall(packedB, k, c1 - c0), pool, threads);
             }
         } finally {
             B_PANELS.give(packedB);
@@ -189,7 +189,8 @@ public final class MatMul {
         return allowParallel ? (int) Math.min(pool.threads(), Math.max(1, flops / MIN_FLOPS_PER_THREAD)) : 1;
     }
 
-    private static Operands operands(Tensor a, Tensor b, Tensor c, Epilogue epilogue, Tensor residual, int m, int n, int k) {
+    private static Operands operands(Tensor a, Tensor b, Tensor c, Epilogue epilogue, Tensor residual, float[] scales,
+                                     int m, int n, int k) {
         Tensor bias = epilogue.bias();
         return new Operands(Simd.shareable(a.segment()), a.offset(), a.stride(0), a.stride(1),
                 b == null ? null : Simd.shareable(b.segment()), b == null ? 0 : b.offset(),
@@ -198,7 +199,7 @@ public final class MatMul {
                 bias == null ? null : Simd.shareable(bias.segment()), bias == null ? 0 : bias.offset(),
                 residual == null ? null : Simd.shareable(residual.segment()), residual == null ? 0 : residual.offset(),
                 residual == null ? 0 : residual.stride(0), residual == null ? 0 : residual.stride(1),
-                epilogue.activation() == Epilogue.Activation.GELU, m, n, k);
+                scales, epilogue.activation() == Epilogue.Activation.GELU, m, n, k);
     }
 
     /**
@@ -209,7 +210,7 @@ public final class MatMul {
      * instead of waiting. A short A (one request of a few tokens) is split along N only, so every
      * weight panel is streamed from memory by one thread, once.
      */
-    private static void multiplyChunk(Operands o, int c0, int c1, float[] packedB, ComputePool pool, int threads) {
+    private static void multiplyChunk(Operands o, int c0, int c1, PackedWeight packedB, ComputePool pool, int threads) {
         int panelsN = ceilDiv(c1 - c0, NR);
         int panelsM = ceilDiv(o.m, MR);
         int mBlocks = ceilDiv(panelsM, MC_PANELS);
@@ -237,7 +238,7 @@ public final class MatMul {
      * task's C block accumulates in a padded heap array (so edge tiles need no special case) and is
      * copied into C once at the end, through the epilogue.
      */
-    private static void block(Operands o, int c0, int c1, float[] packedB, int task, int mBlocks, int nBlocks,
+    private static void block(Operands o, int c0, int c1, PackedWeight packedB, int task, int mBlocks, int nBlocks,
                               int panelsM, int panelsN) {
         int mi = task / nBlocks, ni = task % nBlocks;
         int ip0 = panelsM * mi / mBlocks, ip1 = panelsM * (mi + 1) / mBlocks;
@@ -258,8 +259,14 @@ public final class MatMul {
                     int bOff = (jp * k + k0) * NR;
                     int cCol = (jp - jp0) * NR;
                     for (int ip = 0; ip < ip1 - ip0; ip++) {
-                        MicroKernel.tile(blockA, ip * MR * kc, kc, packedB, bOff, kc,
-                                blockC, ip * MR * ldc + cCol, ldc, accumulate);
+                        int aOff = ip * MR * kc, cOff = ip * MR * ldc + cCol;
+                        switch (packedB.format) {
+                            case F32 -> MicroKernel.tile(blockA, aOff, kc, packedB.panels, bOff, kc, blockC, cOff, ldc, accumulate);
+                            case INT8 -> WideningMicroKernel.tileInt8(blockA, aOff, kc, packedB.bytePanels, bOff, kc,
+                                    blockC, cOff, ldc, accumulate);
+                            case BF16, F16 -> WideningMicroKernel.tileHalf(blockA, aOff, kc, packedB.halfPanels, bOff, kc,
+                                    blockC, cOff, ldc, accumulate, packedB.format == PackedWeight.Format.F16);
+                        }
                     }
                 }
             }
@@ -273,14 +280,15 @@ public final class MatMul {
 
     /**
      * The matrices of one product (shareable segments, element offsets and strides; B is null when
-     * it is packed already) and its epilogue: bias (null for none), residual (null for none), GELU.
+     * it is packed already) and its epilogue: per-column scales of an int8 weight (null for none),
+     * bias (null for none), residual (null for none), GELU.
      */
     record Operands(MemorySegment a, long aOff, long ars, long acs,
                     MemorySegment b, long bOff, long brs, long bcs,
                     MemorySegment c, long cOff, long crs, long ccs,
                     MemorySegment bias, long biasOff,
                     MemorySegment residual, long resOff, long resRs, long resCs,
-                    boolean gelu, int m, int n, int k) {}
+                    float[] scales, boolean gelu, int m, int n, int k) {}
 
     private static int ceilDiv(int x, int y) {
         return (x + y - 1) / y;
