@@ -1,5 +1,6 @@
 package dev.javelin.cli;
 
+import dev.javelin.engine.ModelSpec;
 import dev.javelin.engine.Label;
 import dev.javelin.pipelines.Pipelines;
 import dev.javelin.engine.PredictOptions;
@@ -12,6 +13,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -37,13 +39,16 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "TEXT", description = "Texts to classify.")
     List<String> texts;
 
+    @Mixin
+    DTypeOption dtype;
+
     @Override
     public Integer call() {
         return JsonLines.run(spec, () -> {
             if (topK < 0) throw new IllegalArgumentException("--top-k must be ≥ 0, got " + topK);
             PredictOptions options = new PredictOptions(Truncate.RIGHT, function == null ? null : ScoreFunction.parse(function), topK);
             var inputs = TextInputs.read(texts, stdin);
-            try (TextClassificationPipeline p = Pipelines.textClassification(model)) {
+            try (TextClassificationPipeline p = Pipelines.textClassification(ModelSpec.of(model).withDtype(dtype.value()))) {
                 for (List<Label> labels : p.classify(inputs, options)) JsonLines.print(spec.commandLine().getOut(), labels);
             }
             return 0;

@@ -63,8 +63,8 @@ public final class Engine implements AutoCloseable {
      */
     public static Engine load(ModelSpec spec, Batcher batcher) throws IOException {
         Encoder encoder = spec.isDefault()
-                ? Encoder.load(EmbeddingClassifier.defaultSentiment(), BundledModel.ALL_MINILM_L6_V2.modelId())
-                : Encoder.load(ModelSource.resolve(spec.source()), spec.source());
+                ? Encoder.load(EmbeddingClassifier.defaultSentiment(), BundledModel.ALL_MINILM_L6_V2.modelId(), spec.dtype())
+                : Encoder.load(ModelSource.resolve(spec.source()), spec.source(), spec.dtype());
         ModelInfo loaded = encoder.info();
         if (spec.pooling() != null || spec.normalize() != null) {
             encoder = encoder.withEmbedding(spec.pooling() != null ? spec.pooling() : loaded.pooling(),

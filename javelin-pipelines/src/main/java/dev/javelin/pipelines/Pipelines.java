@@ -22,11 +22,20 @@ public final class Pipelines {
     }
 
     public static TextClassificationPipeline textClassification(String model) throws IOException {
-        return new TextClassificationPipeline(checked(Engine.load(ModelSpec.of(model)), Engine::requirePredicts));
+        return textClassification(ModelSpec.of(model));
+    }
+
+    /** A classifier from a full spec, e.g. {@code ModelSpec.of(model).withDtype(WeightDType.INT8)}. */
+    public static TextClassificationPipeline textClassification(ModelSpec spec) throws IOException {
+        return new TextClassificationPipeline(checked(Engine.load(spec), Engine::requirePredicts));
     }
 
     public static RerankPipeline rerank(String model) throws IOException {
-        return new RerankPipeline(checked(Engine.load(ModelSpec.of(model)), Engine::requireReranks));
+        return rerank(ModelSpec.of(model));
+    }
+
+    public static RerankPipeline rerank(ModelSpec spec) throws IOException {
+        return new RerankPipeline(checked(Engine.load(spec), Engine::requireReranks));
     }
 
     /** The engine if it can do the pipeline's task; else it is closed and the task's error thrown. */
