@@ -1,6 +1,5 @@
 package dev.javelin.cli;
 
-import dev.javelin.engine.ModelSpec;
 import dev.javelin.engine.Label;
 import dev.javelin.pipelines.Pipelines;
 import dev.javelin.engine.PredictOptions;
@@ -48,7 +47,7 @@ public final class ClassifyCommand implements Callable<Integer> {
             if (topK < 0) throw new IllegalArgumentException("--top-k must be ≥ 0, got " + topK);
             PredictOptions options = new PredictOptions(Truncate.RIGHT, function == null ? null : ScoreFunction.parse(function), topK);
             var inputs = TextInputs.read(texts, stdin);
-            try (TextClassificationPipeline p = Pipelines.textClassification(ModelSpec.of(model).withDtype(dtype.value()))) {
+            try (TextClassificationPipeline p = Pipelines.textClassification(model, dtype.value())) {
                 for (List<Label> labels : p.classify(inputs, options)) JsonLines.print(spec.commandLine().getOut(), labels);
             }
             return 0;

@@ -1,6 +1,5 @@
 package dev.javelin.cli;
 
-import dev.javelin.engine.ModelSpec;
 import dev.javelin.pipelines.Pipelines;
 import dev.javelin.pipelines.TextClassificationPipeline;
 import dev.javelin.train.ClassifierEvaluator;
@@ -38,7 +37,7 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         return JsonLines.run(spec, () -> {
             var rows = dataOptions.read(data);
-            try (TextClassificationPipeline pipeline = Pipelines.textClassification(ModelSpec.of(model).withDtype(dtype.value()))) {
+            try (TextClassificationPipeline pipeline = Pipelines.textClassification(model, dtype.value())) {
                 Dataset dataset = Dataset.forModel(data, rows, dataOptions.mapping(), pipeline.info().labels());
                 long start = System.nanoTime();
                 PrintWriter out = spec.commandLine().getOut();

@@ -1,6 +1,5 @@
 package dev.javelin.cli;
 
-import dev.javelin.engine.ModelSpec;
 import dev.javelin.pipelines.Pipelines;
 import dev.javelin.engine.Rank;
 import dev.javelin.pipelines.RerankPipeline;
@@ -46,7 +45,7 @@ public final class RerankCommand implements Callable<Integer> {
             if (documents.contains(null)) {
                 throw new IllegalArgumentException("rerank pairs each text with --query; inputs must not have a text_pair");
             }
-            try (RerankPipeline p = Pipelines.rerank(ModelSpec.of(model).withDtype(dtype.value()))) {
+            try (RerankPipeline p = Pipelines.rerank(model, dtype.value())) {
                 for (Rank r : p.rerank(query, documents)) JsonLines.print(spec.commandLine().getOut(), r);
             }
             return 0;

@@ -2,6 +2,7 @@ package dev.javelin.pipelines;
 
 import dev.javelin.engine.Engine;
 import dev.javelin.engine.ModelSpec;
+import dev.javelin.models.WeightDType;
 import java.io.IOException;
 
 /**
@@ -22,20 +23,21 @@ public final class Pipelines {
     }
 
     public static TextClassificationPipeline textClassification(String model) throws IOException {
-        return textClassification(ModelSpec.of(model));
+        return textClassification(model, WeightDType.F32);
     }
 
-    /** A classifier from a full spec, e.g. {@code ModelSpec.of(model).withDtype(WeightDType.INT8)}. */
-    public static TextClassificationPipeline textClassification(ModelSpec spec) throws IOException {
-        return new TextClassificationPipeline(checked(Engine.load(spec), Engine::requirePredicts));
+    /** A classifier with its linear layers in {@code dtype} (int8 / bf16: quantized on load). */
+    public static TextClassificationPipeline textClassification(String model, WeightDType dtype) throws IOException {
+        return new TextClassificationPipeline(checked(Engine.load(ModelSpec.of(model).withDtype(dtype)), Engine::requirePredicts));
     }
 
     public static RerankPipeline rerank(String model) throws IOException {
-        return rerank(ModelSpec.of(model));
+        return rerank(model, WeightDType.F32);
     }
 
-    public static RerankPipeline rerank(ModelSpec spec) throws IOException {
-        return new RerankPipeline(checked(Engine.load(spec), Engine::requireReranks));
+    /** A cross-encoder with its linear layers in {@code dtype} (int8 / bf16: quantized on load). */
+    public static RerankPipeline rerank(String model, WeightDType dtype) throws IOException {
+        return new RerankPipeline(checked(Engine.load(ModelSpec.of(model).withDtype(dtype)), Engine::requireReranks));
     }
 
     /** The engine if it can do the pipeline's task; else it is closed and the task's error thrown. */
