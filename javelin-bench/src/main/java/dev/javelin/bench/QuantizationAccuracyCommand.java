@@ -38,7 +38,7 @@ public final class QuantizationAccuracyCommand implements Callable<Integer> {
     }
 
     @Option(names = "--data", required = true, paramLabel = "FILE",
-            description = "Sentences: a TSV whose first column is text, with a header (e.g. ../shared/datasets/sst2/train.tsv).")
+            description = "Sentences: a TSV with a header naming a sentence or text column (e.g. ../shared/datasets/sst2/train.tsv).")
     Path data;
 
     @Option(names = "--sentences", defaultValue = "2000", description = "Sentences, spread evenly over the file (default: ${DEFAULT-VALUE}).")
@@ -91,11 +91,18 @@ public final class QuantizationAccuracyCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** {@code n} non-empty texts (first TSV column, header skipped) spread evenly over the lines. */
+    /**
+     * {@code n} non-empty texts spread evenly over a TSV with a header: the column named sentence or
+     * text (SST-2's is "label, sentence"), else the first.
+     */
     static List<String> sample(List<String> lines, int n) {
+        if (lines.isEmpty()) throw new IllegalArgumentException("the data file is empty");
+        List<String> header = Arrays.asList(lines.getFirst().split("\t"));
+        int column = Math.max(0, header.indexOf("sentence") >= 0 ? header.indexOf("sentence") : header.indexOf("text"));
         List<String> texts = new ArrayList<>();
-        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
-            String text = line.split("\t", 2)[0].strip();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split("\t");
+            String text = column < cells.length ? cells[column].strip() : "";
             if (!text.isEmpty()) texts.add(text);
         }
         if (texts.size() < n) throw new IllegalArgumentException("the data has " + texts.size() + " texts; asked for " + n);

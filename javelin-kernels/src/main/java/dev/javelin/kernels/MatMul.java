@@ -37,6 +37,15 @@ public final class MatMul {
     private static final PackBuffers A_BLOCKS = new PackBuffers();
     private static final PackBuffers B_PANELS = new PackBuffers();
     private static final PackBuffers C_BLOCKS = new PackBuffers();
+    private static final PackBuffers B_SLICES = new PackBuffers();
+    /**
+     * Row tiles from which a block widens each int8/16-bit panel slice once (KC·NR floats, in L2)
+     * and runs the F32 tile over it, rather than widening in registers in every tile: widening costs
+     * two or three instructions per B vector, which a compute-bound product (a batch of long
+     * sequences) pays once per tile, i.e. ~10% measured at b32x128; one short request (one or two
+     * tiles) streams the narrow panels straight into registers, where the bytes saved matter.
+     */
+    static final int WIDEN_ONCE_TILES = 4;
 
     /** C[M,N] = A[M,K] · B[K,N], on the shared pool. */
     public static void matmul(Tensor a, Tensor b, Tensor c) {
@@ -250,6 +259,7 @@ public final class MatMul {
         int k = o.k;
         float[] blockA = A_BLOCKS.take(MC_PANELS * MR * KC);
         float[] blockC = C_BLOCKS.take(rowsPadded * ldc);
+        float[] slice = packedB.format == PackedWeight.Format.F32 ? null : B_SLICES.take(KC * NR);
         try {
             for (int k0 = 0; k0 < k; k0 += KC) {
                 int kc = Math.min(KC, k - k0);
@@ -258,13 +268,21 @@ public final class MatMul {
                 for (int jp = jp0; jp < jp1; jp++) {
                     int bOff = (jp * k + k0) * NR;
                     int cCol = (jp - jp0) * NR;
+                    float[] panel = packedB.panels;
+                    int panelOff = bOff;
+                    if (packedB.format != PackedWeight.Format.F32 && ip1 - ip0 >= WIDEN_ONCE_TILES) {
+                        WideningMicroKernel.widen(packedB, bOff, kc * NR, slice);
+                        panel = slice;
+                        panelOff = 0;
+                    }
                     for (int ip = 0; ip < ip1 - ip0; ip++) {
                         int aOff = ip * MR * kc, cOff = ip * MR * ldc + cCol;
-                        switch (packedB.format) {
-                            case F32 -> MicroKernel.tile(blockA, aOff, kc, packedB.panels, bOff, kc, blockC, cOff, ldc, accumulate);
-                            case INT8 -> WideningMicroKernel.tileInt8(blockA, aOff, kc, packedB.bytePanels, bOff, kc,
-                                    blockC, cOff, ldc, accumulate);
-                            case BF16, F16 -> WideningMicroKernel.tileHalf(blockA, aOff, kc, packedB.halfPanels, bOff, kc,
+                        if (panel != null) {
+                            MicroKernel.tile(blockA, aOff, kc, panel, panelOff, kc, blockC, cOff, ldc, accumulate);
+                        } else if (packedB.format == PackedWeight.Format.INT8) {
+                            WideningMicroKernel.tileInt8(blockA, aOff, kc, packedB.bytePanels, bOff, kc, blockC, cOff, ldc, accumulate);
+                        } else {
+                            WideningMicroKernel.tileHalf(blockA, aOff, kc, packedB.halfPanels, bOff, kc,
                                     blockC, cOff, ldc, accumulate, packedB.format == PackedWeight.Format.F16);
                         }
                     }
@@ -275,6 +293,7 @@ public final class MatMul {
         } finally {
             A_BLOCKS.give(blockA);
             C_BLOCKS.give(blockC);
+            if (slice != null) B_SLICES.give(slice);
         }
     }
 

@@ -55,6 +55,17 @@ final class WideningMicroKernel {
         }
     }
 
+    /** Widens {@code count} elements (a multiple of NR) of a narrow weight's panels from {@code off} into {@code dst[0:count]}. */
+    static void widen(PackedWeight w, int off, int count, float[] dst) {
+        int lanes = F.length();
+        if (w.format == PackedWeight.Format.INT8) {
+            for (int i = 0; i < count; i += lanes) int8(w.bytePanels, off + i).intoArray(dst, i);
+        } else {
+            boolean f16 = w.format == PackedWeight.Format.F16;
+            for (int i = 0; i < count; i += lanes) half(w.halfPanels, off + i, f16).intoArray(dst, i);
+        }
+    }
+
     /** F.length() int8 values from {@code b[i]}, as floats. */
     static FloatVector int8(byte[] b, int i) {
         return (FloatVector) ByteVector.fromArray(B, b, i).convertShape(VectorOperators.B2F, F, 0);
