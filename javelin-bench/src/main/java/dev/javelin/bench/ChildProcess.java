@@ -70,6 +70,11 @@ public final class ChildProcess implements AutoCloseable {
      * binary, class path and JVM options (minus agents and recordings, which are per-process).
      */
     public static List<String> javaCommand(Class<?> mainClass, List<String> args) {
+        return javaCommand(mainClass, List.of(), args);
+    }
+
+    /** The same, with {@code jvmOptions} after this JVM's own (so that e.g. a child's -Xmx wins). */
+    public static List<String> javaCommand(Class<?> mainClass, List<String> jvmOptions, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String opt : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -79,6 +84,7 @@ public final class ChildProcess implements AutoCloseable {
             }
             cmd.add(opt);
         }
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass.getName());

@@ -235,20 +235,34 @@ public final class MatMul {
         }
         int tasks = mBlocks * nBlocks;
         int mb = mBlocks, nb = nBlocks;
-        if (threads == 1) {
-            for (int t = 0; t < tasks; t++) block(o, c0, c1, packedB, t, mb, nb, panelsM, panelsN);
-            return;
+        // One block of rows split along N: its A is packed once here for all K slices (slice k0 at
+        // k0·rows), instead of once per task.
+        float[] sharedA = mBlocks == 1 && nBlocks > 1 ? A_BLOCKS.take(panelsM * MR * o.k) : null;
+        try {
+            if (sharedA != null) {
+                for (int k0 = 0; k0 < o.k; k0 += KC) {
+                    Packing.packA(o.a, o.aOff, o.ars, o.acs, 0, o.m, k0, Math.min(KC, o.k - k0), sharedA,
+                            k0 * panelsM * MR, panelsM * MR);
+                }
+            }
+            if (threads == 1) {
+                for (int t = 0; t < tasks; t++) block(o, c0, c1, packedB, sharedA, t, mb, nb, panelsM, panelsN);
+                return;
+            }
+            pool.parallelFor(tasks, t -> block(o, c0, c1, packedB, sharedA, t, mb, nb, panelsM, panelsN));
+        } finally {
+            if (sharedA != null) A_BLOCKS.give(sharedA);
         }
-        pool.parallelFor(tasks, t -> block(o, c0, c1, packedB, t, mb, nb, panelsM, panelsN));
     }
 
     /**
      * One task: row panels [ip0, ip1) × column panels [jp0, jp1) of the chunk, over all of K. The
      * task's C block accumulates in a padded heap array (so edge tiles need no special case) and is
-     * copied into C once at the end, through the epilogue.
+     * copied into C once at the end, through the epilogue. {@code sharedA}, when not null, holds all
+     * of A packed already (a single row block).
      */
-    private static void block(Operands o, int c0, int c1, PackedWeight packedB, int task, int mBlocks, int nBlocks,
-                              int panelsM, int panelsN) {
+    private static void block(Operands o, int c0, int c1, PackedWeight packedB, float[] sharedA, int task, int mBlocks,
+                              int nBlocks, int panelsM, int panelsN) {
         int mi = task / nBlocks, ni = task % nBlocks;
         int ip0 = panelsM * mi / mBlocks, ip1 = panelsM * (mi + 1) / mBlocks;
         int jp0 = panelsN * ni / nBlocks, jp1 = panelsN * (ni + 1) / nBlocks;
@@ -257,14 +271,15 @@ public final class MatMul {
         int rowsPadded = (ip1 - ip0) * MR;
         int ldc = (jp1 - jp0) * NR;
         int k = o.k;
-        float[] blockA = A_BLOCKS.take(MC_PANELS * MR * KC);
+        float[] blockA = sharedA != null ? sharedA : A_BLOCKS.take(MC_PANELS * MR * KC);
         float[] blockC = C_BLOCKS.take(rowsPadded * ldc);
         float[] slice = packedB.format == PackedWeight.Format.F32 ? null : B_SLICES.take(KC * NR);
         try {
             for (int k0 = 0; k0 < k; k0 += KC) {
                 int kc = Math.min(KC, k - k0);
                 boolean accumulate = k0 > 0;
-                Packing.packA(o.a, o.aOff, o.ars, o.acs, r0, r1, k0, kc, blockA, rowsPadded);
+                int a0 = sharedA != null ? k0 * rowsPadded : 0;
+                if (sharedA == null) Packing.packA(o.a, o.aOff, o.ars, o.acs, r0, r1, k0, kc, blockA, 0, rowsPadded);
                 for (int jp = jp0; jp < jp1; jp++) {
                     int bOff = (jp * k + k0) * NR;
                     int cCol = (jp - jp0) * NR;
@@ -276,7 +291,7 @@ public final class MatMul {
                         panelOff = 0;
                     }
                     for (int ip = 0; ip < ip1 - ip0; ip++) {
-                        int aOff = ip * MR * kc, cOff = ip * MR * ldc + cCol;
+                        int aOff = a0 + ip * MR * kc, cOff = ip * MR * ldc + cCol;
                         if (panel != null) {
                             MicroKernel.tile(blockA, aOff, kc, panel, panelOff, kc, blockC, cOff, ldc, accumulate);
                         } else if (packedB.format == PackedWeight.Format.INT8) {
@@ -291,7 +306,7 @@ public final class MatMul {
             int col0 = c0 + jp0 * NR;
             Packing.unpackC(blockC, ldc, o, r0, r1 - r0, col0, Math.min(c1, c0 + jp1 * NR) - col0);
         } finally {
-            A_BLOCKS.give(blockA);
+            if (sharedA == null) A_BLOCKS.give(blockA);
             C_BLOCKS.give(blockC);
             if (slice != null) B_SLICES.give(slice);
         }

@@ -20,16 +20,16 @@ final class Packing {
     private Packing() {}
 
     /**
-     * Copies A[r0:r1, k0:k0+kc] into {@code dst} row-major with row length {@code kc}, then zero rows
-     * up to {@code rowsPadded} so a partial last tile multiplies zeros.
+     * Copies A[r0:r1, k0:k0+kc] into {@code dst} from {@code d0}, row-major with row length
+     * {@code kc}, then zero rows up to {@code rowsPadded} so a partial last tile multiplies zeros.
      */
     static void packA(MemorySegment a, long aOff, long rs, long cs, int r0, int r1, int k0, int kc,
-                      float[] dst, int rowsPadded) {
+                      float[] dst, int d0, int rowsPadded) {
         int rows = r1 - r0;
         if (cs == 1) {
             for (int r = 0; r < rows; r++) {
                 long src = (aOff + (long) (r0 + r) * rs + k0) * Float.BYTES;
-                MemorySegment.copy(a, Tensor.F32, src, dst, r * kc, kc);
+                MemorySegment.copy(a, Tensor.F32, src, dst, d0 + r * kc, kc);
             }
         } else {
             // Column-major or strided A: walk rows of A in the inner loop so reads stay sequential
@@ -37,11 +37,11 @@ final class Packing {
             for (int p = 0; p < kc; p++) {
                 long col = aOff + (long) (k0 + p) * cs;
                 for (int r = 0; r < rows; r++) {
-                    dst[r * kc + p] = a.getAtIndex(Tensor.F32, col + (long) (r0 + r) * rs);
+                    dst[d0 + r * kc + p] = a.getAtIndex(Tensor.F32, col + (long) (r0 + r) * rs);
                 }
             }
         }
-        Arrays.fill(dst, rows * kc, rowsPadded * kc, 0f);
+        Arrays.fill(dst, d0 + rows * kc, d0 + rowsPadded * kc, 0f);
     }
 
     /**

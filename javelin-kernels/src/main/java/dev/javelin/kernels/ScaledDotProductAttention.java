@@ -51,7 +51,7 @@ public final class ScaledDotProductAttention {
 
         MemorySegment os = out.segment();
         long oRow = out.stride(0);
-        float[] inv = new float[ROWS];
+        float[] inv = s.inv;
         for (int i0 = 0; i0 < len; i0 += ROWS) {
             // scores of query rows i0..i0+5 × two key vectors: 12 accumulators in registers, each
             // pair of Kᵀ loads feeding 12 FMAs (the shape of the matmul micro-kernel)
@@ -235,6 +235,8 @@ public final class ScaledDotProductAttention {
     /** Per-thread buffers, grown on demand. */
     private static final class Scratch {
         private float[] q = new float[0], kt = new float[0], v = new float[0], scores = new float[0], row = new float[0];
+        /** 1/Σ of each query row's softmax. */
+        private final float[] inv = new float[ROWS];
 
         float[] q(int n) { return q.length >= n ? q : (q = new float[n]); }
 

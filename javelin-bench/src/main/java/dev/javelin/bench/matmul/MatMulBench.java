@@ -165,7 +165,17 @@ public final class MatMulBench implements Callable<Integer> {
     private static Contender javelin(int n, int threads) throws ChildProcess.ChildFailedException {
         String name = "javelin n=" + n + " threads=" + threads;
         return Contender.start("javelin", "Javelin", null, n, threads, ChildProcess.start(name,
-                ChildProcess.javaCommand(MatMulWorker.class, List.of("javelin", "" + n, "" + threads)), Map.of()));
+                ChildProcess.javaCommand(MatMulWorker.class, heapFor(n), List.of("javelin", "" + n, "" + threads)), Map.of()));
+    }
+
+    /**
+     * The Javelin row's heap, sized for the job like the launcher sizes the engine's: its three n×n
+     * arrays (A, B and C read back for the check), the packing buffers (B up to 16 MB, A and C blocks)
+     * and 48 MB for the JVM's own objects. Left to itself G1 commits a 64th of RAM up front.
+     */
+    private static List<String> heapFor(int n) {
+        long mb = 48 + 3L * n * n * Float.BYTES / (1 << 20) + 24;
+        return List.of("-Xms16m", "-Xmx" + mb + "m");
     }
 
     private static JsonNode oneShot(String name, List<String> args) throws IOException {
