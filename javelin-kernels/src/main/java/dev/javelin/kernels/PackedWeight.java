@@ -114,9 +114,10 @@ public final class PackedWeight {
         MatMul.requireRank("packed weight", w, 2);
         int n = w.dim(0), k = w.dim(1);
         short[] panels = new short[panelSize(k, n, Arrays.toString(w.shape())) + SLACK];
+        float[] all = w.toArray(); // one bulk copy: Tensor.get would allocate an index array per weight
         for (int j = 0; j < n; j++) {
             int base = j / NR * k * NR + j % NR;
-            for (int p = 0; p < k; p++) panels[base + p * NR] = BFloat16.fromFloat(w.get(j, p));
+            for (int p = 0; p < k; p++) panels[base + p * NR] = BFloat16.fromFloat(all[j * k + p]);
         }
         return new PackedWeight(Format.BF16, null, panels, null, null, k, n);
     }

@@ -40,23 +40,24 @@ public final class SymmetricInt8 {
         }
         byte[] q = new byte[rows * cols];
         float[] scales = new float[rows];
-        float[] row = new float[cols];
+        // one bulk copy: element-wise Tensor.get would allocate an index array per weight
+        float[] all = w.toArray();
         for (int r = 0; r < rows; r++) {
             float max = 0;
             for (int c = 0; c < cols; c++) {
-                row[c] = w.get(r, c);
-                if (!Float.isFinite(row[c])) {
-                    throw new IllegalArgumentException("weight " + Arrays.toString(w.shape()) + " has " + row[c]
+                float v = all[r * cols + c];
+                if (!Float.isFinite(v)) {
+                    throw new IllegalArgumentException("weight " + Arrays.toString(w.shape()) + " has " + v
                             + " at [" + r + ", " + c + "]; only finite weights can be quantized");
                 }
-                max = Math.max(max, Math.abs(row[c]));
+                max = Math.max(max, Math.abs(v));
             }
             float scale = max / LEVELS;
             scales[r] = scale;
             if (scale == 0) continue;
             for (int c = 0; c < cols; c++) {
                 // round half to even, as torch.round; the clamp only guards the rounding of max/scale
-                q[r * cols + c] = (byte) Math.max(-LEVELS, Math.min(LEVELS, Math.rint(row[c] / scale)));
+                q[r * cols + c] = (byte) Math.max(-LEVELS, Math.min(LEVELS, Math.rint(all[r * cols + c] / scale)));
             }
         }
         return new Quantized(q, scales, rows, cols);

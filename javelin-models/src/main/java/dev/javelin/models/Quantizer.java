@@ -97,11 +97,8 @@ public final class Quantizer {
             writer.add(name + "_scale", SafetensorsDType.F32, new long[] {rows, 1}, Tensor.of(arena, q.scales(), rows, 1).data());
         } else {
             MemorySegment bf16 = arena.allocate(2L * rows * cols);
-            for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < cols; c++) {
-                    bf16.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, (long) r * cols + c, BFloat16.fromFloat(w.get(r, c)));
-                }
-            }
+            float[] all = w.toArray();
+            for (int i = 0; i < all.length; i++) bf16.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i, BFloat16.fromFloat(all[i]));
             writer.add(name, SafetensorsDType.BF16, new long[] {rows, cols}, bf16);
         }
     }
