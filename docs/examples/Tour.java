@@ -4,7 +4,11 @@ import dev.javelin.pipelines.Pipelines;
 import dev.javelin.pipelines.TextClassificationPipeline;
 import java.util.List;
 
-/** The README's Java tour: run with `java -cp "$(cat javelin-cli/target/classpath.txt):javelin-cli/target/classes" docs/examples/Tour.java`. */
+/**
+ * The README's Java tour. After {@code ./javelin --help} (which builds), from the repository root:
+ * {@code java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
+ * -cp "$(cat javelin-cli/target/classpath.txt)" docs/examples/Tour.java}
+ */
 public class Tour {
     public static void main(String[] args) throws Exception {
         try (EmbeddingsPipeline embeddings = Pipelines.embeddings()) {              // the embedded all-MiniLM-L6-v2

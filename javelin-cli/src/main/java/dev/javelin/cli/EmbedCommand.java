@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -37,10 +38,13 @@ public final class EmbedCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "TEXT", description = "Texts to embed.")
     List<String> texts;
 
+    @Mixin
+    DTypeOption dtype;
+
     @Override
     public Integer call() {
         return JsonLines.run(spec, () -> {
-            ModelSpec modelSpec = new ModelSpec(model, pooling == null ? null : Pooling.parse(pooling), normalize);
+            ModelSpec modelSpec = new ModelSpec(model, pooling == null ? null : Pooling.parse(pooling), normalize, dtype.value());
             var inputs = TextInputs.read(texts, stdin);
             try (EmbeddingsPipeline p = Pipelines.embeddings(modelSpec)) {
                 float[][] vectors = p.embed(inputs, EmbedOptions.DEFAULT);

@@ -30,16 +30,19 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
+    @Mixin
+    DTypeOption dtype;
+
     @Override
     public Integer call() {
         return JsonLines.run(spec, () -> {
             var rows = dataOptions.read(data);
-            try (TextClassificationPipeline pipeline = Pipelines.textClassification(model)) {
+            try (TextClassificationPipeline pipeline = Pipelines.textClassification(model, dtype.value())) {
                 Dataset dataset = Dataset.forModel(data, rows, dataOptions.mapping(), pipeline.info().labels());
                 long start = System.nanoTime();
                 PrintWriter out = spec.commandLine().getOut();
                 ClassificationMetrics metrics = ClassifierEvaluator.evaluate(pipeline, dataset, true);
-                out.println("model: " + (model == null ? "default sentiment" : model) + ", data: " + data);
+                out.println("model: " + (model == null ? "default sentiment" : model) + " (" + dtype.value().label() + "), data: " + data);
                 out.print(metrics.report());
                 out.printf("%ntime: %.1f s%n", (System.nanoTime() - start) / 1e9);
             }

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -33,6 +34,9 @@ public final class RerankCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "TEXT", description = "Texts to rank.")
     List<String> texts;
 
+    @Mixin
+    DTypeOption dtype;
+
     @Override
     public Integer call() {
         return JsonLines.run(spec, () -> {
@@ -41,7 +45,7 @@ public final class RerankCommand implements Callable<Integer> {
             if (documents.contains(null)) {
                 throw new IllegalArgumentException("rerank pairs each text with --query; inputs must not have a text_pair");
             }
-            try (RerankPipeline p = Pipelines.rerank(model)) {
+            try (RerankPipeline p = Pipelines.rerank(model, dtype.value())) {
                 for (Rank r : p.rerank(query, documents)) JsonLines.print(spec.commandLine().getOut(), r);
             }
             return 0;

@@ -2,6 +2,7 @@ package dev.javelin.cli;
 
 import dev.javelin.engine.Batcher;
 import dev.javelin.server.InferenceServer;
+import dev.javelin.models.WeightDType;
 import dev.javelin.server.ServerConfig;
 import dev.javelin.server.ServerStartException;
 import java.time.Duration;
@@ -89,6 +90,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "On SIGTERM, how long requests in flight may take to finish. Default: ${DEFAULT-VALUE}. [SHUTDOWN_GRACE_PERIOD]")
     long shutdownGracePeriod;
 
+    @Option(names = "--dtype", defaultValue = "${env:DTYPE:-f32}", paramLabel = "f32|bf16|int8",
+            description = "Weights of the linear layers: f32 (as the checkpoint stores them), bf16 or int8 (quantized on load). "
+                    + "Default: ${DEFAULT-VALUE}. [DTYPE]")
+    String dtype;
+
     @Override
     public Integer call() throws InterruptedException {
         if (jsonOutput) LogSetup.install(true);
@@ -101,6 +107,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .maxClientBatchSize(maxClientBatchSize).autoTruncate(autoTruncate)
                     .hostname(hostname).port(port).payloadLimit(payloadLimit).apiKey(apiKey)
                     .corsAllowOrigin(corsAllowOrigin).shutdownGracePeriod(Duration.ofSeconds(shutdownGracePeriod))
+                    .dtype(WeightDType.parse(dtype))
                     .build();
         } catch (IllegalArgumentException e) {
             System.err.println("javelin serve: " + e.getMessage());

@@ -37,6 +37,15 @@ public final class MatMul {
     private static final PackBuffers A_BLOCKS = new PackBuffers();
     private static final PackBuffers B_PANELS = new PackBuffers();
     private static final PackBuffers C_BLOCKS = new PackBuffers();
+    private static final PackBuffers B_SLICES = new PackBuffers();
+    /**
+     * Row tiles from which a block widens each int8/16-bit panel slice once (KC·NR floats, in L2)
+     * and runs the F32 tile over it, rather than widening in registers in every tile: widening costs
+     * two or three instructions per B vector, which a compute-bound product (a batch of long
+     * sequences) pays once per tile, i.e. ~10% measured at b32x128; one short request (one or two
+     * tiles) streams the narrow panels straight into registers, where the bytes saved matter.
+     */
+    static final int WIDEN_ONCE_TILES = 4;
 
     /** C[M,N] = A[M,K] · B[K,N], on the shared pool. */
     public static void matmul(Tensor a, Tensor b, Tensor c) {
@@ -82,8 +91,8 @@ public final class MatMul {
         if (k == 0) {
             throw new IllegalArgumentException("matmul: packed weight has no rows (K = 0)");
         }
-        Operands ops = operands(a, null, c, epilogue, residual, m, n, k);
-        multiplyChunk(ops, 0, n, w.panels, pool, threads(pool, m, n, k, true));
+        Operands ops = operands(a, null, c, epilogue, residual, w.scales, m, n, k);
+        multiplyChunk(ops, 0, n, w, pool, threads(pool, m, n, k, true));
     }
 
     /** {@link #matmul(Tensor, PackedWeight, Epilogue, Tensor, Tensor, ComputePool)} on the shared pool. */
@@ -157,14 +166,14 @@ public final class MatMul {
             return;
         }
         int threads = threads(pool, m, n, k, allowParallel);
-        Operands ops = operands(a, b, c, Epilogue.NONE, null, m, n, k);
+        Operands ops = operands(a, b, c, Epilogue.NONE, null, null, m, n, k);
         int chunk = (int) Math.max(NR, Math.min(roundUp(n, NR), B_PACK_BUDGET / k / NR * NR));
         float[] packedB = B_PANELS.take(roundUp(Math.min(n, chunk), NR) * k);
         try {
             for (int c0 = 0; c0 < n; c0 += chunk) {
                 int c1 = Math.min(n, c0 + chunk);
                 packChunk(ops, c0, c1, packedB, pool, threads);
-                multiplyChunk(ops, c0, c1, packedB, pool, threads);
+                multiplyChunk(ops, c0, c1, PackedWeight.perCall(packedB, k, c1 - c0), pool, threads);
             }
         } finally {
             B_PANELS.give(packedB);
@@ -189,7 +198,8 @@ public final class MatMul {
         return allowParallel ? (int) Math.min(pool.threads(), Math.max(1, flops / MIN_FLOPS_PER_THREAD)) : 1;
     }
 
-    private static Operands operands(Tensor a, Tensor b, Tensor c, Epilogue epilogue, Tensor residual, int m, int n, int k) {
+    private static Operands operands(Tensor a, Tensor b, Tensor c, Epilogue epilogue, Tensor residual, float[] scales,
+                                     int m, int n, int k) {
         Tensor bias = epilogue.bias();
         return new Operands(Simd.shareable(a.segment()), a.offset(), a.stride(0), a.stride(1),
                 b == null ? null : Simd.shareable(b.segment()), b == null ? 0 : b.offset(),
@@ -198,7 +208,7 @@ public final class MatMul {
                 bias == null ? null : Simd.shareable(bias.segment()), bias == null ? 0 : bias.offset(),
                 residual == null ? null : Simd.shareable(residual.segment()), residual == null ? 0 : residual.offset(),
                 residual == null ? 0 : residual.stride(0), residual == null ? 0 : residual.stride(1),
-                epilogue.activation() == Epilogue.Activation.GELU, m, n, k);
+                scales, epilogue.activation() == Epilogue.Activation.GELU, m, n, k);
     }
 
     /**
@@ -209,7 +219,7 @@ public final class MatMul {
      * instead of waiting. A short A (one request of a few tokens) is split along N only, so every
      * weight panel is streamed from memory by one thread, once.
      */
-    private static void multiplyChunk(Operands o, int c0, int c1, float[] packedB, ComputePool pool, int threads) {
+    private static void multiplyChunk(Operands o, int c0, int c1, PackedWeight packedB, ComputePool pool, int threads) {
         int panelsN = ceilDiv(c1 - c0, NR);
         int panelsM = ceilDiv(o.m, MR);
         int mBlocks = ceilDiv(panelsM, MC_PANELS);
@@ -251,7 +261,7 @@ public final class MatMul {
      * copied into C once at the end, through the epilogue. {@code sharedA}, when not null, holds all
      * of A packed already (a single row block).
      */
-    private static void block(Operands o, int c0, int c1, float[] packedB, float[] sharedA, int task, int mBlocks,
+    private static void block(Operands o, int c0, int c1, PackedWeight packedB, float[] sharedA, int task, int mBlocks,
                               int nBlocks, int panelsM, int panelsN) {
         int mi = task / nBlocks, ni = task % nBlocks;
         int ip0 = panelsM * mi / mBlocks, ip1 = panelsM * (mi + 1) / mBlocks;
@@ -263,6 +273,7 @@ public final class MatMul {
         int k = o.k;
         float[] blockA = sharedA != null ? sharedA : A_BLOCKS.take(MC_PANELS * MR * KC);
         float[] blockC = C_BLOCKS.take(rowsPadded * ldc);
+        float[] slice = packedB.format == PackedWeight.Format.F32 ? null : B_SLICES.take(KC * NR);
         try {
             for (int k0 = 0; k0 < k; k0 += KC) {
                 int kc = Math.min(KC, k - k0);
@@ -272,9 +283,23 @@ public final class MatMul {
                 for (int jp = jp0; jp < jp1; jp++) {
                     int bOff = (jp * k + k0) * NR;
                     int cCol = (jp - jp0) * NR;
+                    float[] panel = packedB.panels;
+                    int panelOff = bOff;
+                    if (packedB.format != PackedWeight.Format.F32 && ip1 - ip0 >= WIDEN_ONCE_TILES) {
+                        WideningMicroKernel.widen(packedB, bOff, kc * NR, slice);
+                        panel = slice;
+                        panelOff = 0;
+                    }
                     for (int ip = 0; ip < ip1 - ip0; ip++) {
-                        MicroKernel.tile(blockA, a0 + ip * MR * kc, kc, packedB, bOff, kc,
-                                blockC, ip * MR * ldc + cCol, ldc, accumulate);
+                        int aOff = a0 + ip * MR * kc, cOff = ip * MR * ldc + cCol;
+                        if (panel != null) {
+                            MicroKernel.tile(blockA, aOff, kc, panel, panelOff, kc, blockC, cOff, ldc, accumulate);
+                        } else if (packedB.format == PackedWeight.Format.INT8) {
+                            WideningMicroKernel.tileInt8(blockA, aOff, kc, packedB.bytePanels, bOff, kc, blockC, cOff, ldc, accumulate);
+                        } else {
+                            WideningMicroKernel.tileHalf(blockA, aOff, kc, packedB.halfPanels, bOff, kc,
+                                    blockC, cOff, ldc, accumulate, packedB.format == PackedWeight.Format.F16);
+                        }
                     }
                 }
             }
@@ -283,19 +308,21 @@ public final class MatMul {
         } finally {
             if (sharedA == null) A_BLOCKS.give(blockA);
             C_BLOCKS.give(blockC);
+            if (slice != null) B_SLICES.give(slice);
         }
     }
 
     /**
      * The matrices of one product (shareable segments, element offsets and strides; B is null when
-     * it is packed already) and its epilogue: bias (null for none), residual (null for none), GELU.
+     * it is packed already) and its epilogue: per-column scales of an int8 weight (null for none),
+     * bias (null for none), residual (null for none), GELU.
      */
     record Operands(MemorySegment a, long aOff, long ars, long acs,
                     MemorySegment b, long bOff, long brs, long bcs,
                     MemorySegment c, long cOff, long crs, long ccs,
                     MemorySegment bias, long biasOff,
                     MemorySegment residual, long resOff, long resRs, long resCs,
-                    boolean gelu, int m, int n, int k) {}
+                    float[] scales, boolean gelu, int m, int n, int k) {}
 
     private static int ceilDiv(int x, int y) {
         return (x + y - 1) / y;

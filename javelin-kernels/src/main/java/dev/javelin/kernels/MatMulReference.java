@@ -28,4 +28,19 @@ public final class MatMulReference {
     public static void batched(Tensor a, Tensor b, Tensor c) {
         for (int i = 0; i < a.dim(0); i++) matmul(a.get0(i), b.get0(i), c.get0(i));
     }
+
+    /**
+     * C = A · W for a packed weight of any format, each weight taken as the F32 value it stands for
+     * ({@link PackedWeight#get}: an int8 value times its column's scale, a widened bf16/F16).
+     */
+    public static void matmul(Tensor a, PackedWeight w, Tensor c) {
+        int m = a.dim(0), k = a.dim(1), n = w.columns();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) s += (double) a.get(i, p) * w.get(p, j);
+                c.set((float) s, i, j);
+            }
+        }
+    }
 }

@@ -2,30 +2,72 @@ package dev.javelin.kernels;
 
 import static dev.javelin.kernels.MicroKernel.NR;
 
+import dev.javelin.tensor.DType;
 import dev.javelin.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A constant right-hand matmul operand (a layer's weight), laid out once, when the model loads, in
  * the panel layout the {@link MicroKernel} streams, so no product over it packs anything again.
- * The layout is private to the kernels: callers build one with {@link #ofTransposed} or {@link #of}
- * and hand it to {@link MatMul#matmul(Tensor, PackedWeight, Epilogue, Tensor, Tensor, ComputePool)}.
- * A lower-precision variant (int8/bf16 panels with scales) is meant to slot in here, behind the
- * same factory methods and the same product.
+ * The layout is private to the kernels: callers build one with a factory and hand it to
+ * {@link MatMul#matmul(Tensor, PackedWeight, Epilogue, Tensor, Tensor, ComputePool)}.
  *
- * <p>Layout: for B [K, N], panel jp holds columns [jp·NR, (jp+1)·NR) as NR consecutive floats per
- * k, at {@code jp·K·NR}; columns past N are zero. That is exactly the B chunk {@link MatMul} packs
- * per call for an activation operand, so both paths share the blocked product.
+ * <p>Layout: for B [K, N], panel jp holds columns [jp·NR, (jp+1)·NR) as NR consecutive elements
+ * per k, at {@code jp·K·NR}; columns past N are zero. For F32 that is exactly the B chunk
+ * {@link MatMul} packs per call for an activation operand, so both paths share the blocked product.
+ * The same layout holds the lower-precision formats, which the micro-kernel widens to F32 in
+ * registers as it loads them, so a forward pass streams 1 or 2 bytes per weight instead of 4:
+ * <ul>
+ *   <li>{@link Format#INT8}: symmetric int8 with one scale per column of B (per output channel of a
+ *       linear layer); the kernel sums A·q in F32 and the epilogue multiplies each column by its
+ *       scale, which is the dequantized product since the scale is constant along K;</li>
+ *   <li>{@link Format#BF16} and {@link Format#F16}: 16-bit floats as stored, widened exactly.</li>
+ * </ul>
  */
 public final class PackedWeight {
+    /** How the panels store each weight. */
+    public enum Format {
+        F32(4), BF16(2), F16(2), INT8(1);
+
+        private final int bytes;
+
+        Format(int bytes) { this.bytes = bytes; }
+
+        /** Bytes per weight in the panels. */
+        public int bytes() { return bytes; }
+    }
+
+    /**
+     * Narrow panels are read a whole 64-bit vector at a time even where a panel row is narrower
+     * (128-bit float vectors), so the arrays carry this many bytes of slack past the last panel.
+     */
+    private static final int SLACK = 8;
+
+    final Format format;
     final float[] panels;
+    final short[] halfPanels;
+    final byte[] bytePanels;
+    /** INT8 only: the scale of each column, zero past N up to the last panel. */
+    final float[] scales;
     final int k;
     final int n;
 
-    private PackedWeight(float[] panels, int k, int n) {
+    private PackedWeight(Format format, float[] panels, short[] halfPanels, byte[] bytePanels, float[] scales, int k, int n) {
+        this.format = format;
         this.panels = panels;
+        this.halfPanels = halfPanels;
+        this.bytePanels = bytePanels;
+        this.scales = scales;
         this.k = k;
         this.n = n;
+    }
+
+    /** Panels MatMul packed for one call (activation operand). */
+    static PackedWeight perCall(float[] panels, int k, int n) {
+        return new PackedWeight(Format.F32, panels, null, null, null, k, n);
     }
 
     /** Packs Wᵀ for W [N, K] — PyTorch's [out, in] layout of a linear layer — so that products compute x·Wᵀ. */
@@ -39,14 +81,87 @@ public final class PackedWeight {
         MatMul.requireRank("packed weight", b, 2);
         int k = b.dim(0), n = b.dim(1);
         int panelsN = (n + NR - 1) / NR;
-        long size = (long) panelsN * NR * k;
-        if (size > Integer.MAX_VALUE - 64) {
-            throw new IllegalArgumentException("weight " + Arrays.toString(b.shape()) + " is too large to pack ("
-                    + size + " floats; at most " + (Integer.MAX_VALUE - 64) + ")");
-        }
-        float[] panels = new float[(int) size];
+        float[] panels = new float[panelSize(k, n, Arrays.toString(b.shape()))];
         Packing.packB(Simd.shareable(b.segment()), b.offset(), b.stride(0), b.stride(1), k, 0, n, 0, panelsN, panels);
-        return new PackedWeight(panels, k, n);
+        return new PackedWeight(Format.F32, panels, null, null, null, k, n);
+    }
+
+    /**
+     * Quantizes W [N, K] to symmetric per-row int8 ({@link SymmetricInt8}) and packs Wᵀ: a linear
+     * layer's weight quantized on load.
+     */
+    public static PackedWeight int8OfTransposed(Tensor w) {
+        MatMul.requireRank("packed weight", w, 2);
+        return int8(SymmetricInt8.quantizeRows(w));
+    }
+
+    /** Packs Wᵀ for an int8 W [N, K] already quantized, as a quantized checkpoint stores it. */
+    public static PackedWeight int8(SymmetricInt8.Quantized w) {
+        int n = w.rows(), k = w.cols();
+        byte[] panels = new byte[panelSize(k, n, "[" + n + ", " + k + "]") + SLACK];
+        float[] scales = new float[roundUp(n)];
+        System.arraycopy(w.scales(), 0, scales, 0, n);
+        byte[] q = w.values();
+        for (int j = 0; j < n; j++) {
+            int base = j / NR * k * NR + j % NR;
+            for (int p = 0; p < k; p++) panels[base + p * NR] = q[j * k + p];
+        }
+        return new PackedWeight(Format.INT8, null, null, panels, scales, k, n);
+    }
+
+    /** Rounds W [N, K] to bf16 (nearest, ties to even) and packs Wᵀ: a linear layer's weight narrowed on load. */
+    public static PackedWeight bf16OfTransposed(Tensor w) {
+        MatMul.requireRank("packed weight", w, 2);
+        int n = w.dim(0), k = w.dim(1);
+        short[] panels = new short[panelSize(k, n, Arrays.toString(w.shape())) + SLACK];
+        float[] all = w.toArray(); // one bulk copy: Tensor.get would allocate an index array per weight
+        for (int j = 0; j < n; j++) {
+            int base = j / NR * k * NR + j % NR;
+            for (int p = 0; p < k; p++) panels[base + p * NR] = BFloat16.fromFloat(all[j * k + p]);
+        }
+        return new PackedWeight(Format.BF16, null, panels, null, null, k, n);
+    }
+
+    /**
+     * Packs Wᵀ for W [N, K] stored as 16-bit floats ({@link DType#BF16} or {@link DType#F16}),
+     * little-endian and row-major from byte {@code offset} of {@code raw}, as a checkpoint holds them,
+     * without widening them to F32.
+     */
+    public static PackedWeight halfOfTransposed(MemorySegment raw, long offset, DType dtype, int n, int k) {
+        if (dtype != DType.BF16 && dtype != DType.F16) throw new IllegalArgumentException("16-bit weights must be BF16 or F16, got " + dtype);
+        if (raw.byteSize() - offset < 2L * n * k) {
+            throw new IllegalArgumentException(dtype + " weight [" + n + ", " + k + "] needs " + 2L * n * k + " bytes, got "
+                    + (raw.byteSize() - offset));
+        }
+        short[] panels = new short[panelSize(k, n, "[" + n + ", " + k + "]") + SLACK];
+        ValueLayout.OfShort layout = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(Simd.LE);
+        for (int j = 0; j < n; j++) {
+            int base = j / NR * k * NR + j % NR;
+            long row = offset + 2L * j * k;
+            for (int p = 0; p < k; p++) {
+                short bits = raw.get(layout, row + 2L * p);
+                // the in-register F16 widening maps exponent 31 to a finite number, so refuse it here
+                if (dtype == DType.F16 && (bits & 0x7c00) == 0x7c00) {
+                    throw new IllegalArgumentException("F16 weight [" + n + ", " + k + "] has " + Float.float16ToFloat(bits)
+                            + " at [" + j + ", " + p + "]; only finite weights are supported");
+                }
+                panels[base + p * NR] = bits;
+            }
+        }
+        return new PackedWeight(dtype == DType.BF16 ? Format.BF16 : Format.F16, null, panels, null, null, k, n);
+    }
+
+    private static int panelSize(int k, int n, String shape) {
+        long size = (long) roundUp(n) * k;
+        if (size > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("weight " + shape + " is too large to pack (" + size + " elements; at most "
+                    + (Integer.MAX_VALUE - 64) + ")");
+        }
+        return (int) size;
+    }
+
+    private static int roundUp(int n) {
+        return (n + NR - 1) / NR * NR;
     }
 
     /** K: the length of the rows of A it multiplies. */
@@ -59,8 +174,29 @@ public final class PackedWeight {
         return n;
     }
 
-    /** Heap bytes held by the packed panels. */
+    public Format format() {
+        return format;
+    }
+
+    /** Heap bytes held by the packed panels (and scales). */
     public long bytes() {
-        return (long) panels.length * Float.BYTES;
+        return switch (format) {
+            case F32 -> (long) panels.length * Float.BYTES;
+            case BF16, F16 -> (long) halfPanels.length * Short.BYTES;
+            case INT8 -> bytePanels.length + (long) scales.length * Float.BYTES;
+        };
+    }
+
+    /** Element [row, col] of B as F32, the value products compute with (for references and reports). */
+    public float get(int row, int col) {
+        Objects.checkIndex(row, k);
+        Objects.checkIndex(col, n);
+        int i = col / NR * k * NR + row * NR + col % NR;
+        return switch (format) {
+            case F32 -> panels[i];
+            case BF16 -> BFloat16.toFloat(halfPanels[i]);
+            case F16 -> Float.float16ToFloat(halfPanels[i]);
+            case INT8 -> bytePanels[i] * scales[col];
+        };
     }
 }

@@ -87,7 +87,8 @@ final class Packing {
 
     /**
      * Writes rows × cols of a heap C block (row length {@code ldb}) into C at [row0, col0] through the
-     * product's epilogue: c = block + bias + residual, then GELU. Each vector of the residual is read
+     * product's epilogue: c = block·scale + bias + residual, then GELU (scale: an int8 weight's
+     * per-column scale, which turns the sum of A·q into the dequantized product). Each vector of the residual is read
      * before the same vector of C is written, so the residual may be C itself.
      */
     static void unpackC(float[] src, int ldb, MatMul.Operands o, int row0, int rows, int col0, int cols) {
@@ -96,13 +97,14 @@ final class Packing {
             long rowAt = o.cOff() + (long) (row0 + r) * o.crs() + (long) col0 * o.ccs();
             long resAt = o.resOff() + (long) (row0 + r) * o.resRs() + (long) col0 * o.resCs();
             int s = r * ldb;
-            if (o.ccs() == 1 && o.bias() == null && o.residual() == null) {
+            if (o.ccs() == 1 && o.bias() == null && o.residual() == null && o.scales() == null) {
                 MemorySegment.copy(src, s, c, Tensor.F32, rowAt * Float.BYTES, cols);
             } else if (o.ccs() == 1 && (o.residual() == null || o.resCs() == 1)) {
                 epilogueRow(src, s, o, rowAt, resAt, col0, cols);
             } else {
                 for (int j = 0; j < cols; j++) {
                     float v = src[s + j];
+                    if (o.scales() != null) v *= o.scales()[col0 + j];
                     if (o.bias() != null) v += o.bias().getAtIndex(Tensor.F32, o.biasOff() + col0 + j);
                     if (o.residual() != null) v += o.residual().getAtIndex(Tensor.F32, resAt + j * o.resCs());
                     c.setAtIndex(Tensor.F32, rowAt + j * o.ccs(), v);
@@ -121,19 +123,22 @@ final class Packing {
         }
     }
 
-    /** One contiguous row of the epilogue: c = src + bias + residual, vectors first. */
+    /** One contiguous row of the epilogue: c = src·scale + bias + residual, vectors first. */
     private static void epilogueRow(float[] src, int s, MatMul.Operands o, long rowAt, long resAt, int col0, int cols) {
         MemorySegment c = o.c(), bias = o.bias(), res = o.residual();
+        float[] scales = o.scales();
         long biasAt = o.biasOff() + col0;
         int j = 0;
         for (int bound = F.loopBound(cols); j < bound; j += F.length()) {
             FloatVector v = FloatVector.fromArray(F, src, s + j);
+            if (scales != null) v = v.mul(FloatVector.fromArray(F, scales, col0 + j));
             if (bias != null) v = v.add(FloatVector.fromMemorySegment(F, bias, (biasAt + j) * Float.BYTES, LE));
             if (res != null) v = v.add(FloatVector.fromMemorySegment(F, res, (resAt + j) * Float.BYTES, LE));
             v.intoMemorySegment(c, (rowAt + j) * Float.BYTES, LE);
         }
         for (; j < cols; j++) {
             float v = src[s + j];
+            if (scales != null) v *= scales[col0 + j];
             if (bias != null) v += bias.getAtIndex(Tensor.F32, biasAt + j);
             if (res != null) v += res.getAtIndex(Tensor.F32, resAt + j);
             c.setAtIndex(Tensor.F32, rowAt + j, v);

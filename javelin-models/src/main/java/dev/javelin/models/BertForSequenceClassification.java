@@ -21,11 +21,11 @@ public final class BertForSequenceClassification implements SequenceClassifier {
         this.classifier = classifier;
     }
 
-    public static BertForSequenceClassification load(SafeTensors weights, BertConfig config) throws ModelFormatException {
-        BertModel bert = BertModel.load(weights, config);
+    public static BertForSequenceClassification load(SafeTensors weights, BertConfig config, WeightDType dtype) throws ModelFormatException {
+        BertModel bert = BertModel.load(weights, config, dtype);
         if (!bert.hasPooler()) throw new ModelFormatException(weights.source() + " has a classifier but no pooler (bert.pooler.dense.*)");
         int labels = Models.numLabels(weights, "classifier.weight", config.id2label());
-        Linear classifier = Checkpoint.under(weights, "", "classifier.weight").linear("classifier", config.hiddenSize(), labels);
+        Linear classifier = Checkpoint.under(weights, dtype, "", "classifier.weight").linear("classifier", config.hiddenSize(), labels);
         return new BertForSequenceClassification(bert, classifier);
     }
 

@@ -33,7 +33,7 @@ public final class BertModel implements EncoderModel {
         this.pooler = pooler;
     }
 
-    public static BertModel load(SafeTensors weights, BertConfig config) throws ModelFormatException {
+    public static BertModel load(SafeTensors weights, BertConfig config, WeightDType dtype) throws ModelFormatException {
         if (!"absolute".equals(config.positionEmbeddingType())) {
             throw new ModelFormatException("position_embedding_type " + config.positionEmbeddingType() + " is not supported; only \"absolute\"");
         }
@@ -43,7 +43,7 @@ public final class BertModel implements EncoderModel {
         int h = config.hiddenSize(), inner = config.intermediateSize();
         double eps = config.layerNormEps();
         boolean roberta = config.robertaPositions();
-        Checkpoint ckpt = Checkpoint.under(weights, roberta ? "roberta." : "bert.", "embeddings.word_embeddings.weight");
+        Checkpoint ckpt = Checkpoint.under(weights, dtype, roberta ? "roberta." : "bert.", "embeddings.word_embeddings.weight");
         BertEmbeddings embeddings = new BertEmbeddings(
                 ckpt.embedding("embeddings.word_embeddings.weight", config.vocabSize(), h),
                 ckpt.embedding("embeddings.position_embeddings.weight", config.maxPositionEmbeddings(), h),

@@ -1,39 +1,47 @@
 package dev.javelin.models;
 
 import dev.javelin.io.safetensors.SafeTensors;
+import dev.javelin.io.safetensors.SafetensorsDType;
+import dev.javelin.io.safetensors.TensorInfo;
+import dev.javelin.kernels.PackedWeight;
+import dev.javelin.kernels.SymmetricInt8;
 import dev.javelin.nn.Embedding;
 import dev.javelin.nn.LayerNorm;
 import dev.javelin.nn.Linear;
+import dev.javelin.tensor.DType;
 import dev.javelin.tensor.Tensor;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
  * Weights of one model, looked up by their Hugging Face names under a prefix ({@code bert.} in a
- * task checkpoint, nothing in a bare encoder). Tensors are views into the mapped file; checks turn
- * a missing or misshapen weight into an error naming it.
+ * task checkpoint, nothing in a bare encoder), with the precision its linear layers load in. Tensors
+ * are views into the mapped file; checks turn a missing or misshapen weight into an error naming it.
+ *
+ * <p>Linear weights stored as int8 follow compressed-tensors' "int-quantized" format (symmetric,
+ * per channel): {@code <layer>.weight} I8 [out, in] and {@code <layer>.weight_scale} [out, 1] (or
+ * [out]) in F32, BF16 or F16.
  */
 final class Checkpoint {
     private final SafeTensors weights;
     private final String prefix;
+    private final WeightDType dtype;
 
-    private Checkpoint(SafeTensors weights, String prefix) {
+    private Checkpoint(SafeTensors weights, String prefix, WeightDType dtype) {
         this.weights = weights;
         this.prefix = prefix;
+        this.dtype = dtype;
     }
 
     /**
      * The prefix under which {@code probe} exists: {@code taskPrefix} (e.g. {@code bert.}) or none.
      */
-    static Checkpoint under(SafeTensors weights, String taskPrefix, String probe) throws ModelFormatException {
-        if (weights.names().contains(taskPrefix + probe)) return new Checkpoint(weights, taskPrefix);
-        if (weights.names().contains(probe)) return new Checkpoint(weights, "");
+    static Checkpoint under(SafeTensors weights, WeightDType dtype, String taskPrefix, String probe) throws ModelFormatException {
+        if (weights.names().contains(taskPrefix + probe)) return new Checkpoint(weights, taskPrefix, dtype);
+        if (weights.names().contains(probe)) return new Checkpoint(weights, "", dtype);
         throw new ModelFormatException(weights.source() + " has neither " + taskPrefix + probe + " nor " + probe
                 + "; is it a checkpoint of this architecture?");
-    }
-
-    /** The same checkpoint without prefix (task heads sit at the top level). */
-    Checkpoint root() {
-        return new Checkpoint(weights, "");
     }
 
     boolean has(String name) {
@@ -57,14 +65,80 @@ final class Checkpoint {
     }
 
     /**
-     * A linear layer. Its weight is packed onto the heap as the layer is built, so the mapped pages
-     * it was read from are released right after: the process keeps one copy of each weight, not two.
+     * A linear layer in the checkpoint's precision. Its weight is packed onto the heap as the layer
+     * is built, so the mapped pages it was read from are released right after: the process keeps one
+     * copy of each weight, not two.
      */
     Linear linear(String name, int in, int out) throws ModelFormatException {
-        Tensor weight = tensor(name + ".weight", out, in);
-        Linear linear = new Linear(weight, tensor(name + ".bias", out));
-        if (weight.segment().isMapped()) weight.segment().unload();
+        String full = prefix + name + ".weight";
+        if (!weights.names().contains(full)) throw new ModelFormatException(weights.source() + " has no tensor " + full);
+        TensorInfo info = weights.info(full);
+        if (!Arrays.equals(info.shape(), new long[] {out, in})) {
+            throw new ModelFormatException(weights.source() + ": tensor " + full + " has shape " + Arrays.toString(info.shape())
+                    + ", the config implies " + Arrays.toString(new int[] {out, in}));
+        }
+        MemorySegment stored = weights.bytes(full);
+        PackedWeight packed;
+        try {
+            packed = switch (info.dtype()) {
+                case I8 -> PackedWeight.int8(new SymmetricInt8.Quantized(stored.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
+                        scales(name, out), out, in));
+                case F32 -> narrowed(tensor(name + ".weight", out, in));
+                case BF16, F16 -> {
+                    DType half = info.dtype() == SafetensorsDType.BF16 ? DType.BF16 : DType.F16;
+                    if (dtype == WeightDType.F32 || (dtype == WeightDType.BF16 && half == DType.BF16)) {
+                        yield PackedWeight.halfOfTransposed(stored, 0, half, out, in);
+                    }
+                    try (Arena widened = Arena.ofConfined()) {
+                        yield narrowed(Tensor.convert(widened, stored, half, out, in));
+                    }
+                }
+                default -> throw new ModelFormatException(weights.source() + ": tensor " + full + " is " + info.dtype()
+                        + "; linear weights load from F32, BF16, F16 or int8 (compressed-tensors) tensors");
+            };
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(weights.source() + ": cannot use tensor " + full + ": " + e.getMessage());
+        }
+        Linear linear = new Linear(packed, tensor(name + ".bias", out));
+        if (stored.isMapped()) stored.unload();
         return linear;
+    }
+
+    /** An F32 weight [out, in] packed in the precision asked for. */
+    private PackedWeight narrowed(Tensor weight) {
+        return switch (dtype) {
+            case F32 -> PackedWeight.ofTransposed(weight);
+            case BF16 -> PackedWeight.bf16OfTransposed(weight);
+            case INT8 -> PackedWeight.int8OfTransposed(weight);
+        };
+    }
+
+    /** The per-row scales of an int8 weight, {@code <name>.weight_scale} [out, 1] or [out]. */
+    private float[] scales(String name, int out) throws ModelFormatException {
+        String full = prefix + name + ".weight_scale";
+        if (!weights.names().contains(full)) {
+            throw new ModelFormatException(weights.source() + ": int8 tensor " + prefix + name + ".weight has no " + full
+                    + " (compressed-tensors int-quantized, per-channel scales)");
+        }
+        long[] shape = weights.info(full).shape();
+        if (!Arrays.equals(shape, new long[] {out, 1}) && !Arrays.equals(shape, new long[] {out})) {
+            throw new ModelFormatException(weights.source() + ": tensor " + full + " has shape " + Arrays.toString(shape)
+                    + "; per-channel scales are [" + out + ", 1]");
+        }
+        String zeroPoint = prefix + name + ".weight_zero_point";
+        if (weights.names().contains(zeroPoint)) {
+            for (byte z : weights.bytes(zeroPoint).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)) {
+                if (z != 0) throw new ModelFormatException(weights.source() + ": " + zeroPoint + " is not zero; only symmetric int8 is supported");
+            }
+        }
+        float[] scales = weights.tensor(full).toArray();
+        for (int r = 0; r < out; r++) {
+            if (!Float.isFinite(scales[r]) || scales[r] < 0) {
+                throw new ModelFormatException(weights.source() + ": " + full + "[" + r + "] is " + scales[r]
+                        + "; scales must be finite and non-negative");
+            }
+        }
+        return scales;
     }
 
     Embedding embedding(String name, int count, int dim) throws ModelFormatException {

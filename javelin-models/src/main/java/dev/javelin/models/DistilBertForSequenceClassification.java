@@ -22,10 +22,10 @@ public final class DistilBertForSequenceClassification implements SequenceClassi
         this.classifier = classifier;
     }
 
-    public static DistilBertForSequenceClassification load(SafeTensors weights, DistilBertConfig config) throws ModelFormatException {
-        DistilBertModel model = DistilBertModel.load(weights, config);
+    public static DistilBertForSequenceClassification load(SafeTensors weights, DistilBertConfig config, WeightDType dtype) throws ModelFormatException {
+        DistilBertModel model = DistilBertModel.load(weights, config, dtype);
         int h = config.dim();
-        Checkpoint head = Checkpoint.under(weights, "", "classifier.weight");
+        Checkpoint head = Checkpoint.under(weights, dtype, "", "classifier.weight");
         int labels = Models.numLabels(weights, "classifier.weight", config.id2label());
         return new DistilBertForSequenceClassification(model, head.linear("pre_classifier", h, h), head.linear("classifier", h, labels));
     }

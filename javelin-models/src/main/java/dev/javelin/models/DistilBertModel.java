@@ -28,12 +28,12 @@ public final class DistilBertModel implements EncoderModel {
         this.layers = layers;
     }
 
-    public static DistilBertModel load(SafeTensors weights, DistilBertConfig config) throws ModelFormatException {
+    public static DistilBertModel load(SafeTensors weights, DistilBertConfig config, WeightDType dtype) throws ModelFormatException {
         if (!config.activation().equals("gelu")) {
             throw new ModelFormatException("activation " + config.activation() + " is not supported; DistilBERT models here use GELU");
         }
         int h = config.dim(), inner = config.hiddenDim();
-        Checkpoint ckpt = Checkpoint.under(weights, "distilbert.", "embeddings.word_embeddings.weight");
+        Checkpoint ckpt = Checkpoint.under(weights, dtype, "distilbert.", "embeddings.word_embeddings.weight");
         BertEmbeddings embeddings = new BertEmbeddings(
                 ckpt.embedding("embeddings.word_embeddings.weight", config.vocabSize(), h),
                 ckpt.embedding("embeddings.position_embeddings.weight", config.maxPositionEmbeddings(), h),

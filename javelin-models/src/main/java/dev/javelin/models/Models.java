@@ -19,6 +19,11 @@ public final class Models {
      * rejects the others with the list.)
      */
     public static LoadedModel load(Path dir) throws IOException {
+        return load(dir, WeightDType.F32);
+    }
+
+    /** {@link #load(Path)} with the linear layers in {@code dtype} (quantized or narrowed on load). */
+    public static LoadedModel load(Path dir, WeightDType dtype) throws IOException {
         ModelConfig config = ModelConfig.load(dir.resolve("config.json"));
         SafeTensors weights = SafeTensors.open(dir);
         try {
@@ -26,13 +31,13 @@ public final class Models {
             boolean robertaHead = weights.names().contains("classifier.out_proj.weight");
             LoadedModel model = switch (config) {
                 case BertConfig bert when bert.robertaPositions() && robertaHead ->
-                        withHead(dir, config, weights, RobertaForSequenceClassification.load(weights, bert));
+                        withHead(dir, config, weights, RobertaForSequenceClassification.load(weights, bert, dtype));
                 case BertConfig bert -> head
-                        ? withHead(dir, config, weights, BertForSequenceClassification.load(weights, bert))
-                        : new LoadedModel(dir, config, weights, BertModel.load(weights, bert), null);
+                        ? withHead(dir, config, weights, BertForSequenceClassification.load(weights, bert, dtype))
+                        : new LoadedModel(dir, config, weights, BertModel.load(weights, bert, dtype), null);
                 case DistilBertConfig distil -> head
-                        ? withHead(dir, config, weights, DistilBertForSequenceClassification.load(weights, distil))
-                        : new LoadedModel(dir, config, weights, DistilBertModel.load(weights, distil), null);
+                        ? withHead(dir, config, weights, DistilBertForSequenceClassification.load(weights, distil, dtype))
+                        : new LoadedModel(dir, config, weights, DistilBertModel.load(weights, distil, dtype), null);
             };
             return model;
         } catch (IOException | RuntimeException e) {

@@ -24,10 +24,10 @@ public final class RobertaForSequenceClassification implements SequenceClassifie
         this.outProj = outProj;
     }
 
-    public static RobertaForSequenceClassification load(SafeTensors weights, BertConfig config) throws ModelFormatException {
-        BertModel model = BertModel.load(weights, config);
+    public static RobertaForSequenceClassification load(SafeTensors weights, BertConfig config, WeightDType dtype) throws ModelFormatException {
+        BertModel model = BertModel.load(weights, config, dtype);
         int h = config.hiddenSize();
-        Checkpoint head = Checkpoint.under(weights, "", "classifier.out_proj.weight");
+        Checkpoint head = Checkpoint.under(weights, dtype, "", "classifier.out_proj.weight");
         int labels = Models.numLabels(weights, "classifier.out_proj.weight", config.id2label());
         return new RobertaForSequenceClassification(model, head.linear("classifier.dense", h, h), head.linear("classifier.out_proj", h, labels));
     }

@@ -7,9 +7,10 @@ import dev.javelin.tensor.Tensor;
 import java.util.Arrays;
 
 /**
- * y = x·Wᵀ + b with W in PyTorch's [out, in] layout. W is packed once, here, into the matmul
- * kernel's panel layout, so a forward pass never re-packs it; after construction the caller's W is
- * no longer read (a loader may release its pages).
+ * y = x·Wᵀ + b with W in PyTorch's [out, in] layout. W is packed once, when the layer is built, into
+ * the matmul kernel's panel layout (F32, or a narrower {@link PackedWeight.Format} the kernel widens
+ * in registers), so a forward pass never re-packs it; after construction the caller's W is no longer
+ * read (a loader may release its pages).
  */
 public final class Linear {
     private final PackedWeight weight;
@@ -18,11 +19,20 @@ public final class Linear {
 
     /** {@code bias} may be null (no bias); it is read in place by every forward pass. */
     public Linear(Tensor weight, Tensor bias) {
-        if (weight.rank() != 2) throw new IllegalArgumentException("linear weight must be 2-D [out, in], got " + Arrays.toString(weight.shape()));
-        if (bias != null) bias.requireShape("linear bias for weight " + Arrays.toString(weight.shape()), weight.dim(0));
-        this.weight = PackedWeight.ofTransposed(weight);
+        this(packed(weight), bias);
+    }
+
+    /** A layer over a weight packed already (Wᵀ: {@link PackedWeight#rows()} in, {@link PackedWeight#columns()} out). */
+    public Linear(PackedWeight weight, Tensor bias) {
+        if (bias != null) bias.requireShape("linear bias for weight [" + weight.columns() + ", " + weight.rows() + "]", weight.columns());
+        this.weight = weight;
         this.plain = new Epilogue(bias, Epilogue.Activation.IDENTITY);
         this.gelu = new Epilogue(bias, Epilogue.Activation.GELU);
+    }
+
+    private static PackedWeight packed(Tensor weight) {
+        if (weight.rank() != 2) throw new IllegalArgumentException("linear weight must be 2-D [out, in], got " + Arrays.toString(weight.shape()));
+        return PackedWeight.ofTransposed(weight);
     }
 
     public int inFeatures() { return weight.rows(); }
@@ -31,6 +41,9 @@ public final class Linear {
 
     /** Heap bytes of the packed weight. */
     public long weightBytes() { return weight.bytes(); }
+
+    /** How the packed weight stores each value. */
+    public PackedWeight.Format weightFormat() { return weight.format(); }
 
     /** y [rows, out] = x [rows, in]·Wᵀ + b; y is overwritten. */
     public void forward(Tensor x, Tensor y) {

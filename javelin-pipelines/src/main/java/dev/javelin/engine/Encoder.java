@@ -8,6 +8,7 @@ import dev.javelin.io.source.ModelSource;
 import dev.javelin.io.source.PoolingConfig;
 import dev.javelin.models.LoadedModel;
 import dev.javelin.models.Models;
+import dev.javelin.models.WeightDType;
 import dev.javelin.models.SequenceClassifier;
 import dev.javelin.models.TokenBatch;
 import dev.javelin.nn.PackedSequences;
@@ -53,8 +54,13 @@ public final class Encoder implements AutoCloseable {
 
     /** Loads {@code model}: a local Hugging Face directory or a Hub id (HF cache, else download). */
     public static Encoder load(String model) throws IOException {
+        return load(model, WeightDType.F32);
+    }
+
+    /** {@link #load(String)} with the linear layers in {@code dtype}. */
+    public static Encoder load(String model, WeightDType dtype) throws IOException {
         if (model == null) throw new IllegalArgumentException("no model given; the embedded default is ModelSpec.DEFAULT, loaded by Engine.load");
-        return load(ModelSource.resolve(model), model);
+        return load(ModelSource.resolve(model), model, dtype);
     }
 
     /** Loads the embedded default model ({@link DefaultModel}: an error names its artifact when it is absent). */
@@ -65,10 +71,18 @@ public final class Encoder implements AutoCloseable {
 
     /** Loads the Hugging Face directory {@code dir}; {@code modelId} names it in {@link #info()}. */
     public static Encoder load(Path dir, String modelId) throws IOException {
-        if (EmbeddingClassifier.isEmbeddingClassifier(dir)) return withHead(EmbeddingClassifier.load(dir), modelId);
+        return load(dir, modelId, WeightDType.F32);
+    }
+
+    /**
+     * {@link #load(Path, String)} with the linear layers in {@code dtype} (int8 / bf16: quantized on
+     * load; an embedding classifier's encoder too).
+     */
+    public static Encoder load(Path dir, String modelId, WeightDType dtype) throws IOException {
+        if (EmbeddingClassifier.isEmbeddingClassifier(dir)) return withHead(EmbeddingClassifier.load(dir), modelId, dtype);
         Path tokenizerFile = dir.resolve("tokenizer.json");
         if (!Files.isRegularFile(tokenizerFile)) throw new IOException(dir + " has no tokenizer.json");
-        LoadedModel model = Models.load(dir);
+        LoadedModel model = Models.load(dir, dtype);
         try {
             int maxLength = Math.min(model.encoder().maxPositions(), maxSeqLength(dir));
             Tokenizer tokenizer = Tokenizer.fromFile(tokenizerFile).withoutPadding()
@@ -99,8 +113,11 @@ public final class Encoder implements AutoCloseable {
      * The encoder a trained embedding classifier names, with its head on top: an embedding model (its
      * encoder's pooling and normalisation) that also classifies, with softmax over the head's labels.
      */
-    private static Encoder withHead(EmbeddingClassifier head, String modelId) throws IOException {
-        Encoder base = head.encoderSpec() == null ? loadDefault() : load(head.encoderSpec());
+    private static Encoder withHead(EmbeddingClassifier head, String modelId, WeightDType dtype) throws IOException {
+        DefaultModel defaultModel = head.encoderSpec() == null ? DefaultModel.find() : null;
+        Encoder base = defaultModel != null
+                ? load(defaultModel.directory(), defaultModel.modelId(), dtype)
+                : load(head.encoderSpec(), dtype);
         ModelInfo b = base.info;
         if (base.embeddingHead != null || b.kind() != ModelInfo.Kind.EMBEDDING || b.hiddenSize() != head.hiddenSize()) {
             base.close();

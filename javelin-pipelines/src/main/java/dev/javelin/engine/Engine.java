@@ -64,8 +64,8 @@ public final class Engine implements AutoCloseable {
      */
     public static Engine load(ModelSpec spec, Batcher batcher) throws IOException {
         Encoder encoder = spec.isDefault()
-                ? Encoder.load(EmbeddingClassifier.defaultSentiment(), DefaultModel.find().modelId())
-                : Encoder.load(ModelSource.resolve(spec.source()), spec.source());
+                ? Encoder.load(EmbeddingClassifier.defaultSentiment(), DefaultModel.find().modelId(), spec.dtype())
+                : Encoder.load(ModelSource.resolve(spec.source()), spec.source(), spec.dtype());
         ModelInfo loaded = encoder.info();
         if (spec.pooling() != null || spec.normalize() != null) {
             encoder = encoder.withEmbedding(spec.pooling() != null ? spec.pooling() : loaded.pooling(),

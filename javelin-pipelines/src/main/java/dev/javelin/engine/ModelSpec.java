@@ -1,5 +1,7 @@
 package dev.javelin.engine;
 
+import dev.javelin.models.WeightDType;
+
 /**
  * Which model to load and how to use it. Every front end (the CLI, the pipelines, the server, batch
  * jobs) describes its model with one of these and gets the same {@link Engine}.
@@ -9,11 +11,27 @@ package dev.javelin.engine;
  *                  the built-in SST-2 sentiment head on its embeddings (it embeds and classifies)
  * @param pooling   pooling of {@code embed} instead of the model's own; null keeps the model's
  * @param normalize L2 normalisation of {@code embed} by default instead of the model's own; null keeps the model's
+ * @param dtype     precision of the linear layers: {@link WeightDType#F32} keeps the checkpoint's own,
+ *                  int8 / bf16 quantize on load (docs/quantization.md)
  */
-public record ModelSpec(String source, Pooling pooling, Boolean normalize) {
+public record ModelSpec(String source, Pooling pooling, Boolean normalize, WeightDType dtype) {
 
     /** The embedded default, with its own pooling and normalisation. */
     public static final ModelSpec DEFAULT = new ModelSpec(null, null, null);
+
+    public ModelSpec {
+        if (dtype == null) throw new IllegalArgumentException("dtype is null; WeightDType.F32 keeps the checkpoint's weights");
+    }
+
+    /** Weights as the checkpoint stores them. */
+    public ModelSpec(String source, Pooling pooling, Boolean normalize) {
+        this(source, pooling, normalize, WeightDType.F32);
+    }
+
+    /** The same model with its linear layers in {@code dtype}. */
+    public ModelSpec withDtype(WeightDType dtype) {
+        return new ModelSpec(source, pooling, normalize, dtype);
+    }
 
     /** {@code source} with the model's own pooling and normalisation (null: the embedded default). */
     public static ModelSpec of(String source) {

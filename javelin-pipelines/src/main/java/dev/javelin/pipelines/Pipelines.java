@@ -2,6 +2,7 @@ package dev.javelin.pipelines;
 
 import dev.javelin.engine.Engine;
 import dev.javelin.engine.ModelSpec;
+import dev.javelin.models.WeightDType;
 import java.io.IOException;
 
 /**
@@ -32,11 +33,21 @@ public final class Pipelines {
     }
 
     public static TextClassificationPipeline textClassification(String model) throws IOException {
-        return new TextClassificationPipeline(checked(Engine.load(ModelSpec.of(model)), Engine::requirePredicts));
+        return textClassification(model, WeightDType.F32);
+    }
+
+    /** A classifier with its linear layers in {@code dtype} (int8 / bf16: quantized on load). */
+    public static TextClassificationPipeline textClassification(String model, WeightDType dtype) throws IOException {
+        return new TextClassificationPipeline(checked(Engine.load(ModelSpec.of(model).withDtype(dtype)), Engine::requirePredicts));
     }
 
     public static RerankPipeline rerank(String model) throws IOException {
-        return new RerankPipeline(checked(Engine.load(ModelSpec.of(model)), Engine::requireReranks));
+        return rerank(model, WeightDType.F32);
+    }
+
+    /** A cross-encoder with its linear layers in {@code dtype} (int8 / bf16: quantized on load). */
+    public static RerankPipeline rerank(String model, WeightDType dtype) throws IOException {
+        return new RerankPipeline(checked(Engine.load(ModelSpec.of(model).withDtype(dtype)), Engine::requireReranks));
     }
 
     /** The engine if it can do the pipeline's task; else it is closed and the task's error thrown. */

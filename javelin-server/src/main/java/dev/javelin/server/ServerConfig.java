@@ -4,6 +4,7 @@ import dev.javelin.engine.Batcher;
 import dev.javelin.engine.ModelSpec;
 import dev.javelin.engine.Pooling;
 import dev.javelin.server.scheduling.Inference;
+import dev.javelin.models.WeightDType;
 import java.time.Duration;
 import java.util.List;
 
@@ -25,12 +26,13 @@ import java.util.List;
  * @param apiKey                bearer token the inference routes require; null: none
  * @param corsAllowOrigin       origins allowed by CORS; empty: any (as TEI)
  * @param shutdownGracePeriod   how long shutdown waits for requests in flight
+ * @param dtype                 precision of the model's linear layers ({@code --dtype}; int8/bf16 quantize on load)
  */
 public record ServerConfig(String model, String servedModelName, String pooling, int tokenizationWorkers,
                            int maxConcurrentRequests, int maxBatchTokens, int maxBatchRequests,
                            int maxClientBatchSize, boolean autoTruncate, String hostname, int port,
                            long payloadLimit, String apiKey, List<String> corsAllowOrigin,
-                           Duration shutdownGracePeriod) {
+                           Duration shutdownGracePeriod, WeightDType dtype) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -59,6 +61,7 @@ public record ServerConfig(String model, String servedModelName, String pooling,
             apiKey = null;
         }
         corsAllowOrigin = corsAllowOrigin == null ? List.of() : List.copyOf(corsAllowOrigin);
+        if (dtype == null) dtype = WeightDType.F32;
         if (shutdownGracePeriod == null || shutdownGracePeriod.isNegative()) {
             throw new IllegalArgumentException("the shutdown grace period must not be negative");
         }
@@ -77,7 +80,7 @@ public record ServerConfig(String model, String servedModelName, String pooling,
 
     /** The model to serve, with the pooling override. */
     public ModelSpec modelSpec() {
-        return new ModelSpec(model, pooling == null ? null : Pooling.parse(pooling), null);
+        return new ModelSpec(model, pooling == null ? null : Pooling.parse(pooling), null, dtype);
     }
 
     /** How batches are cut: {@code --max-batch-tokens} and {@code --max-batch-requests}. */
@@ -112,6 +115,7 @@ public record ServerConfig(String model, String servedModelName, String pooling,
         private String apiKey;
         private List<String> corsAllowOrigin = List.of();
         private Duration shutdownGracePeriod = Duration.ofSeconds(30);
+        private WeightDType dtype = WeightDType.F32;
 
         private Builder() {
         }
@@ -131,11 +135,12 @@ public record ServerConfig(String model, String servedModelName, String pooling,
         public Builder apiKey(String v) { apiKey = v; return this; }
         public Builder corsAllowOrigin(List<String> v) { corsAllowOrigin = v; return this; }
         public Builder shutdownGracePeriod(Duration v) { shutdownGracePeriod = v; return this; }
+        public Builder dtype(WeightDType v) { dtype = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(model, servedModelName, pooling, tokenizationWorkers, maxConcurrentRequests,
                     maxBatchTokens, maxBatchRequests, maxClientBatchSize, autoTruncate, hostname, port,
-                    payloadLimit, apiKey, corsAllowOrigin, shutdownGracePeriod);
+                    payloadLimit, apiKey, corsAllowOrigin, shutdownGracePeriod, dtype);
         }
     }
 }

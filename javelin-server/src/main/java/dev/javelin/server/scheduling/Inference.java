@@ -96,7 +96,11 @@ public final class Inference implements AutoCloseable {
         if (permits.availablePermits() > 0) {
             return true;
         }
-        return acquire(1) && release(1);
+        if (!acquire(1)) {
+            return false;
+        }
+        permits.release(1);
+        return true;
     }
 
     private boolean acquire(int n) {
@@ -108,10 +112,6 @@ public final class Inference implements AutoCloseable {
         }
     }
 
-    private boolean release(int n) {
-        permits.release(n);
-        return true;
-    }
 
     /** Checks a request's number of inputs: not empty, at most {@code --max-client-batch-size}. */
     public void checkBatchSize(int size, String field) {
@@ -165,7 +165,9 @@ public final class Inference implements AutoCloseable {
 
     /** Cosine similarity of each sentence to the source sentence. */
     public Timed<float[]> similarity(String source, List<String> sentences, Truncate truncate, ClientConnection client) {
-        checkBatchSize(sentences.size(), "inputs.sentences");
+        if (sentences.isEmpty()) {
+            throw ServerError.empty("`inputs.sentences` cannot be empty");
+        }
         checkBatchSize(sentences.size() + 1, "inputs.sentences");
         task(engine::requireEmbeds);
         List<Input> inputs = new ArrayList<>(sentences.size() + 1);
