@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -88,6 +89,9 @@ public final class ServeCommand implements Callable<Integer> {
             description = "On SIGTERM, how long requests in flight may take to finish. Default: ${DEFAULT-VALUE}. [SHUTDOWN_GRACE_PERIOD]")
     long shutdownGracePeriod;
 
+    @Mixin
+    ConnectionLimitOptions connectionLimits = new ConnectionLimitOptions();
+
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig config;
@@ -99,6 +103,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .maxClientBatchSize(maxClientBatchSize).autoTruncate(autoTruncate)
                     .hostname(hostname).port(port).payloadLimit(payloadLimit).apiKey(apiKey)
                     .corsAllowOrigin(corsAllowOrigin).shutdownGracePeriod(Duration.ofSeconds(shutdownGracePeriod))
+                    .connectionLimits(connectionLimits.limits())
                     .build();
         } catch (IllegalArgumentException e) {
             System.err.println("javelin serve: " + e.getMessage());

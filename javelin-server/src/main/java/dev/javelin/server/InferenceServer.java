@@ -1,10 +1,17 @@
 package dev.javelin.server;
 
+import dev.javelin.server.edge.EdgeListener;
 import dev.javelin.tokenizers.Tokenizer;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.cors.CorsSupport;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
@@ -20,15 +27,19 @@ public final class InferenceServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(InferenceServer.class.getName());
 
     private final WebServer web;
+    private final EdgeListener edge;
+    private final Path handlerSocketDir;
     private final ServerConfig config;
     private final ServerMetrics metrics;
     private final ModelSlot model;
     private final CompletableFuture<Void> shutdown;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private InferenceServer(WebServer web, ServerConfig config, ServerMetrics metrics, ModelSlot model,
-                            CompletableFuture<Void> shutdown) {
+    private InferenceServer(WebServer web, EdgeListener edge, Path handlerSocketDir, ServerConfig config,
+                            ServerMetrics metrics, ModelSlot model, CompletableFuture<Void> shutdown) {
         this.web = web;
+        this.edge = edge;
+        this.handlerSocketDir = handlerSocketDir;
         this.config = config;
         this.metrics = metrics;
         this.model = model;
@@ -62,18 +73,29 @@ public final class InferenceServer implements AutoCloseable {
         if (config.apiKey() != null) {
             routing.addFilter(new ApiKeyFilter(config.apiKey()));
         }
-        routing.register(new TeiRoutes(model, config, metrics, shutdown), new OpenAiRoutes(model, config, metrics, shutdown),
-                new ApiDocs());
+        MethodNotAllowed.register(routing, new TeiRoutes(model, config, metrics, shutdown),
+                new OpenAiRoutes(model, config, metrics, shutdown), new ApiDocs());
+        // Helidon's handlers listen on a private UNIX socket; clients reach them only through the edge
+        // listener, which owns the connection limits, timeouts and request framing (docs/security.md).
+        Path socketDir = privateSocketDir();
+        UnixDomainSocketAddress handlers = UnixDomainSocketAddress.of(socketDir.resolve("http.sock"));
         WebServer web = WebServer.builder()
-                .host(config.hostname())
-                .port(config.port())
+                .bindAddress(handlers)
                 .shutdownHook(false)
                 .shutdownGracePeriod(config.shutdownGracePeriod())
                 .addProtocol(Http1Config.builder().addReceiveListener(new ConnectionTracker()).build())
                 .routing(routing)
                 .build()
                 .start();
-        return new InferenceServer(web, config, metrics, model, shutdown);
+        EdgeListener edge;
+        try {
+            edge = EdgeListener.start(config.hostname(), config.port(), handlers, config.connectionLimits(), metrics);
+        } catch (RuntimeException e) {
+            web.stop();
+            deleteSocketDir(socketDir);
+            throw e;
+        }
+        return new InferenceServer(web, edge, socketDir, config, metrics, model, shutdown);
     }
 
     /**
@@ -101,7 +123,25 @@ public final class InferenceServer implements AutoCloseable {
 
     /** The port the server listens on (the one picked when configured with 0). */
     public int port() {
-        return web.port();
+        return edge.port();
+    }
+
+    private static Path privateSocketDir() {
+        try {
+            return Files.createTempDirectory("javelin-http",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the directory of the handlers' socket: " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteSocketDir(Path dir) {
+        try {
+            Files.deleteIfExists(dir.resolve("http.sock"));
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            LOG.fine(() -> "could not delete " + dir + ": " + e.getMessage());
+        }
     }
 
     /** The model being served. @throws IllegalStateException before {@link #serve} */
@@ -140,7 +180,9 @@ public final class InferenceServer implements AutoCloseable {
         long start = System.nanoTime();
         // Connections idling after an answer stop waiting for the client's next request.
         shutdown.complete(null);
+        edge.close();
         web.stop();
+        deleteSocketDir(handlerSocketDir);
         Inference inference = model.orNull();
         if (inference != null) {
             inference.close();

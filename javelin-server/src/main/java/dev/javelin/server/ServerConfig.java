@@ -1,5 +1,6 @@
 package dev.javelin.server;
 
+import dev.javelin.server.edge.EdgeLimits;
 import java.time.Duration;
 import java.util.List;
 
@@ -21,12 +22,13 @@ import java.util.List;
  * @param apiKey                bearer token the inference routes require; null: none
  * @param corsAllowOrigin       origins allowed by CORS; empty: any (as TEI)
  * @param shutdownGracePeriod   how long shutdown waits for requests in flight
+ * @param connectionLimits      open connections and request timeouts (docs/security.md)
  */
 public record ServerConfig(String model, String servedModelName, String pooling, int tokenizationWorkers,
                            int maxConcurrentRequests, int maxBatchTokens, int maxBatchRequests,
                            int maxClientBatchSize, boolean autoTruncate, String hostname, int port,
                            long payloadLimit, String apiKey, List<String> corsAllowOrigin,
-                           Duration shutdownGracePeriod) {
+                           Duration shutdownGracePeriod, EdgeLimits connectionLimits) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -53,6 +55,9 @@ public record ServerConfig(String model, String servedModelName, String pooling,
         corsAllowOrigin = corsAllowOrigin == null ? List.of() : List.copyOf(corsAllowOrigin);
         if (shutdownGracePeriod == null || shutdownGracePeriod.isNegative()) {
             throw new IllegalArgumentException("the shutdown grace period must not be negative");
+        }
+        if (connectionLimits == null) {
+            connectionLimits = EdgeLimits.defaults();
         }
     }
 
@@ -89,6 +94,7 @@ public record ServerConfig(String model, String servedModelName, String pooling,
         private String apiKey;
         private List<String> corsAllowOrigin = List.of();
         private Duration shutdownGracePeriod = Duration.ofSeconds(30);
+        private EdgeLimits connectionLimits;
 
         private Builder() {
         }
@@ -108,11 +114,12 @@ public record ServerConfig(String model, String servedModelName, String pooling,
         public Builder apiKey(String v) { apiKey = v; return this; }
         public Builder corsAllowOrigin(List<String> v) { corsAllowOrigin = v; return this; }
         public Builder shutdownGracePeriod(Duration v) { shutdownGracePeriod = v; return this; }
+        public Builder connectionLimits(EdgeLimits v) { connectionLimits = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(model, servedModelName, pooling, tokenizationWorkers, maxConcurrentRequests,
                     maxBatchTokens, maxBatchRequests, maxClientBatchSize, autoTruncate, hostname, port,
-                    payloadLimit, apiKey, corsAllowOrigin, shutdownGracePeriod);
+                    payloadLimit, apiKey, corsAllowOrigin, shutdownGracePeriod, connectionLimits);
         }
     }
 }
