@@ -43,7 +43,12 @@ final class MethodNotAllowed implements HttpRules {
 
     @Override
     public HttpRules route(Method method, String pathPattern, Handler handler) {
-        allowed.computeIfAbsent(pathPattern, p -> new LinkedHashSet<>()).add(method.text());
+        Set<String> methods = allowed.computeIfAbsent(pathPattern, p -> new LinkedHashSet<>());
+        methods.add(method.text());
+        if (method == Method.GET) {
+            // The edge answers HEAD as GET without the body.
+            methods.add(Method.HEAD.text());
+        }
         rules.route(method, pathPattern, handler);
         return this;
     }

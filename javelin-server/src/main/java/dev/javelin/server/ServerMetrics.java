@@ -123,10 +123,16 @@ public final class ServerMetrics implements EdgeEvents {
         openConnections.decrementAndGet();
     }
 
-    /** Counted as {@code javelin_connections_refused_total}: connections over the cap, closed at once. */
+    /** Counted as {@code javelin_connections_refused_total}: connections over the cap while all were busy, closed at once. */
     @Override
     public void connectionRefused() {
         counter("javelin_connections_refused", "reason", "max_connections").increment();
+    }
+
+    /** Counted as {@code javelin_connections_evicted_total}: idle connections closed at the cap to make room. */
+    @Override
+    public void connectionEvicted() {
+        counter("javelin_connections_evicted", "reason", "max_connections").increment();
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -53,6 +54,15 @@ final class EdgeConnection {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Requests passed on whose answer has not been relayed yet: while there are some, the client is not idle. */
     private final AtomicInteger unanswered = new AtomicInteger();
+    /**
+     * {@link #READING} while a request is read; {@link #AWAITING} while waiting for the next request
+     * with answers still to relay; otherwise the time ({@link System#nanoTime()}) since when it has waited
+     * with nothing to answer, when it may be evicted to make room ({@link #EVICTED}).
+     */
+    private final AtomicLong state = new AtomicLong(System.nanoTime()); // accepted: waiting for a first request
+    private static final long READING = Long.MIN_VALUE;
+    private static final long AWAITING = Long.MIN_VALUE + 1;
+    private static final long EVICTED = Long.MIN_VALUE + 2;
     private volatile SocketChannel backend;
     /** Set when a body broke its framing after its head was passed on; the relay answers with it. */
     private volatile Next.Refuse bodyRefusal;
@@ -91,13 +101,23 @@ final class EdgeConnection {
         while (true) {
             long now = System.nanoTime();
             in.deadline(now + idleNanos);
+            if (!in.buffered() && !markWaiting(unanswered.get() == 0 ? now : AWAITING)) {
+                return;
+            }
             try {
-                if (!in.awaitByte()) {
+                boolean more = in.awaitByte();
+                if (state.getAndSet(READING) == EVICTED) {
+                    return;
+                }
+                if (!more) {
                     next.add(new Next.End());
                     shutdownBackendOutput();
                     return;
                 }
             } catch (SocketTimeoutException e) {
+                if (state.getAndSet(READING) == EVICTED) {
+                    return;
+                }
                 if (unanswered.get() > 0) {
                     // An answer is still being computed or sent: the client is not idle.
                     idleNanos = limits.idleTimeout().toNanos();
@@ -199,7 +219,9 @@ final class EdgeConnection {
                 }
                 Next.Answer a = (Next.Answer) n;
                 boolean keep = ResponseRelay.relay(fromHandlers, toClient, a.head());
-                unanswered.decrementAndGet();
+                if (unanswered.decrementAndGet() == 0) {
+                    state.compareAndSet(AWAITING, System.nanoTime());
+                }
                 if (!keep || a.close()) {
                     return;
                 }
@@ -284,6 +306,34 @@ final class EdgeConnection {
     private void abort() {
         next.add(new Next.End());
         close();
+    }
+
+    /** Moves to waiting for a request ({@code value}: since when, or {@link #AWAITING}); false once evicted. */
+    private boolean markWaiting(long value) {
+        while (true) {
+            long current = state.get();
+            if (current == EVICTED) {
+                return false;
+            }
+            if (state.compareAndSet(current, value)) {
+                return true;
+            }
+        }
+    }
+
+    /** Since when the connection has waited for a request with nothing to answer; {@link Long#MAX_VALUE} when busy. */
+    long idleSince() {
+        long since = state.get();
+        return since == READING || since == AWAITING || since == EVICTED ? Long.MAX_VALUE : since;
+    }
+
+    /** Closes the connection if it still waits, since {@code since}, for a request with nothing to answer. */
+    boolean evictIfIdle(long since) {
+        if (since == Long.MAX_VALUE || !state.compareAndSet(since, EVICTED)) {
+            return false;
+        }
+        close();
+        return true;
     }
 
     /** Closes the connection unless a request is being answered (server shutdown: those finish first). */

@@ -14,7 +14,11 @@ public interface EdgeEvents {
     default void connectionClosed() {
     }
 
-    /** A connection over the cap was closed at once. */
+    /** At the cap, a connection waiting for a request was closed to make room for a new one. */
+    default void connectionEvicted() {
+    }
+
+    /** A connection over the cap was closed at once: every open one was busy with a request. */
     default void connectionRefused() {
     }
 

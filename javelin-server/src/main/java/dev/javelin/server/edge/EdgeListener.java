@@ -14,9 +14,11 @@ import java.util.logging.Logger;
 
 /**
  * The server's public listener: it accepts client connections, holds at most
- * {@link EdgeLimits#maxConnections()} of them (the excess is closed at once and counted), and hands each
+ * {@link EdgeLimits#maxConnections()} of them, and hands each
  * to an {@link EdgeConnection}, which passes checked requests on to the HTTP handlers listening on
- * {@code handlers}, a private UNIX socket. When accepting fails (the file limit reached by something
+ * {@code handlers}, a private UNIX socket. At the cap a new connection takes the place of the one that
+ * has waited longest for a request; when every connection is busy with a request it is closed at once.
+ * Both are counted. When accepting fails (the file limit reached by something
  * else, a kernel hiccup) it backs off and tries again: the listener only ends when it is closed.
  */
 public final class EdgeListener implements AutoCloseable {
@@ -89,12 +91,12 @@ public final class EdgeListener implements AutoCloseable {
                 backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
                 continue;
             }
-            if (open.incrementAndGet() > limits.maxConnections()) {
-                open.decrementAndGet();
+            if (open.get() >= limits.maxConnections() && !evictIdlest()) {
                 events.connectionRefused();
                 closeQuietly(socket);
                 continue;
             }
+            open.incrementAndGet();
             events.connectionOpened();
             try {
                 socket.setTcpNoDelay(true);
@@ -111,6 +113,33 @@ public final class EdgeListener implements AutoCloseable {
                 closeQuietly(socket);
             }
         }
+    }
+
+    /**
+     * At the cap, makes room by closing the connection that has waited longest for a request with
+     * nothing to answer (as a flood of idle connections would hold them); false when every connection
+     * is busy with a request.
+     */
+    private boolean evictIdlest() {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            EdgeConnection idlest = null;
+            long since = Long.MAX_VALUE;
+            for (EdgeConnection c : connections) {
+                long s = c.idleSince();
+                if (s < since) {
+                    since = s;
+                    idlest = c;
+                }
+            }
+            if (idlest == null) {
+                return false;
+            }
+            if (idlest.evictIfIdle(since)) {
+                events.connectionEvicted();
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void sleep(long millis) {

@@ -168,10 +168,14 @@ record RequestHead(String method, String target, boolean http10, List<String[]> 
         return cut.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
-    /** The request as HTTP/1.1 for the handlers: its checked framing, and Connection: close when it closes. */
+    /**
+     * The request as HTTP/1.1 for the handlers: its checked framing, Connection: close when it closes,
+     * and HEAD asked as GET.
+     */
     byte[] encode(String localHost) {
         StringBuilder sb = new StringBuilder(256);
-        sb.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
+        // HEAD is GET without the body (RFC 9110 §9.3.2): the handlers answer GET and the relay drops the body.
+        sb.append(method.equals("HEAD") ? "GET" : method).append(' ').append(target).append(" HTTP/1.1\r\n");
         boolean host = false;
         for (String[] f : fields) {
             host |= f[0].equalsIgnoreCase("host");

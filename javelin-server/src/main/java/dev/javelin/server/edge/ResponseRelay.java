@@ -7,8 +7,9 @@ import java.util.Locale;
 
 /**
  * Copies one answer of the HTTP handlers to the client, finding where it ends as RFC 9112 §6.3 says:
- * interim 1xx answers pass through first; a HEAD request's, a 204's and a 304's answer have no body;
- * otherwise a chunked body, a Content-Length, or the end of the stream.
+ * interim 1xx answers pass through first; a 204's and a 304's answer have no body; otherwise a
+ * chunked body, a Content-Length, or the end of the stream. The answer to a HEAD request (which the
+ * handlers were asked as GET) goes without its body.
  */
 final class ResponseRelay {
     private static final int MAX_LINE = 16 * 1024;
@@ -59,14 +60,16 @@ final class ResponseRelay {
                 to.flush();
                 continue;
             }
-            if (headRequest || code == 204 || code == 304) {
+            // A HEAD request was asked as GET: its body is read and dropped.
+            OutputStream body = headRequest ? OutputStream.nullOutputStream() : to;
+            if (code == 204 || code == 304) {
                 // no body
             } else if (chunked) {
-                from.copyChunked(to);
+                from.copyChunked(body);
             } else if (length >= 0) {
-                from.copy(length, to);
+                from.copy(length, body);
             } else {
-                from.copyToEnd(to);
+                from.copyToEnd(body);
                 close = true;
             }
             to.flush();
