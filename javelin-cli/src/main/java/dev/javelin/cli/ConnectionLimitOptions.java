@@ -34,8 +34,10 @@ final class ConnectionLimitOptions {
     /** @throws IllegalArgumentException naming the flag that is out of range */
     EdgeLimits limits() {
         int max = maxConnections == 0 ? EdgeLimits.defaultMaxConnections() : maxConnections;
-        return new EdgeLimits(max, seconds(requestLineTimeout), seconds(headerTimeout), seconds(bodyTimeout),
-                seconds(idleTimeout));
+        EdgeLimits limits = new EdgeLimits(max, seconds(requestLineTimeout), seconds(headerTimeout),
+                seconds(bodyTimeout), seconds(idleTimeout));
+        limits.requireWithinFileLimit();
+        return limits;
     }
 
     private static Duration seconds(double s) {

@@ -145,7 +145,7 @@ final class EdgeConnection {
             if (toHandlers == null) {
                 toHandlers = openBackend();
                 if (toHandlers == null) {
-                    refuse(503, "the server is shutting down");
+                    refuse(503, "the request handlers cannot be reached: the server is shutting down");
                     return;
                 }
             }

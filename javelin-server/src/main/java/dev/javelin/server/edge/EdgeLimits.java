@@ -1,5 +1,7 @@
 package dev.javelin.server.edge;
 
+import com.sun.management.UnixOperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 
 /**
@@ -55,12 +57,27 @@ public record EdgeLimits(int maxConnections, Duration requestLineTimeout, Durati
 
     /** (file limit - descriptors already open - reserve) / 2, at least 1; 10,000 where the limit is unknown. */
     public static int defaultMaxConnections() {
-        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
             long free = unix.getMaxFileDescriptorCount() - unix.getOpenFileDescriptorCount() - RESERVED_DESCRIPTORS;
             return (int) Math.max(1, Math.min(Integer.MAX_VALUE, free / 2));
         }
         return 10_000;
+    }
+
+    /**
+     * Refuses a cap the file limit cannot hold: past it, accepting (here, or behind, where the
+     * handlers accept their hop) would fail for lack of descriptors.
+     *
+     * @throws IllegalArgumentException naming the limit and how to raise it
+     */
+    public void requireWithinFileLimit() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+                && maxConnections > (unix.getMaxFileDescriptorCount() - RESERVED_DESCRIPTORS) / 2) {
+            long most = Math.max(0, (unix.getMaxFileDescriptorCount() - RESERVED_DESCRIPTORS) / 2);
+            throw new IllegalArgumentException("--max-connections " + maxConnections + " does not fit the file limit of "
+                    + unix.getMaxFileDescriptorCount() + " descriptors (each connection takes two, and "
+                    + RESERVED_DESCRIPTORS + " stay free): at most " + most + "; raise `ulimit -n` for more");
+        }
     }
 
     public EdgeLimits withMaxConnections(int v) {

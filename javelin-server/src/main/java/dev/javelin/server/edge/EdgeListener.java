@@ -46,10 +46,12 @@ public final class EdgeListener implements AutoCloseable {
     /**
      * Listens on {@code host}:{@code port} (0 picks a free port).
      *
-     * @throws UncheckedIOException when the address cannot be bound
+     * @throws UncheckedIOException     when the address cannot be bound
+     * @throws IllegalArgumentException when the cap does not fit the file limit
      */
     public static EdgeListener start(String host, int port, UnixDomainSocketAddress handlers, EdgeLimits limits,
                                      EdgeEvents events) {
+        limits.requireWithinFileLimit();
         ServerSocket server;
         try {
             server = new ServerSocket();
@@ -58,6 +60,11 @@ public final class EdgeListener implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + host + ':' + port + ": " + e.getMessage(), e);
         }
+        return start(server, handlers, limits, events);
+    }
+
+    /** Serves clients accepted on {@code server}. */
+    static EdgeListener start(ServerSocket server, UnixDomainSocketAddress handlers, EdgeLimits limits, EdgeEvents events) {
         EdgeListener listener = new EdgeListener(server, handlers, limits, events);
         listener.acceptor.start();
         return listener;
