@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 /** `serve`'s flags bounding what clients may hold: open connections and the time each request phase may take. */
 final class ConnectionLimitOptions {
     @Option(names = "--max-connections", defaultValue = "${env:MAX_CONNECTIONS:-0}", paramLabel = "N",
-            description = "Client connections open at once; more are closed at once and counted in /metrics."
+            description = "Client connections open at once. At the cap a new connection takes the place of the one idle"
+                    + " longest, or is closed at once when all are busy; both are counted in /metrics."
                     + " Default (0): what the file limit (ulimit -n) leaves, halved. [MAX_CONNECTIONS]")
     int maxConnections;
 
