@@ -7,6 +7,7 @@ import dev.javelin.engine.ScoreFunction;
 import dev.javelin.engine.Truncate;
 import dev.javelin.pipelines.TextClassificationPipeline;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -46,9 +47,12 @@ public final class ClassifyCommand implements Callable<Integer> {
         return JsonLines.run(spec, () -> {
             if (topK < 0) throw new IllegalArgumentException("--top-k must be ≥ 0, got " + topK);
             PredictOptions options = new PredictOptions(Truncate.RIGHT, function == null ? null : ScoreFunction.parse(function), topK);
-            var inputs = TextInputs.read(texts, stdin);
             try (TextClassificationPipeline p = Pipelines.textClassification(model, dtype.value())) {
-                for (List<Label> labels : p.classify(inputs, options)) JsonLines.print(spec.commandLine().getOut(), labels);
+                PrintWriter out = spec.commandLine().getOut();
+                TextInputs.forEachChunk(texts, stdin, chunk -> {
+                    for (List<Label> labels : p.classify(chunk, options)) JsonLines.print(out, labels);
+                    out.flush();
+                });
             }
             return 0;
         });

@@ -6,6 +6,7 @@ import dev.javelin.engine.EmbedOptions;
 import dev.javelin.engine.ModelSpec;
 import dev.javelin.engine.Pooling;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -45,10 +46,12 @@ public final class EmbedCommand implements Callable<Integer> {
     public Integer call() {
         return JsonLines.run(spec, () -> {
             ModelSpec modelSpec = new ModelSpec(model, pooling == null ? null : Pooling.parse(pooling), normalize, dtype.value());
-            var inputs = TextInputs.read(texts, stdin);
             try (EmbeddingsPipeline p = Pipelines.embeddings(modelSpec)) {
-                float[][] vectors = p.embed(inputs, EmbedOptions.DEFAULT);
-                for (float[] v : vectors) JsonLines.print(spec.commandLine().getOut(), Map.of("embedding", v));
+                PrintWriter out = spec.commandLine().getOut();
+                TextInputs.forEachChunk(texts, stdin, chunk -> {
+                    for (float[] v : p.embed(chunk, EmbedOptions.DEFAULT)) JsonLines.print(out, Map.of("embedding", v));
+                    out.flush();
+                });
             }
             return 0;
         });

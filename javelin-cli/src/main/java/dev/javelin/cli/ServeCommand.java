@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -94,6 +95,8 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Weights of the linear layers: f32 (as the checkpoint stores them), bf16 or int8 (quantized on load). "
                     + "Default: ${DEFAULT-VALUE}. [DTYPE]")
     String dtype;
+    @Mixin
+    ConnectionLimitOptions connectionLimits = new ConnectionLimitOptions();
 
     @Override
     public Integer call() throws InterruptedException {
@@ -108,6 +111,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .hostname(hostname).port(port).payloadLimit(payloadLimit).apiKey(apiKey)
                     .corsAllowOrigin(corsAllowOrigin).shutdownGracePeriod(Duration.ofSeconds(shutdownGracePeriod))
                     .dtype(WeightDType.parse(dtype))
+                    .connectionLimits(connectionLimits.limits())
                     .build();
         } catch (IllegalArgumentException e) {
             System.err.println("javelin serve: " + e.getMessage());

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.javelin.io.source.ModelSource;
+import dev.javelin.engine.Input;
 import dev.javelin.tokenizers.Encoding;
 import dev.javelin.tokenizers.Tokenizer;
 import dev.javelin.tokenizers.Truncation;
@@ -129,47 +130,18 @@ public final class TokenizeCommand implements Callable<Integer> {
     }
 
     private int jsonLines(Tokenizer tokenizer, PrintStream out, PrintStream err) throws IOException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String line;
-        int number = 0;
-        while ((line = in.readLine()) != null) {
-            number++;
-            if (line.isBlank()) {
-                continue;
-            }
-            String text;
-            String pair = null;
-            try {
-                JsonNode node = JSON.readTree(line);
-                if (node.isTextual()) {
-                    text = node.asText();
-                } else if (node.isObject() && node.path("text").isTextual()) {
-                    text = node.get("text").asText();
-                    JsonNode p = node.get("text_pair");
-                    if (p != null && !p.isNull()) {
-                        if (!p.isTextual()) {
-                            err.println("javelin tokenize: line " + number + ": \"text_pair\" must be a string");
-                            return 2;
-                        }
-                        pair = p.asText();
-                    }
-                } else {
-                    err.println("javelin tokenize: line " + number
-                            + ": expected a JSON string or an object with a string \"text\"");
-                    return 2;
+        try {
+            TextInputs.forEachChunk(null, System.in, chunk -> {
+                for (Input input : chunk) {
+                    Encoding e = input instanceof Input.Pair p ? tokenizer.encode(p.text(), p.pair(), !noSpecialTokens)
+                            : tokenizer.encode(((Input.Text) input).text(), null, !noSpecialTokens);
+                    out.println(JSON.writeValueAsString(toJson(e)));
                 }
-            } catch (JsonProcessingException e) {
-                err.println("javelin tokenize: line " + number + ": invalid JSON: " + e.getOriginalMessage());
-                return 2;
-            }
-            Encoding e;
-            try {
-                e = tokenizer.encode(text, pair, !noSpecialTokens);
-            } catch (IllegalArgumentException ex) {
-                err.println("javelin tokenize: line " + number + ": " + ex.getMessage());
-                return 2;
-            }
-            out.println(JSON.writeValueAsString(toJson(e)));
+                out.flush();
+            });
+        } catch (IllegalArgumentException e) {
+            err.println("javelin tokenize: " + e.getMessage());
+            return 2;
         }
         return 0;
     }

@@ -6,10 +6,13 @@ import dev.javelin.train.ClassifierTrainer;
 import dev.javelin.train.data.Dataset;
 import dev.javelin.train.embed.EmbeddingCache;
 import dev.javelin.train.linear.LogisticRegression;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -29,8 +32,11 @@ public final class TrainClassifierCommand implements Callable<Integer> {
     @Option(names = "--validation", paramLabel = "FILE", description = "Labelled validation data; without it 10%% of --data is held out (stratified) to choose the regularisation.")
     Path validation;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model directory to write.")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model directory to write; it must not exist or be empty unless --overwrite.")
     Path out;
+
+    @Option(names = "--overwrite", description = "Replace what --out holds.")
+    boolean overwrite;
 
     @Option(names = "--model", paramLabel = "ENCODER", description = "Encoder: a model directory or Hugging Face id (default: the embedded all-MiniLM-L6-v2).")
     String model;
@@ -62,10 +68,25 @@ public final class TrainClassifierCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
+    /** Checked before training, which may take minutes: a model already at --out is kept unless asked. */
+    private void refuseToOverwrite() throws IOException {
+        if (overwrite || !Files.exists(out)) return;
+        if (!Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out " + out + " is a file, not a model directory");
+        }
+        try (Stream<Path> entries = Files.list(out)) {
+            if (entries.findAny().isPresent()) {
+                throw new IllegalArgumentException("--out " + out + " already holds files (a trained model?);"
+                        + " pass --overwrite to replace them, or choose another directory");
+            }
+        }
+    }
+
     @Override
     public Integer call() {
         return JsonLines.run(spec, () -> {
             long start = System.nanoTime();
+            refuseToOverwrite();
             PrintWriter stdout = spec.commandLine().getOut();
             PrintWriter stderr = spec.commandLine().getErr();
             Dataset train = Dataset.forTraining(data, dataOptions.read(data), dataOptions.mapping());

@@ -92,4 +92,19 @@ class TrainClassifierCommandTest {
         assertThat(missing.status()).isEqualTo(2);
         assertThat(missing.err().strip()).isEqualTo("javelin eval: " + dir.resolve("absent.tsv") + ": no such file");
     }
+
+    @Test
+    void anExistingModelIsNotOverwrittenWithoutAsking() throws IOException {
+        Path data = Files.writeString(dir.resolve("d.csv"), "text,label\na,x\nb,y\n");
+        Path existing = Files.createDirectories(dir.resolve("existing"));
+        Path config = Files.writeString(existing.resolve("config.json"), "{\"kept\": true}");
+        Run r = javelin("train-classifier", "--data", data.toString(), "--out", existing.toString());
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("javelin train-classifier: --out " + existing
+                + " already holds files (a trained model?); pass --overwrite to replace them, or choose another directory");
+        assertThat(Files.readString(config)).isEqualTo("{\"kept\": true}");
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        assertThat(javelin("train-classifier", "--data", data.toString(), "--out", file.toString()).err())
+                .contains("is a file, not a model directory");
+    }
 }

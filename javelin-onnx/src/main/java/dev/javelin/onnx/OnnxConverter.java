@@ -39,24 +39,21 @@ public final class OnnxConverter {
     /**
      * Converts {@code graph} into the directory {@code out}, which must not exist or be empty. The
      * files are written into a temporary sibling and moved into place in one rename, so a reader
-     * never sees half a model and two converters racing for the same target leave one complete copy.
+     * never sees half a model and two converters racing for the same target leave one complete copy;
+     * a converter that was killed leaves nothing the next one does not delete ({@link StagingDirectory}).
      */
     public static ImportedEncoder convert(OnnxGraph graph, Path tokenizerJson, Path out, PoolingConfig.Mode pooling, boolean normalize)
             throws IOException {
         ImportedEncoder enc = BertGraphImporter.importEncoder(graph);
         JsonNode tokenizer = readTokenizer(tokenizerJson, enc);
-        Path parent = out.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".tmp-");
-        try {
+        try (StagingDirectory staging = StagingDirectory.beside(out)) {
+            Path tmp = staging.path();
             writeSafetensors(graph, enc, tmp.resolve("model.safetensors"));
             writeConfig(enc, tokenizer, tmp.resolve("config.json"));
             Files.copy(tokenizerJson, tmp.resolve("tokenizer.json"));
             writeSentenceTransformers(enc, tokenizer, pooling, normalize, tmp);
             makeReadable(tmp);
             publish(tmp, out);
-        } finally {
-            deleteRecursively(tmp);
         }
         return enc;
     }

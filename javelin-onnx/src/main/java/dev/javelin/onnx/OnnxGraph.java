@@ -48,6 +48,14 @@ public final class OnnxGraph {
 
     /** Reads a model file. The bytes are read once and tensor data aliases them (no second copy). */
     public static OnnxGraph read(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            List<String> inside;
+            try (var entries = Files.list(file)) {
+                inside = entries.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".onnx")).sorted().toList();
+            }
+            throw new OnnxFormatException(file + ": is a directory; give the ONNX file itself"
+                    + (inside.isEmpty() ? " (it holds no .onnx file)" : ", e.g. " + file.resolve(inside.get(0))));
+        }
         if (!Files.isRegularFile(file)) throw new OnnxFormatException(file + ": no such file");
         long size = Files.size(file);
         // Protobuf messages are limited to 2 GiB; bigger models use external data, which we do not read.

@@ -2,14 +2,20 @@ package dev.javelin.server;
 
 import dev.javelin.engine.Engine;
 import dev.javelin.engine.ModelSpec;
+import dev.javelin.server.edge.EdgeListener;
 import dev.javelin.server.http.HttpApi;
 import dev.javelin.server.http.ModelSlot;
 import dev.javelin.server.scheduling.Inference;
 import dev.javelin.server.scheduling.ServerMetrics;
 import io.helidon.webserver.WebServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -26,15 +32,19 @@ public final class InferenceServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(InferenceServer.class.getName());
 
     private final WebServer web;
+    private final EdgeListener edge;
+    private final Path handlerSocketDir;
     private final ServerConfig config;
     private final ServerMetrics metrics;
     private final ModelSlot model;
     private final CompletableFuture<Void> shutdown;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private InferenceServer(WebServer web, ServerConfig config, ServerMetrics metrics, ModelSlot model,
-                            CompletableFuture<Void> shutdown) {
+    private InferenceServer(WebServer web, EdgeListener edge, Path handlerSocketDir, ServerConfig config,
+                            ServerMetrics metrics, ModelSlot model, CompletableFuture<Void> shutdown) {
         this.web = web;
+        this.edge = edge;
+        this.handlerSocketDir = handlerSocketDir;
         this.config = config;
         this.metrics = metrics;
         this.model = model;
@@ -124,16 +134,27 @@ public final class InferenceServer implements AutoCloseable {
         ServerMetrics metrics = new ServerMetrics();
         ModelSlot model = new ModelSlot();
         CompletableFuture<Void> shutdown = new CompletableFuture<>();
+        // Helidon's handlers listen on a private UNIX socket; clients reach them only through the edge
+        // listener, which owns the connection limits, timeouts and request framing (docs/security.md).
+        Path socketDir = privateSocketDir();
+        UnixDomainSocketAddress handlers = UnixDomainSocketAddress.of(socketDir.resolve("http.sock"));
         WebServer web = WebServer.builder()
-                .host(config.hostname())
-                .port(config.port())
+                .bindAddress(handlers)
                 .shutdownHook(false)
                 .shutdownGracePeriod(config.shutdownGracePeriod())
                 .addProtocol(HttpApi.protocol())
                 .routing(HttpApi.routing(config, model, metrics, shutdown))
                 .build()
                 .start();
-        return new InferenceServer(web, config, metrics, model, shutdown);
+        EdgeListener edge;
+        try {
+            edge = EdgeListener.start(config.hostname(), config.port(), handlers, config.connectionLimits(), metrics);
+        } catch (RuntimeException e) {
+            web.stop();
+            deleteSocketDir(socketDir);
+            throw e;
+        }
+        return new InferenceServer(web, edge, socketDir, config, metrics, model, shutdown);
     }
 
     /**
@@ -155,7 +176,25 @@ public final class InferenceServer implements AutoCloseable {
 
     /** The port the server listens on (the one picked when configured with 0). */
     public int port() {
-        return web.port();
+        return edge.port();
+    }
+
+    private static Path privateSocketDir() {
+        try {
+            return Files.createTempDirectory("javelin-http",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the directory of the handlers' socket: " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteSocketDir(Path dir) {
+        try {
+            Files.deleteIfExists(dir.resolve("http.sock"));
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            LOG.fine(() -> "could not delete " + dir + ": " + e.getMessage());
+        }
     }
 
     /** The model being served. @throws IllegalStateException before {@link #serve} */
@@ -194,7 +233,9 @@ public final class InferenceServer implements AutoCloseable {
         long start = System.nanoTime();
         // Connections idling after an answer stop waiting for the client's next request.
         shutdown.complete(null);
+        edge.close();
         web.stop();
+        deleteSocketDir(handlerSocketDir);
         Inference inference = model.orNull();
         if (inference != null) {
             inference.close();

@@ -3,6 +3,7 @@ package dev.javelin.server;
 import dev.javelin.engine.Batcher;
 import dev.javelin.engine.ModelSpec;
 import dev.javelin.engine.Pooling;
+import dev.javelin.server.edge.EdgeLimits;
 import dev.javelin.server.scheduling.Inference;
 import dev.javelin.models.WeightDType;
 import java.time.Duration;
@@ -27,12 +28,14 @@ import java.util.List;
  * @param corsAllowOrigin       origins allowed by CORS; empty: any (as TEI)
  * @param shutdownGracePeriod   how long shutdown waits for requests in flight
  * @param dtype                 precision of the model's linear layers ({@code --dtype}; int8/bf16 quantize on load)
+ * @param connectionLimits      open connections and request timeouts (docs/security.md)
  */
 public record ServerConfig(String model, String servedModelName, String pooling, int tokenizationWorkers,
                            int maxConcurrentRequests, int maxBatchTokens, int maxBatchRequests,
                            int maxClientBatchSize, boolean autoTruncate, String hostname, int port,
                            long payloadLimit, String apiKey, List<String> corsAllowOrigin,
-                           Duration shutdownGracePeriod, WeightDType dtype) {
+                           Duration shutdownGracePeriod, WeightDType dtype,
+                           EdgeLimits connectionLimits) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -64,6 +67,9 @@ public record ServerConfig(String model, String servedModelName, String pooling,
         if (dtype == null) dtype = WeightDType.F32;
         if (shutdownGracePeriod == null || shutdownGracePeriod.isNegative()) {
             throw new IllegalArgumentException("the shutdown grace period must not be negative");
+        }
+        if (connectionLimits == null) {
+            connectionLimits = EdgeLimits.defaults();
         }
     }
 
@@ -116,6 +122,7 @@ public record ServerConfig(String model, String servedModelName, String pooling,
         private List<String> corsAllowOrigin = List.of();
         private Duration shutdownGracePeriod = Duration.ofSeconds(30);
         private WeightDType dtype = WeightDType.F32;
+        private EdgeLimits connectionLimits;
 
         private Builder() {
         }
@@ -136,11 +143,12 @@ public record ServerConfig(String model, String servedModelName, String pooling,
         public Builder corsAllowOrigin(List<String> v) { corsAllowOrigin = v; return this; }
         public Builder shutdownGracePeriod(Duration v) { shutdownGracePeriod = v; return this; }
         public Builder dtype(WeightDType v) { dtype = v; return this; }
+        public Builder connectionLimits(EdgeLimits v) { connectionLimits = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(model, servedModelName, pooling, tokenizationWorkers, maxConcurrentRequests,
                     maxBatchTokens, maxBatchRequests, maxClientBatchSize, autoTruncate, hostname, port,
-                    payloadLimit, apiKey, corsAllowOrigin, shutdownGracePeriod, dtype);
+                    payloadLimit, apiKey, corsAllowOrigin, shutdownGracePeriod, dtype, connectionLimits);
         }
     }
 }

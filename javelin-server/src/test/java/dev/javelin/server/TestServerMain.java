@@ -1,7 +1,7 @@
 package dev.javelin.server;
 
 /**
- * The server as its own process for the SIGTERM test: serves the default model on a free loopback
+ * The server as its own process for the SIGTERM and flood tests: serves the default model on a free loopback
  * port, prints "port N" when ready, and shuts down gracefully on SIGTERM.
  */
 public final class TestServerMain {

@@ -23,8 +23,8 @@ public final class HttpApi {
         if (config.apiKey() != null) {
             routing.addFilter(new ApiKeyFilter(config.apiKey()));
         }
-        routing.register(new TeiRoutes(model, config, metrics, shutdown), new OpenAiRoutes(model, config, metrics, shutdown),
-                new ApiDocs());
+        MethodNotAllowed.register(routing, new TeiRoutes(model, config, metrics, shutdown),
+                new OpenAiRoutes(model, config, metrics, shutdown), new ApiDocs());
         return routing;
     }
 

@@ -18,9 +18,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** Reading JSON request bodies under the payload limit and writing JSON answers, TEI's way. */
 final class JsonHttp {
+    private static final Logger LOG = Logger.getLogger(JsonHttp.class.getName());
     /** Record components in snake_case, as TEI's JSON fields are named; emoji as UTF-8, not escaped pairs. */
     static final ObjectMapper MAPPER = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -53,25 +56,31 @@ final class JsonHttp {
         byte[] body;
         try (InputStream in = req.content().inputStream()) {
             body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-            if (body.length > limit) {
-                throw ServerError.payloadTooLarge(limit);
-            }
-        } catch (IOException | UncheckedIOException e) {
-            throw ServerError.validation("could not read the request body: " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            // The connection broke or ended inside the body; the cause is for the log, not the client.
+            LOG.log(Level.FINE, "could not read a request body", e);
+            throw ServerError.validation("could not read the request body: the connection ended or broke inside it");
+        }
+        if (body.length > limit) {
+            throw ServerError.payloadTooLarge(limit);
         }
         if (body.length == 0) {
             throw ServerError.validation("the request body is empty; expected a JSON object");
         }
         try {
-            JsonNode node = MAPPER.readTree(body);
+            JsonNode node = StrictJson.readOne(MAPPER, body);
             if (node == null || !node.isObject()) {
                 throw ServerError.validation("the request body must be a JSON object");
+            }
+            String surrogate = StrictJson.unpairedSurrogate(node);
+            if (surrogate != null) {
+                throw ServerError.validation("the request body is not valid text: " + surrogate);
             }
             return node;
         } catch (JsonProcessingException e) {
             throw ServerError.validation("the request body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw ServerError.validation("could not read the request body: " + e.getMessage());
+            throw new UncheckedIOException("reading JSON from memory failed", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.javelin.server.scheduling;
 
+import dev.javelin.server.edge.EdgeEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -19,9 +20,10 @@ import java.util.stream.IntStream;
  * TEI's geometric buckets, batch sizes and tokens on powers of two), plus JVM memory, thread and CPU
  * meters. Prometheus' exposition format gives counters a {@code _total} suffix.
  */
-public final class ServerMetrics {
+public final class ServerMetrics implements EdgeEvents {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicInteger queueSize = new AtomicInteger();
+    private final AtomicInteger openConnections = new AtomicInteger();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final DistributionSummary requestDuration;
     private final DistributionSummary tokenizationDuration;
@@ -46,6 +48,8 @@ public final class ServerMetrics {
         batchTokens = histogram("te_batch_next_tokens", powersOfTwo(21).toArray());
         Gauge.builder("te_queue_size", queueSize, AtomicInteger::get)
                 .description("Inputs waiting in the batching queue").register(registry);
+        Gauge.builder("javelin_connections_open", openConnections, AtomicInteger::get)
+                .description("Client connections open").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -107,6 +111,43 @@ public final class ServerMetrics {
 
     public void queueSize(int size) {
         queueSize.set(size);
+    }
+
+    @Override
+    public void connectionOpened() {
+        openConnections.incrementAndGet();
+    }
+
+    @Override
+    public void connectionClosed() {
+        openConnections.decrementAndGet();
+    }
+
+    /** Counted as {@code javelin_connections_refused_total}: connections over the cap while all were busy, closed at once. */
+    @Override
+    public void connectionRefused() {
+        counter("javelin_connections_refused", "reason", "max_connections").increment();
+    }
+
+    /** Counted as {@code javelin_connections_evicted_total}: idle connections closed at the cap to make room. */
+    @Override
+    public void connectionEvicted() {
+        counter("javelin_connections_evicted", "reason", "max_connections").increment();
+    }
+
+    @Override
+    public void acceptFailed() {
+        counter("javelin_accept_failures", "reason", "io").increment();
+    }
+
+    @Override
+    public void timedOut(String phase) {
+        counter("javelin_connections_timed_out", "phase", phase).increment();
+    }
+
+    @Override
+    public void rejected(int status) {
+        counter("javelin_requests_rejected", "status", Integer.toString(status)).increment();
     }
 
     /** The Prometheus text exposition of every meter. */
