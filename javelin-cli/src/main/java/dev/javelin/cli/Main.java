@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Pure-Java inference engine and server for transformer models.",
         subcommands = {CommandLine.HelpCommand.class, ServeCommand.class, InspectCommand.class, TokenizeCommand.class,
                 ConvertCommand.class, EmbedCommand.class, ClassifyCommand.class, RerankCommand.class,
-                TrainClassifierCommand.class, EvalCommand.class})
+                TrainClassifierCommand.class, EvalCommand.class, BatchCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
