@@ -3,16 +3,12 @@ package dev.javelin.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.javelin.pipelines.BundledModel;
-import java.io.ByteArrayInputStream;
+import dev.javelin.engine.BundledModel;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -22,11 +18,9 @@ import picocli.CommandLine;
 /** embed, rerank, classify and convert end to end through picocli, on the converted all-MiniLM-L6-v2. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ModelCommandsTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private Path work;
     private String model;
 
-    private record Run(int status, List<JsonNode> lines, String err) {}
 
     @BeforeAll
     void convert(@TempDir Path tmp) throws Exception {
@@ -34,32 +28,13 @@ class ModelCommandsTest {
         model = BundledModel.ALL_MINILM_L6_V2.directory(tmp).toString();
     }
 
-    private Run run(String stdin, String... args) throws Exception {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        InputStream in = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
-        switch (cli.getSubcommands().get(args[0]).getCommand()) {
-            case EmbedCommand c -> c.stdin = in;
-            case RerankCommand c -> c.stdin = in;
-            case ClassifyCommand c -> c.stdin = in;
-            default -> { }
-        }
-        int status = cli.execute(args);
-        List<JsonNode> lines = out.toString().lines().filter(l -> l.startsWith("{") || l.startsWith("[")).map(l -> {
-            try {
-                return JSON.readTree(l);
-            } catch (Exception e) {
-                throw new AssertionError("not JSON: " + l, e);
-            }
-        }).toList();
-        return new Run(status, lines, err.toString());
+    private static CliRun run(String stdin, String... args) {
+        return CliRun.of(stdin, args);
     }
 
     @Test
     void embedsArgumentsAsNormalisedVectors() throws Exception {
-        Run r = run("", "embed", "--model", model, "hello world", "second text");
+        CliRun r = run("", "embed", "--model", model, "hello world", "second text");
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.lines()).hasSize(2);
         for (JsonNode line : r.lines()) {
@@ -69,39 +44,36 @@ class ModelCommandsTest {
             for (JsonNode x : v) norm += x.asDouble() * x.asDouble();
             assertThat(norm).isCloseTo(1, org.assertj.core.data.Offset.offset(1e-5));
         }
-        Run raw = run("", "embed", "--model", model, "--no-normalize", "hello world");
+        CliRun raw = run("", "embed", "--model", model, "--no-normalize", "hello world");
         assertThat(raw.lines().getFirst().get("embedding").get(0).asDouble())
                 .isNotCloseTo(r.lines().getFirst().get("embedding").get(0).asDouble(), org.assertj.core.data.Offset.offset(1e-6));
     }
 
     @Test
     void readsJsonLinesFromStdin() throws Exception {
-        Run r = run("\"plain string\"\n\n{\"text\": \"question?\", \"text_pair\": \"answer.\"}\n", "embed", "--model", model);
+        CliRun r = run("\"plain string\"\n\n{\"text\": \"question?\", \"text_pair\": \"answer.\"}\n", "embed", "--model", model);
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.lines()).hasSize(2);
-        Run bad = run("\"ok\"\n{\"txt\": 1}\n", "embed", "--model", model);
+        CliRun bad = run("\"ok\"\n{\"txt\": 1}\n", "embed", "--model", model);
         assertThat(bad.status()).isEqualTo(2);
         assertThat(bad.err()).contains("stdin line 2").contains("\"text\"");
         assertThat(bad.lines()).isEmpty();
     }
 
     @Test
-    void reranksBestFirst() throws Exception {
-        Run r = run("", "rerank", "--model", model, "--query", "Where do cats sleep?",
-                "Stock markets fell today.", "A feline rests on a rug.", "Cats love cardboard boxes.");
-        assertThat(r.status()).as(r.err()).isZero();
-        assertThat(r.lines()).hasSize(3);
-        assertThat(r.lines().getFirst().get("index").asInt()).isNotZero();
-        assertThat(r.lines().getLast().get("index").asInt()).isZero();
-        assertThat(r.lines().get(0).get("score").asDouble()).isGreaterThan(r.lines().get(2).get("score").asDouble());
+    void rerankNeedsACrossEncoder() throws Exception {
+        // As /rerank: an embedding model does not rerank (cosine similarity is /similarity's job).
+        CliRun r = run("", "rerank", "--model", model, "--query", "Where do cats sleep?", "A feline rests on a rug.");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("model is not a re-ranker model").doesNotContain("Exception");
         assertThat(run("", "rerank", "--model", model, "no query").status()).isEqualTo(2);
     }
 
     @Test
     void classifyNeedsAClassifier() throws Exception {
-        Run r = run("", "classify", "--model", model, "text");
+        CliRun r = run("", "classify", "--model", model, "text");
         assertThat(r.status()).isEqualTo(2);
-        assertThat(r.err()).contains("without a classification head").doesNotContain("Exception");
+        assertThat(r.err()).contains("Model is not a classifier model").doesNotContain("Exception");
         assertThat(run("", "classify", "--model", model, "--function", "cube", "text").err()).contains("unknown score function 'cube'");
     }
 

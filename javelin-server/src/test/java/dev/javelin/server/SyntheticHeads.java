@@ -1,9 +1,10 @@
 package dev.javelin.server;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.javelin.io.safetensors.SafeTensors;
 import dev.javelin.io.safetensors.SafeTensorsWriter;
-import dev.javelin.pipelines.BundledModel;
+import dev.javelin.engine.BundledModel;
 import dev.javelin.tensor.Tensor;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -21,12 +22,19 @@ import java.util.stream.Stream;
  * a real forward pass through every layer of the server, with labels and pairs, on synthetic head
  * weights. One label makes it a reranker (cross-encoder), several a classifier.
  */
-final class SyntheticHeads {
+public final class SyntheticHeads {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
     private SyntheticHeads() {
     }
 
     /** A Hugging Face directory: the default encoder plus a head with these labels. */
-    static Path create(Path into, List<String> labels, long seed) throws IOException {
+    public static Path create(Path into, List<String> labels, long seed) throws IOException {
+        return create(into, labels, seed, null);
+    }
+
+    /** As {@link #create(Path, List, long)}, with config.json's problem_type (null: none, as most checkpoints). */
+    public static Path create(Path into, List<String> labels, long seed, String problemType) throws IOException {
         Path base = BundledModel.ALL_MINILM_L6_V2.directory();
         Files.createDirectories(into);
         try (Stream<Path> files = Files.list(base)) {
@@ -46,14 +54,17 @@ final class SyntheticHeads {
                 }
             }
         }
-        ObjectNode config = (ObjectNode) JsonHttp.MAPPER.readTree(base.resolve("config.json").toFile());
+        ObjectNode config = (ObjectNode) MAPPER.readTree(base.resolve("config.json").toFile());
         ObjectNode id2label = config.putObject("id2label");
         ObjectNode label2id = config.putObject("label2id");
         for (int i = 0; i < labels.size(); i++) {
             id2label.put(Integer.toString(i), labels.get(i));
             label2id.put(labels.get(i), i);
         }
-        JsonHttp.MAPPER.writeValue(into.resolve("config.json").toFile(), config);
+        if (problemType != null) {
+            config.put("problem_type", problemType);
+        }
+        MAPPER.writeValue(into.resolve("config.json").toFile(), config);
 
         SplittableRandom random = new SplittableRandom(seed);
         try (SafeTensors weights = SafeTensors.open(base); Arena arena = Arena.ofConfined()) {

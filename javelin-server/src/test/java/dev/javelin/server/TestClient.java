@@ -1,6 +1,7 @@
 package dev.javelin.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -11,22 +12,24 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** A small HTTP/1.1 client for the tests, over java.net.http, answering status, headers and JSON. */
-final class TestClient {
+public final class TestClient {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final String base;
 
     /** An answer: status, the raw response, and its body parsed as JSON when it is JSON. */
-    record Answer(int status, HttpResponse<String> response, JsonNode json) {
-        String header(String name) {
+    public record Answer(int status, HttpResponse<String> response, JsonNode json) {
+        public String header(String name) {
             return response.headers().firstValue(name).orElse(null);
         }
 
-        String body() {
+        public String body() {
             return response.body();
         }
     }
 
-    TestClient(int port) {
+    public TestClient(int port) {
         this.base = "http://127.0.0.1:" + port;
     }
 
@@ -34,7 +37,7 @@ final class TestClient {
         return base;
     }
 
-    Answer post(String path, String json, String... headers) {
+    public Answer post(String path, String json, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(60))
                 .header("content-type", "application/json")
@@ -45,7 +48,7 @@ final class TestClient {
         return send(request.build());
     }
 
-    Answer get(String path, String... headers) {
+    public Answer get(String path, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60)).GET();
         if (headers.length > 0) {
             request.headers(headers);
@@ -58,7 +61,7 @@ final class TestClient {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             JsonNode json = null;
             if (response.headers().firstValue("content-type").orElse("").startsWith("application/json")) {
-                json = JsonHttp.MAPPER.readTree(response.body());
+                json = MAPPER.readTree(response.body());
             }
             return new Answer(response.statusCode(), response, json);
         } catch (IOException e) {
@@ -69,7 +72,7 @@ final class TestClient {
         }
     }
 
-    static float[] floats(JsonNode array) {
+    public static float[] floats(JsonNode array) {
         float[] v = new float[array.size()];
         for (int i = 0; i < v.length; i++) {
             v[i] = array.get(i).floatValue();
@@ -77,7 +80,7 @@ final class TestClient {
         return v;
     }
 
-    static float[][] matrix(JsonNode array) {
+    public static float[][] matrix(JsonNode array) {
         float[][] m = new float[array.size()][];
         for (int i = 0; i < m.length; i++) {
             m[i] = floats(array.get(i));
