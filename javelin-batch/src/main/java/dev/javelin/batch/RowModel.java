@@ -1,10 +1,14 @@
 package dev.javelin.batch;
 
-import dev.javelin.pipelines.EmbeddingClassifier;
-import dev.javelin.pipelines.Encoder;
-import dev.javelin.pipelines.ModelInfo;
-import dev.javelin.pipelines.Pooling;
-import dev.javelin.pipelines.ScoreFunction;
+import dev.javelin.engine.Batcher;
+import dev.javelin.engine.EmbedOptions;
+import dev.javelin.engine.Engine;
+import dev.javelin.engine.Input;
+import dev.javelin.engine.Label;
+import dev.javelin.engine.ModelInfo;
+import dev.javelin.engine.ModelSpec;
+import dev.javelin.engine.PredictOptions;
+import dev.javelin.engine.Truncate;
 import dev.javelin.tokenizers.Encoding;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -12,90 +16,74 @@ import java.util.List;
 import java.util.function.ToIntFunction;
 
 /**
- * The model side of a job: tokenizes a row, cuts token-budget batches, and runs one batch into
- * result rows. Thread-safe: rows are tokenized on many threads while a batch runs.
+ * A job's view of the {@link Engine}: a row becomes an engine {@link Input}, batches come from the
+ * engine's {@link Batcher}, and every number in a result comes from the engine's own stages. No
+ * arithmetic lives here. Thread-safe: rows are tokenized on many threads while a batch runs.
  */
 public final class RowModel implements AutoCloseable {
-    private final Task task;
-    private final Encoder encoder;
-    private final int batchTokens;
-    private final ScoreFunction scores;
+    private static final PredictOptions BEST_LABEL = new PredictOptions(Truncate.RIGHT, null, 1);
 
-    private RowModel(Task task, Encoder encoder, int batchTokens) {
+    private final Task task;
+    private final Engine engine;
+
+    private RowModel(Task task, Engine engine) {
         this.task = task;
-        this.encoder = encoder;
-        this.batchTokens = batchTokens;
-        ModelInfo info = encoder.info();
-        this.scores = task == Task.EMBED ? null
-                : task == Task.RERANK ? ScoreFunction.SIGMOID
-                : ScoreFunction.defaultFor(encoder.problemType(), info.numLabels());
+        this.engine = engine;
     }
 
-    /** @param model a local directory or Hub id; null is the embedded default (for classify: its sentiment head) */
-    public static RowModel load(Task task, String model, int batchTokens) throws IOException {
-        Encoder encoder = model == null && task == Task.CLASSIFY
-                ? Encoder.load(EmbeddingClassifier.defaultSentiment(), EmbeddingClassifier.DEFAULT_SENTIMENT_ID)
-                : Encoder.load(model);
-        ModelInfo.Kind kind = encoder.info().kind();
-        String refusal = switch (task) {
-            case EMBED -> null;
-            case CLASSIFY -> kind == ModelInfo.Kind.CLASSIFIER ? null : "is not a classifier";
-            case RERANK -> kind == ModelInfo.Kind.RERANKER ? null : "is not a cross-encoder (a classifier with one output)";
-        };
-        if (refusal != null) {
-            encoder.close();
-            throw new IllegalArgumentException(encoder.info().modelId() + " " + refusal);
+    /**
+     * @param spec        the model, with pooling and normalisation overrides for embeddings
+     * @param batchTokens the token budget of one forward pass
+     * @throws IllegalArgumentException when the model cannot do {@code task}
+     */
+    public static RowModel load(Task task, ModelSpec spec, int batchTokens) throws IOException {
+        Engine engine = Engine.load(spec, new Batcher(batchTokens, 0));
+        try {
+            switch (task) {
+                case EMBED -> engine.requireEmbeds();
+                case CLASSIFY -> engine.requirePredicts();
+                case RERANK -> engine.requireReranks();
+            }
+        } catch (RuntimeException e) {
+            engine.close();
+            throw new IllegalArgumentException(engine.info().modelId() + ": " + e.getMessage(), e);
         }
-        return new RowModel(task, encoder, batchTokens);
+        return new RowModel(task, engine);
     }
 
     public ModelInfo info() {
-        return encoder.info();
+        return engine.info();
     }
 
-    /** The row's tokens. @throws IllegalArgumentException naming why the row cannot be run */
+    /** The row's tokens, truncated to the model's length. @throws IllegalArgumentException naming why the row cannot be run */
     public Encoding encode(InputRow row) {
-        return row.query() == null ? encoder.tokenizer().encode(row.text()) : encoder.tokenizer().encode(row.query(), row.text());
+        return engine.encode(Input.of(row.query() != null ? row.query() : row.text(), row.query() != null ? row.text() : null),
+                Truncate.RIGHT);
     }
 
-    /** Consecutive batches of at most the token budget (a longer item runs alone). */
+    /** The engine's batches of {@code items} (consecutive, within its token budget). */
     public <T> List<List<T>> batches(List<T> items, ToIntFunction<T> tokens) {
-        List<List<T>> out = new ArrayList<>();
-        List<T> batch = new ArrayList<>();
-        int sum = 0;
-        for (T item : items) {
-            int n = tokens.applyAsInt(item);
-            if (!batch.isEmpty() && sum + n > batchTokens) {
-                out.add(batch);
-                batch = new ArrayList<>();
-                sum = 0;
-            }
-            batch.add(item);
-            sum += n;
-        }
-        if (!batch.isEmpty()) out.add(batch);
-        return out;
+        return engine.batcher().split(items, tokens);
     }
 
     /** One forward pass over {@code encodings}, one result per row. */
     public List<Result> run(List<InputRow> rows, List<Encoding> encodings) {
         List<Result> out = new ArrayList<>(rows.size());
         if (task == Task.EMBED) {
-            float[][] v = encoder.embed(encodings, info().pooling());
-            for (int i = 0; i < v.length; i++) {
-                out.add(new Result.Embedding(rows.get(i).id(), info().normalize() ? Pooling.normalize(v[i]) : v[i]));
+            float[][] pooled = engine.pooled(encodings);
+            for (int i = 0; i < pooled.length; i++) {
+                out.add(new Result.Embedding(rows.get(i).id(), engine.embedding(pooled[i], EmbedOptions.DEFAULT)));
             }
             return out;
         }
-        float[][] logits = encoder.predict(encodings);
+        float[][] logits = engine.logits(encodings);
         for (int i = 0; i < logits.length; i++) {
-            float[] s = scores.apply(logits[i]);
+            String id = rows.get(i).id();
             if (task == Task.RERANK) {
-                out.add(new Result.Relevance(rows.get(i).id(), s[0]));
+                out.add(new Result.Relevance(id, engine.relevance(logits[i], false)));
             } else {
-                int best = 0;
-                for (int l = 1; l < s.length; l++) if (s[l] > s[best]) best = l;
-                out.add(new Result.Classification(rows.get(i).id(), info().label(best), s[best]));
+                Label best = engine.labels(logits[i], BEST_LABEL).getFirst();
+                out.add(new Result.Classification(id, best.label(), best.score()));
             }
         }
         return out;
@@ -103,6 +91,6 @@ public final class RowModel implements AutoCloseable {
 
     @Override
     public void close() {
-        encoder.close();
+        engine.close();
     }
 }

@@ -7,6 +7,7 @@ import dev.javelin.pipelines.EmbeddingsPipeline;
 import dev.javelin.pipelines.Pipelines;
 import dev.javelin.pipelines.TextClassificationPipeline;
 import java.nio.file.Files;
+import dev.javelin.engine.ModelSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,10 +31,10 @@ class BatchJobTest {
     @BeforeAll
     static void load() throws Exception {
         texts = TestFiles.sst2Dev(N);
-        try (EmbeddingsPipeline p = Pipelines.embeddings(null)) {
+        try (EmbeddingsPipeline p = Pipelines.embeddings((String) null)) {
             expected = p.embed(texts);
         }
-        embedder = RowModel.load(Task.EMBED, null, 2048);
+        embedder = RowModel.load(Task.EMBED, ModelSpec.DEFAULT, 2048);
     }
 
     @AfterAll
@@ -71,7 +72,7 @@ class BatchJobTest {
     void classifiesAsTheSentimentPipelineDoes() throws Exception {
         Path input = TestFiles.write(dir.resolve("in.jsonl"), Format.JSONL, texts.subList(0, 40));
         Path output = dir.resolve("out.csv");
-        try (RowModel m = RowModel.load(Task.CLASSIFY, null, 4096); TextClassificationPipeline p = Pipelines.textClassification(null)) {
+        try (RowModel m = RowModel.load(Task.CLASSIFY, ModelSpec.DEFAULT, 4096); TextClassificationPipeline p = Pipelines.textClassification(null)) {
             run(m, Task.CLASSIFY, input, output, 16, false);
             var expectedLabels = p.classify(texts.subList(0, 40), 1, null);
             Map<String, Map<String, Object>> rows = TestFiles.read(output, Format.CSV);

@@ -28,14 +28,14 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
 
 /** Test inputs in every format, and outputs read back into one shape. */
-final class TestFiles {
+public final class TestFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private TestFiles() {
     }
 
     /** SST-2 dev sentences (the shared datasets, found from the CI layout or a worktree). */
-    static List<String> sst2Dev(int n) throws IOException {
+    public static List<String> sst2Dev(int n) throws IOException {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.isRegularFile(dir.resolve("shared/datasets/sst2/dev.tsv"))) dir = dir.getParent();
         if (dir == null) throw new IOException("shared/datasets/sst2/dev.tsv not found above " + Path.of("").toAbsolutePath());
@@ -49,7 +49,7 @@ final class TestFiles {
     }
 
     /** Writes rows {id: "r<i>", text} in {@code format}. */
-    static Path write(Path file, Format format, List<String> texts) throws IOException {
+    public static Path write(Path file, Format format, List<String> texts) throws IOException {
         switch (format) {
             case JSONL -> {
                 StringBuilder sb = new StringBuilder();

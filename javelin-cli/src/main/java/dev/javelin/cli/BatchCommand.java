@@ -7,6 +7,7 @@ import dev.javelin.batch.Columns;
 import dev.javelin.batch.Format;
 import dev.javelin.batch.RowModel;
 import dev.javelin.batch.Task;
+import dev.javelin.engine.ModelSpec;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -78,7 +79,7 @@ public final class BatchCommand implements Callable<Integer> {
             BatchOptions options = new BatchOptions(t, input, Format.of(input, inputFormat), output, Format.of(output, format),
                     badRows != null ? badRows : BatchOptions.defaultBadRows(output), columns, model, chunkRows, failFast);
             if (sparkMaster != null) return SparkDriverProcess.run(new ClusterJob(sparkMaster, batchTokens, options));
-            try (RowModel m = RowModel.load(t, model, batchTokens)) {
+            try (RowModel m = RowModel.load(t, ModelSpec.of(model), batchTokens)) {
                 BatchJob.Summary s = new BatchJob(options, m).run();
                 spec.commandLine().getErr().printf(Locale.ROOT, "javelin batch: %d rows (%d bad%s) in %.1f s, %.1f rows/s; wrote %s%n",
                         s.rows(), s.badRows(), s.badRows() > 0 ? ", listed in " + options.badRows() : "", s.seconds(),

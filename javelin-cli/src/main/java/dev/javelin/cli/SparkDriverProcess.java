@@ -31,10 +31,17 @@ final class SparkDriverProcess {
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(jvmOptions(module.resolve("jvm.options")));
         cmd.add("-cp");
-        cmd.add(Files.readString(classpath).strip());
+        cmd.add(moduleJar(target) + java.io.File.pathSeparator + Files.readString(classpath).strip());
         cmd.add(DRIVER);
         cmd.add(new ObjectMapper().writeValueAsString(job));
         return new ProcessBuilder(cmd).inheritIO().start().waitFor();
+    }
+
+    private static Path moduleJar(Path target) throws IOException {
+        try (var jars = Files.list(target)) {
+            return jars.filter(p -> p.getFileName().toString().matches("javelin-spark-[^-]+(-SNAPSHOT)?\\.jar")).findFirst()
+                    .orElseThrow(() -> new IOException("no javelin-spark jar in " + target + ": build javelin-spark first"));
+        }
     }
 
     /** One option per line; # starts a comment. */
