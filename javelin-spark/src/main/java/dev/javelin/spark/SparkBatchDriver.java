@@ -36,9 +36,11 @@ public final class SparkBatchDriver {
     public static void main(String[] args) throws Exception {
         if (args.length != 1) throw new IllegalArgumentException("usage: SparkBatchDriver <job JSON>");
         ClusterJob job = new ObjectMapper().readValue(args[0], ClusterJob.class);
-        SparkSession.Builder builder = SparkSession.builder().master(job.master())
+        SparkSession.Builder builder = SparkSession.builder()
                 .appName("javelin batch " + job.options().task().name().toLowerCase(Locale.ROOT) + " " + job.options().input().getFileName());
-        if (!job.master().startsWith("local")) {
+        // Without a master in the job, spark-submit's --master (and its --jars) apply.
+        if (job.master() != null) builder.master(job.master());
+        if (job.master() != null && !job.master().startsWith("local")) {
             // Executors on other JVMs get Javelin from the driver (the module's -all jar) and need its two JVM options.
             builder.config("spark.jars", shadedJar().toString())
                     .config("spark.executor.extraJavaOptions", "--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED");
@@ -49,7 +51,7 @@ public final class SparkBatchDriver {
             long[] counts = run(spark, job);
             double s = (System.nanoTime() - start) / 1e9;
             System.err.printf(Locale.ROOT, "javelin batch: %d rows (%d bad) in %.1f s, %.1f rows/s on %s; wrote %s%n",
-                    counts[0], counts[1], s, counts[0] / s, job.master(), job.options().output());
+                    counts[0], counts[1], s, counts[0] / s, spark.sparkContext().master(), job.options().output());
         } finally {
             spark.stop();
         }

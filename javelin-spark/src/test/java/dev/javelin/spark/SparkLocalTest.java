@@ -9,6 +9,7 @@ import dev.javelin.batch.Format;
 import dev.javelin.batch.Task;
 import dev.javelin.batch.TestFiles;
 import dev.javelin.engine.Label;
+import dev.javelin.engine.Vectors;
 import dev.javelin.pipelines.EmbeddingsPipeline;
 import dev.javelin.pipelines.Pipelines;
 import dev.javelin.pipelines.TextClassificationPipeline;
@@ -68,7 +69,7 @@ class SparkLocalTest {
         assertThat(rows.stream().map(SparkLocalTest::row).distinct()).hasSize(N);
         for (Row r : rows) {
             float[] got = floats(r.get(r.fieldIndex(column)));
-            assertThat(cosine(got, embeddings[row(r)])).as("row %d", row(r)).isGreaterThanOrEqualTo(0.99999);
+            assertThat(Vectors.cosine(got, embeddings[row(r)])).as("row %d", row(r)).isGreaterThanOrEqualTo(0.99999f);
         }
     }
 
@@ -112,7 +113,7 @@ class SparkLocalTest {
         List<Row> rows = spark.sql("SELECT id, javelin_embed(text) AS e, javelin_classify(text) AS c FROM reviews").collectAsList();
         assertThat(rows).hasSize(20);
         for (Row r : rows) {
-            assertThat(cosine(floats(r.get(1)), embeddings[row(r)])).isGreaterThanOrEqualTo(0.99999);
+            assertThat(Vectors.cosine(floats(r.get(1)), embeddings[row(r)])).isGreaterThanOrEqualTo(0.99999f);
             assertThat(r.getStruct(2).getString(0)).isEqualTo(labels.get(row(r)).getFirst().label());
         }
     }
@@ -138,13 +139,4 @@ class SparkLocalTest {
         return out;
     }
 
-    static double cosine(float[] a, float[] b) {
-        double dot = 0, na = 0, nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
-    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.javelin.batch.Format;
 import dev.javelin.batch.TestFiles;
+import dev.javelin.engine.Vectors;
 import dev.javelin.pipelines.EmbeddingsPipeline;
 import dev.javelin.pipelines.Pipelines;
 import java.nio.file.Files;
@@ -87,7 +88,7 @@ class StandaloneClusterTest {
                 assertThat(rows.stream().map(r -> r.getString(0)).distinct()).hasSize(texts.size());
                 for (Row r : rows) {
                     int i = Integer.parseInt(r.getString(0).substring(1));
-                    assertThat(SparkLocalTest.cosine(SparkLocalTest.floats(r.get(1)), expected[i])).isGreaterThanOrEqualTo(0.99999);
+                    assertThat(Vectors.cosine(SparkLocalTest.floats(r.get(1)), expected[i])).isGreaterThanOrEqualTo(0.99999f);
                 }
             } finally {
                 spark.stop();
