@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * sending its next request as soon as the previous one is answered (saturation), or requests started
  * at a fixed rate whatever the answers (latency measured from the scheduled start, so a slow server
  * cannot hide its queueing). Each answer is checked: 200 with one embedding per input, 429, or an error.
+ * A closed-loop client refused with 429 waits as the answer's {@code Retry-After} says before its next
+ * request (as OpenAI's and most HTTP client libraries do), unless told to ignore it and retry at once.
  */
 final class LoadGenerator {
     /** Requests started at a fixed rate that may be unanswered at once; beyond it they count as errors. */
@@ -56,8 +58,13 @@ final class LoadGenerator {
         this.inputsPerRequest = inputsPerRequest;
     }
 
-    /** {@code concurrency} clients sending back to back for {@code duration}. */
+    /** {@code concurrency} clients sending back to back for {@code duration}, honouring Retry-After. */
     Stats closedLoop(int concurrency, Duration duration) throws InterruptedException {
+        return closedLoop(concurrency, duration, true);
+    }
+
+    /** As {@link #closedLoop(int, Duration)}; {@code honourRetryAfter} false retries a refused request at once. */
+    Stats closedLoop(int concurrency, Duration duration, boolean honourRetryAfter) throws InterruptedException {
         Recorder recorder = new Recorder();
         AtomicInteger next = new AtomicInteger();
         long start = System.nanoTime();
@@ -67,7 +74,19 @@ final class LoadGenerator {
             clients.add(Thread.ofVirtual().start(() -> {
                 while (System.nanoTime() < end) {
                     long sent = System.nanoTime();
-                    recorder.record(send(bodies.get(Math.floorMod(next.getAndIncrement(), bodies.size()))), sent);
+                    Outcome outcome = send(bodies.get(Math.floorMod(next.getAndIncrement(), bodies.size())));
+                    recorder.record(outcome, sent);
+                    if (honourRetryAfter && outcome.retryAfterSeconds() > 0) {
+                        long wait = Math.min(TimeUnit.SECONDS.toNanos(outcome.retryAfterSeconds()), end - System.nanoTime());
+                        if (wait > 0) {
+                            try {
+                                TimeUnit.NANOSECONDS.sleep(wait);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                return;
+                            }
+                        }
+                    }
                 }
             }));
         }
@@ -106,7 +125,11 @@ final class LoadGenerator {
         return recorder.stats((System.nanoTime() - start) / 1e9);
     }
 
-    private record Outcome(int status, String error) {
+    /** @param retryAfterSeconds the answer's Retry-After, 0 when it has none */
+    private record Outcome(int status, String error, long retryAfterSeconds) {
+        Outcome(int status, String error) {
+            this(status, error, 0);
+        }
     }
 
     private Outcome send(byte[] body) {
@@ -121,12 +144,22 @@ final class LoadGenerator {
                 return vectors == inputsPerRequest ? new Outcome(200, null)
                         : new Outcome(-1, "200 with " + vectors + " embeddings for " + inputsPerRequest + " inputs");
             }
-            return new Outcome(response.statusCode(), response.statusCode() + ": " + new String(response.body()));
+            long retryAfter = response.headers().firstValue("retry-after").map(LoadGenerator::seconds).orElse(0L);
+            return new Outcome(response.statusCode(), response.statusCode() + ": " + new String(response.body()), retryAfter);
         } catch (IOException e) {
             return new Outcome(-1, e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Outcome(-1, e.toString());
+        }
+    }
+
+    /** A Retry-After value in seconds; an HTTP date (which the server never sends) or junk counts as none. */
+    private static long seconds(String retryAfter) {
+        try {
+            return Math.max(0, Long.parseLong(retryAfter.trim()));
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 

@@ -125,11 +125,19 @@ public final class ServeBenchCommand implements Callable<Integer> {
             reportFirstError(paced);
 
             int overloadClients = Math.max(concurrency, 4 * maxConcurrentRequests / textsPerRequest);
-            LoadGenerator.Stats overload = load.closedLoop(overloadClients, Duration.ofSeconds(seconds));
-            System.out.printf("HTTP overload (%d clients, %d inputs in flight allowed): %d answered (%.1f requests/s),"
-                            + " %d refused with 429, %d other errors%n", overloadClients, maxConcurrentRequests,
-                    overload.ok(), overload.requestsPerSecond(), overload.overloaded(), overload.errors());
+            double saturationGoodput = median(httpRequests);
+            LoadGenerator.Stats overload = load.closedLoop(overloadClients, Duration.ofSeconds(seconds), true);
+            System.out.printf("HTTP overload (%d clients waiting as Retry-After says, %d inputs in flight allowed): %d answered"
+                            + " (%.1f requests/s = %.0f%% of saturation goodput), %d refused with 429, %d other errors%n",
+                    overloadClients, maxConcurrentRequests, overload.ok(), overload.requestsPerSecond(),
+                    100 * overload.requestsPerSecond() / saturationGoodput, overload.overloaded(), overload.errors());
             reportFirstError(overload);
+            LoadGenerator.Stats spinning = load.closedLoop(overloadClients, Duration.ofSeconds(seconds), false);
+            System.out.printf("HTTP overload (%d clients retrying at once, ignoring Retry-After): %d answered (%.1f requests/s"
+                            + " = %.0f%% of saturation goodput), %d refused with 429, %d other errors%n", overloadClients,
+                    spinning.ok(), spinning.requestsPerSecond(), 100 * spinning.requestsPerSecond() / saturationGoodput,
+                    spinning.overloaded(), spinning.errors());
+            reportFirstError(spinning);
 
             double rssStart = server.rssMegabytes();
             double rssMax = rssStart;
@@ -158,9 +166,12 @@ public final class ServeBenchCommand implements Callable<Integer> {
             results.put("fixed_rate_requests_per_s", fixedRate);
             results.put("p50_ms", paced.percentileMs(50));
             results.put("p99_ms", paced.percentileMs(99));
-            results.put("errors_non_429", saturationErrors + paced.errors() + overload.errors() + soakErrors);
+            results.put("errors_non_429", saturationErrors + paced.errors() + overload.errors() + spinning.errors() + soakErrors);
             results.put("overload_429", overload.overloaded());
             results.put("overload_ok", overload.ok());
+            results.put("overload_goodput_of_saturation", overload.requestsPerSecond() / saturationGoodput);
+            results.put("overload_ignoring_retry_after_429", spinning.overloaded());
+            results.put("overload_ignoring_retry_after_goodput_of_saturation", spinning.requestsPerSecond() / saturationGoodput);
             results.put("rss_start_mb", rssStart);
             results.put("rss_end_mb", rssEnd);
             results.put("rss_max_mb", rssMax);

@@ -39,7 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  * same numbers. Numbers are compared to {@value #KERNEL_TOLERANCE}, not bit for bit, because the
  * kernels are not yet bit-stable across JIT warm-up: the same batch through the same engine gave the
  * first cross-encoder logit as -3.2769332, -3.276934, then -3.276933 on every later call (batch
- * composition did not matter: that sequence alone gave the same). Everything above the kernels is
+ * composition did not matter: that sequence alone gave the same). The likely cause is the attention
+ * softmax's {@code reduceLanes(ADD)}, whose order differs between the interpreter and C2, while the
+ * first sequence's attention runs as the method is being compiled. Everything above the kernels is
  * one code path, so any difference beyond that (a softmax for a sigmoid, another pooling, a missed
  * normalisation) is orders of magnitude larger and fails.
  */

@@ -62,8 +62,46 @@ public final class BertGraphImporter {
     /** Axis orders of the split heads: [batch, heads, tokens, head] for Q and V, keys transposed for Q·Kᵀ. */
     private static final List<Long> HEADS_FIRST = List.of(0L, 2L, 1L, 3L), KEYS_TRANSPOSED = List.of(0L, 2L, 3L, 1L);
 
+    /** The embedding stage: the tables' sizes and the LayerNorm whose output the first layer reads. */
+    private record Embeddings(int vocab, int hidden, int positions, int types, Norm norm) {}
+
+    /** One encoder layer: its shape, and the value the next layer reads. */
+    private record Layer(int heads, int intermediate, String activation, String output) {}
+
+    /** Self-attention's projections told apart, the heads' layout checked. */
+    private record Attention(Linear query, Linear key, Linear value, int heads, int headSize, Trace queryTrace,
+                             Trace keyTrace, Trace valueTrace) {}
+
     private ImportedEncoder run() throws OnnxFormatException {
-        // ---- embeddings ----
+        Embeddings embeddings = embeddings();
+        String state = embeddings.norm().output();
+        int layers = 0, heads = -1, intermediate = -1;
+        String act = null;
+        for (Layer layer; (layer = layer(state, layers, embeddings.hidden())) != null; layers++) {
+            String where = "layer " + layers;
+            if (heads >= 0 && heads != layer.heads()) throw fail(where, "head count " + layer.heads() + " differs from earlier layers (" + heads + ")");
+            if (intermediate >= 0 && intermediate != layer.intermediate()) {
+                throw fail(where, "intermediate size " + layer.intermediate() + " differs from earlier layers");
+            }
+            if (act != null && !act.equals(layer.activation())) throw fail(where, "activation " + layer.activation() + " differs from earlier layers");
+            heads = layer.heads();
+            intermediate = layer.intermediate();
+            act = layer.activation();
+            state = layer.output();
+        }
+        if (layers == 0) throw fail("encoder", "no attention layer reads the embeddings output " + state);
+        if (!g.outputNames().contains(state)) {
+            throw fail("encoder", "the last layer's output " + state + " is not a graph output (outputs: " + g.outputNames() + ")");
+        }
+        requireEverythingPlaced();
+        return new ImportedEncoder(embeddings.vocab(), embeddings.hidden(), layers, heads, intermediate, act,
+                embeddings.positions(), embeddings.types(), embeddings.norm().eps(), List.copyOf(weights));
+    }
+
+    // ---- embeddings -----------------------------------------------------------------------
+
+    /** Word, token type and position lookups, their sum, and its LayerNorm. */
+    private Embeddings embeddings() throws OnnxFormatException {
         String ids = requireInput("input_ids");
         NodeProto wordGather = embeddingLookup(ids, "input_ids");
         TensorProto wordTable = table(wordGather);
@@ -108,128 +146,126 @@ public final class BertGraphImporter {
         place("embeddings.position_embeddings.weight", positionTable, false);
         requireWidth("embeddings", typeTable, hidden);
         requireWidth("embeddings", positionTable, hidden);
-        Norm embNorm = norm(sum, "embeddings");
-        placeNorm("embeddings.LayerNorm", embNorm);
+        Norm norm = norm(sum, "embeddings");
+        placeNorm("embeddings.LayerNorm", norm);
+        return new Embeddings(vocab, hidden, (int) OnnxGraph.dims(positionTable)[0], (int) OnnxGraph.dims(typeTable)[0], norm);
+    }
 
-        // ---- encoder layers ----
-        String state = embNorm.output();
-        int layers = 0, heads = -1, intermediate = -1;
-        String act = null;
+    // ---- one encoder layer ----------------------------------------------------------------
+
+    /** The layer reading {@code state}, its weights placed under encoder.layer.{@code index}; null when no layer reads it. */
+    private Layer layer(String state, int index, int hidden) throws OnnxFormatException {
+        List<Linear> qkv = linearsReading(state);
+        if (qkv.isEmpty()) return null;
+        String where = "layer " + index;
+        String prefix = "encoder.layer." + index + ".";
+        Attention attention = attention(qkv, state, hidden, where);
+        NodeProto context = softmaxToContext(attention, where);
+        placeLinear(prefix + "attention.self.query", attention.query(), hidden, hidden, where);
+        placeLinear(prefix + "attention.self.key", attention.key(), hidden, hidden, where);
+        placeLinear(prefix + "attention.self.value", attention.value(), hidden, hidden, where);
+
+        Linear out = attentionOutput(context, where);
+        placeLinear(prefix + "attention.output.dense", out, hidden, hidden, where);
+        Norm attnNorm = norm(residual(out.output(), state, where), where + " attention output");
+        placeNorm(prefix + "attention.output.LayerNorm", attnNorm);
+
+        // feed-forward: up → activation → down → residual → LayerNorm
+        Linear up = single(linearsReading(attnNorm.output()), where, "the intermediate projection");
+        int inner = up.outFeatures();
+        placeLinear(prefix + "intermediate.dense", up, hidden, inner, where);
+        String[] activation = new String[1];
+        Linear down = activation(up.output(), activation, where);
+        placeLinear(prefix + "output.dense", down, inner, hidden, where);
+        Norm outNorm = norm(residual(down.output(), attnNorm.output(), where), where + " output");
+        placeNorm(prefix + "output.LayerNorm", outNorm);
+        return new Layer(attention.heads(), inner, activation[0], outNorm.output());
+    }
+
+    /** Tells query, key and value apart by where they meet, and checks the heads' layout against the hidden size. */
+    private Attention attention(List<Linear> qkv, String state, int hidden, String where) throws OnnxFormatException {
+        if (qkv.size() != 3) {
+            throw fail(where, "expected 3 projections (query, key, value) reading " + state + ", found " + qkv.size());
+        }
+        Linear q = null, k = null, v = null;
+        Trace[] traces = new Trace[3];
+        for (int i = 0; i < 3; i++) traces[i] = traceToMatMul(qkv.get(i).output(), where);
+        // The score MatMul is the one two projections meet in; the third feeds the context MatMul.
+        for (int i = 0; i < 3; i++) {
+            int meets = 0;
+            for (int j = 0; j < 3; j++) if (traces[j].matmul().equals(traces[i].matmul())) meets++;
+            if (meets == 2) {
+                if (traces[i].operand() == 0) q = qkv.get(i); else k = qkv.get(i);
+            } else if (traces[i].operand() == 1) {
+                v = qkv.get(i);
+            }
+        }
+        if (q == null || k == null || v == null) {
+            throw fail(where, "could not tell query, key and value apart: the three projections reach "
+                    + traces[0].matmul().getName() + ", " + traces[1].matmul().getName() + ", " + traces[2].matmul().getName());
+        }
+        Trace tq = traces[qkv.indexOf(q)], tk = traces[qkv.indexOf(k)], tv = traces[qkv.indexOf(v)];
+        // Operand positions alone would accept Kᵀ·Q; the head layouts pin down which side is which.
+        if (!tq.perm().equals(HEADS_FIRST) || !tk.perm().equals(KEYS_TRANSPOSED) || !tv.perm().equals(HEADS_FIRST)) {
+            throw fail(where, "attention operands are laid out " + tq.perm() + " · " + tk.perm() + ", then · " + tv.perm()
+                    + "; expected Q " + HEADS_FIRST + " · Kᵀ " + KEYS_TRANSPOSED + ", then · V " + HEADS_FIRST);
+        }
+        int[] split = headSplit(tk.reshapes(), where);
+        if (split[0] * split[1] != hidden) {
+            throw fail(where, "heads " + split[0] + " × head size " + split[1] + " ≠ hidden size " + hidden);
+        }
+        return new Attention(q, k, v, split[0], split[1], tq, tk, tv);
+    }
+
+    /** Follows scores → scale → mask → softmax to the context MatMul, checking the scale is 1/√head_size. */
+    private NodeProto softmaxToContext(Attention a, String where) throws OnnxFormatException {
+        NodeProto scores = a.queryTrace().matmul();
+        double scale = a.queryTrace().scale() * a.keyTrace().scale();
+        String x = scores.getOutput(0);
+        boolean softmax = false;
+        NodeProto context;
         while (true) {
-            List<Linear> qkv = linearsReading(state);
-            if (qkv.isEmpty()) break;
-            String where = "layer " + layers;
-            String prefix = "encoder.layer." + layers + ".";
-            if (qkv.size() != 3) {
-                throw fail(where, "expected 3 projections (query, key, value) reading " + state + ", found " + qkv.size());
+            NodeProto n = single(dataConsumers(x), where, "the attention scores at " + x);
+            if (n.getOpType().equals("MatMul")) {
+                context = n;
+                break;
             }
-            Linear q = null, k = null, v = null;
-            Trace[] traces = new Trace[3];
-            for (int i = 0; i < 3; i++) traces[i] = traceToMatMul(qkv.get(i).output(), where);
-            // The score MatMul is the one two projections meet in; the third feeds the context MatMul.
-            for (int i = 0; i < 3; i++) {
-                int meets = 0;
-                for (int j = 0; j < 3; j++) if (traces[j].matmul().equals(traces[i].matmul())) meets++;
-                if (meets == 2) {
-                    if (traces[i].operand() == 0) q = qkv.get(i); else k = qkv.get(i);
-                } else if (traces[i].operand() == 1) {
-                    v = qkv.get(i);
-                }
+            switch (n.getOpType()) {
+                case "Div" -> scale /= scalar(n.getInput(1), where);
+                case "Mul" -> scale *= scalar(otherInput(n, x), where);
+                case "Softmax" -> softmax = true;
+                case "Add", "Cast", "Where" -> { /* the attention mask */ }
+                default -> throw fail(where, "unexpected " + n.getOpType() + " (" + n.getName() + ") between attention scores and context");
             }
-            if (q == null || k == null || v == null) {
-                throw fail(where, "could not tell query, key and value apart: the three projections reach "
-                        + traces[0].matmul().getName() + ", " + traces[1].matmul().getName() + ", " + traces[2].matmul().getName());
-            }
-            Trace tq = traces[qkv.indexOf(q)], tk = traces[qkv.indexOf(k)], tv = traces[qkv.indexOf(v)];
-            // Operand positions alone would accept Kᵀ·Q; the head layouts pin down which side is which.
-            if (!tq.perm().equals(HEADS_FIRST) || !tk.perm().equals(KEYS_TRANSPOSED) || !tv.perm().equals(HEADS_FIRST)) {
-                throw fail(where, "attention operands are laid out " + tq.perm() + " · " + tk.perm() + ", then · " + tv.perm()
-                        + "; expected Q " + HEADS_FIRST + " · Kᵀ " + KEYS_TRANSPOSED + ", then · V " + HEADS_FIRST);
-            }
-            int[] split = headSplit(tk.reshapes(), where);
-            if (split[0] * split[1] != hidden) {
-                throw fail(where, "heads " + split[0] + " × head size " + split[1] + " ≠ hidden size " + hidden);
-            }
-            if (heads >= 0 && heads != split[0]) throw fail(where, "head count " + split[0] + " differs from earlier layers (" + heads + ")");
-            heads = split[0];
-
-            // scores → scale → mask → softmax → ·V
-            NodeProto scores = tq.matmul();
-            double scale = tq.scale() * tk.scale();
-            String x = scores.getOutput(0);
-            boolean softmax = false;
-            NodeProto context;
-            while (true) {
-                NodeProto n = single(dataConsumers(x), where, "the attention scores at " + x);
-                if (n.getOpType().equals("MatMul")) {
-                    context = n;
-                    break;
-                }
-                switch (n.getOpType()) {
-                    case "Div" -> scale /= scalar(n.getInput(1), where);
-                    case "Mul" -> scale *= scalar(otherInput(n, x), where);
-                    case "Softmax" -> softmax = true;
-                    case "Add", "Cast", "Where" -> { /* the attention mask */ }
-                    default -> throw fail(where, "unexpected " + n.getOpType() + " (" + n.getName() + ") between attention scores and context");
-                }
-                x = n.getOutput(0);
-            }
-            if (!softmax || !context.equals(tv.matmul()) || !context.getInput(0).equals(x)) {
-                throw fail(where, "attention probabilities do not reach the value MatMul " + tv.matmul().getName());
-            }
-            double expected = 1 / Math.sqrt(split[1]);
-            if (Math.abs(scale - expected) > 1e-4 * expected) {
-                throw fail(where, "attention scale " + scale + " is not 1/√head_size = " + expected);
-            }
-            placeLinear(prefix + "attention.self.query", q, hidden, hidden, where);
-            placeLinear(prefix + "attention.self.key", k, hidden, hidden, where);
-            placeLinear(prefix + "attention.self.value", v, hidden, hidden, where);
-
-            // merge heads → output projection → residual → LayerNorm
-            String merged = context.getOutput(0);
-            List<Long> order = HEADS_FIRST;
-            while (linearsReading(merged).isEmpty()) {
-                NodeProto n = single(dataConsumers(merged), where, "the attention context at " + merged);
-                if (n.getOpType().equals("Transpose")) {
-                    order = compose(order, n, where);
-                } else if (!n.getOpType().equals("Reshape")) {
-                    throw fail(where, "unexpected " + n.getOpType() + " (" + n.getName() + ") merging attention heads");
-                }
-                merged = n.getOutput(0);
-            }
-            if (!order.equals(List.of(0L, 1L, 2L, 3L))) {
-                throw fail(where, "attention heads are merged from axis order " + order + ", not [batch, tokens, heads, head]");
-            }
-            Linear out = single(linearsReading(merged), where, "the attention output projection");
-            placeLinear(prefix + "attention.output.dense", out, hidden, hidden, where);
-            Norm attnNorm = norm(residual(out.output(), state, where), where + " attention output");
-            placeNorm(prefix + "attention.output.LayerNorm", attnNorm);
-
-            // feed-forward: up → activation → down → residual → LayerNorm
-            Linear up = single(linearsReading(attnNorm.output()), where, "the intermediate projection");
-            int inner = up.outFeatures();
-            if (intermediate >= 0 && intermediate != inner) throw fail(where, "intermediate size " + inner + " differs from earlier layers");
-            intermediate = inner;
-            placeLinear(prefix + "intermediate.dense", up, hidden, inner, where);
-            String[] activation = new String[1];
-            Linear down = activation(up.output(), activation, where);
-            if (act != null && !act.equals(activation[0])) throw fail(where, "activation " + activation[0] + " differs from earlier layers");
-            act = activation[0];
-            placeLinear(prefix + "output.dense", down, inner, hidden, where);
-            Norm outNorm = norm(residual(down.output(), attnNorm.output(), where), where + " output");
-            placeNorm(prefix + "output.LayerNorm", outNorm);
-
-            state = outNorm.output();
-            layers++;
+            x = n.getOutput(0);
         }
-        if (layers == 0) throw fail("encoder", "no attention layer reads the embeddings output " + state);
-        if (!g.outputNames().contains(state)) {
-            throw fail("encoder", "the last layer's output " + state + " is not a graph output (outputs: " + g.outputNames() + ")");
+        if (!softmax || !context.equals(a.valueTrace().matmul()) || !context.getInput(0).equals(x)) {
+            throw fail(where, "attention probabilities do not reach the value MatMul " + a.valueTrace().matmul().getName());
         }
-        requireEverythingPlaced();
-        return new ImportedEncoder(vocab, hidden, layers, heads, intermediate, act,
-                (int) OnnxGraph.dims(positionTable)[0], (int) OnnxGraph.dims(typeTable)[0], embNorm.eps(),
-                List.copyOf(weights));
+        double expected = 1 / Math.sqrt(a.headSize());
+        if (Math.abs(scale - expected) > 1e-4 * expected) {
+            throw fail(where, "attention scale " + scale + " is not 1/√head_size = " + expected);
+        }
+        return context;
+    }
+
+    /** Merges the heads back (transposes and reshapes only) to the attention's output projection. */
+    private Linear attentionOutput(NodeProto context, String where) throws OnnxFormatException {
+        String merged = context.getOutput(0);
+        List<Long> order = HEADS_FIRST;
+        while (linearsReading(merged).isEmpty()) {
+            NodeProto n = single(dataConsumers(merged), where, "the attention context at " + merged);
+            if (n.getOpType().equals("Transpose")) {
+                order = compose(order, n, where);
+            } else if (!n.getOpType().equals("Reshape")) {
+                throw fail(where, "unexpected " + n.getOpType() + " (" + n.getName() + ") merging attention heads");
+            }
+            merged = n.getOutput(0);
+        }
+        if (!order.equals(List.of(0L, 1L, 2L, 3L))) {
+            throw fail(where, "attention heads are merged from axis order " + order + ", not [batch, tokens, heads, head]");
+        }
+        return single(linearsReading(merged), where, "the attention output projection");
     }
 
     // ---- pattern pieces ---------------------------------------------------------------------

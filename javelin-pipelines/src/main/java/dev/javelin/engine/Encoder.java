@@ -124,7 +124,7 @@ public final class Encoder implements AutoCloseable {
         List<String> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             String name = id2label == null ? null : id2label.get(i);
-            out.add(name != null ? name : ModelInfo.defaultLabel(i));
+            out.add(name != null ? name : ModelConfig.defaultLabel(i));
         }
         return out;
     }

@@ -53,9 +53,4 @@ public record ModelInfo(String modelId, String modelType, Kind kind, int hiddenS
     public int numLabels() {
         return labels == null ? 0 : labels.size();
     }
-
-    /** Hugging Face's default label name for an unnamed index of id2label. */
-    static String defaultLabel(int i) {
-        return "LABEL_" + i;
-    }
 }

@@ -13,12 +13,22 @@ import java.io.IOException;
 public final class Pipelines {
     private Pipelines() {}
 
+    /** The embedded default's embeddings (all-MiniLM-L6-v2). */
+    public static EmbeddingsPipeline embeddings() throws IOException {
+        return embeddings(ModelSpec.DEFAULT);
+    }
+
     public static EmbeddingsPipeline embeddings(String model) throws IOException {
         return embeddings(ModelSpec.of(model));
     }
 
     public static EmbeddingsPipeline embeddings(ModelSpec spec) throws IOException {
         return new EmbeddingsPipeline(checked(Engine.load(spec), Engine::requireEmbeds));
+    }
+
+    /** The embedded default's classifier: the built-in SST-2 sentiment head (NEGATIVE/POSITIVE). */
+    public static TextClassificationPipeline textClassification() throws IOException {
+        return textClassification(null);
     }
 
     public static TextClassificationPipeline textClassification(String model) throws IOException {

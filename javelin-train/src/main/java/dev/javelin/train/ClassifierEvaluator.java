@@ -1,41 +1,50 @@
 package dev.javelin.train;
 
+import dev.javelin.engine.Engine;
 import dev.javelin.engine.Input;
-import dev.javelin.engine.Label;
 import dev.javelin.engine.PredictOptions;
 import dev.javelin.engine.Truncate;
 import dev.javelin.pipelines.TextClassificationPipeline;
+import dev.javelin.tokenizers.Encoding;
 import dev.javelin.train.data.Dataset;
 import dev.javelin.train.metrics.ClassificationMetrics;
-import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.stream.IntStream;
 import me.tongfei.progressbar.ProgressBar;
 
-/** {@code eval}: runs a classification pipeline over a labelled dataset and scores its top label. */
+/**
+ * {@code eval}: runs a classification pipeline over a labelled dataset and scores its top label, in
+ * the engine's own batches (its Batcher), with progress on stderr.
+ */
 public final class ClassifierEvaluator {
-
-    private static final int BATCH = 64;
+    private static final PredictOptions TOP_LABEL = new PredictOptions(Truncate.RIGHT, null, 1);
 
     private ClassifierEvaluator() {
     }
 
+    /** An input's row and its tokens. */
+    private record Row(int index, Encoding encoding) {
+    }
+
     /** @param dataset labelled with the pipeline's classes (see {@link Dataset#forModel}) */
     public static ClassificationMetrics evaluate(TextClassificationPipeline pipeline, Dataset dataset, boolean progress) {
+        Engine engine = pipeline.engine();
+        engine.requirePredicts();
         List<String> classes = dataset.classes();
         int[] predicted = new int[dataset.size()];
+        // Tokenized lazily as the batcher pulls them: memory holds one batch of encodings at a time.
+        Iterator<Row> rows = IntStream.range(0, dataset.size()).mapToObj(i -> new Row(i, engine.encode(
+                Input.of(dataset.texts().get(i), dataset.hasPairs() ? dataset.pairs().get(i) : null), Truncate.RIGHT))).iterator();
         try (ProgressBar bar = progress ? Progress.bar("classifying", dataset.size()) : null) {
-            for (int from = 0; from < dataset.size(); from += BATCH) {
-                int to = Math.min(dataset.size(), from + BATCH);
-                List<Input> inputs = new ArrayList<>(to - from);
-                for (int i = from; i < to; i++) {
-                    inputs.add(Input.of(dataset.texts().get(i), dataset.hasPairs() ? dataset.pairs().get(i) : null));
-                }
-                List<List<Label>> top = pipeline.classify(inputs, new PredictOptions(Truncate.RIGHT, null, 1));
-                for (int i = 0; i < top.size(); i++) {
-                    predicted[from + i] = classes.indexOf(top.get(i).getFirst().label());
+            for (Iterator<List<Row>> it = engine.batcher().batches(rows, r -> r.encoding().length()); it.hasNext(); ) {
+                List<Row> batch = it.next();
+                float[][] logits = engine.logits(batch.stream().map(Row::encoding).toList());
+                for (int k = 0; k < batch.size(); k++) {
+                    predicted[batch.get(k).index()] = classes.indexOf(engine.labels(logits[k], TOP_LABEL).getFirst().label());
                 }
                 if (bar != null) {
-                    bar.stepBy(to - from);
+                    bar.stepBy(batch.size());
                 }
             }
         }

@@ -23,7 +23,7 @@ final class Labels {
         Map<Integer, String> labels = r.optionalIdMap("id2label");
         if (labels.isEmpty() && r.has("num_labels")) {
             int n = r.requiredPositiveInt("num_labels");
-            for (int i = 0; i < n; i++) labels.put(i, "LABEL_" + i);
+            for (int i = 0; i < n; i++) labels.put(i, ModelConfig.defaultLabel(i));
         }
         int expected = 0;
         for (int id : labels.keySet()) {

@@ -19,6 +19,11 @@ public sealed interface ModelConfig permits BertConfig, DistilBertConfig {
     /** Class id → label of a classification head, ids 0…n-1; empty when the config names no labels. */
     Map<Integer, String> id2label();
 
+    /** The name {@code transformers} gives label {@code id} when the config names none: {@code LABEL_id}. */
+    static String defaultLabel(int id) {
+        return "LABEL_" + id;
+    }
+
     /** {@code problem_type}: null, or single_label_classification, multi_label_classification, regression. */
     String problemType();
 

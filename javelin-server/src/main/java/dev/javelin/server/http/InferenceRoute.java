@@ -75,8 +75,10 @@ final class InferenceRoute implements Handler {
         ClientWatch watch = null;
         try {
             Inference inference = model.get();
-            // Refused before the body is read or parsed: under overload a refusal must cost next to nothing.
-            if (inference.saturated()) {
+            // Refused before the body is parsed: under overload a refusal must cost next to nothing. The body
+            // is still drained (not parsed), so that the connection stays usable for the client's next request.
+            if (!inference.admit()) {
+                req.content().consume();
                 throw ServerError.overloaded();
             }
             JsonNode body = JsonHttp.readJson(req, payloadLimit);

@@ -47,7 +47,7 @@ final class OpenAiRoutes implements HttpService {
         RequestFields.Inputs in = RequestFields.embedInputs(body, "input");
         metrics.requestCount(in.method());
         in.checked(inference, "input");
-        boolean base64 = switch (textOr(body, "encoding_format", "float")) {
+        boolean base64 = switch (RequestFields.text(body, "encoding_format", "float")) {
             case "float" -> false;
             case "base64" -> true;
             default -> throw ServerError.validation("`encoding_format` must be `float` or `base64`");
@@ -72,17 +72,6 @@ final class OpenAiRoutes implements HttpService {
         usage.put("total_tokens", tokens);
         response.put("usage", usage);
         return new InferenceRoute.Reply(response, out.timings(), in.method());
-    }
-
-    private static String textOr(JsonNode body, String field, String fallback) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            return fallback;
-        }
-        if (!node.isTextual()) {
-            throw ServerError.validation("`" + field + "` must be a string");
-        }
-        return node.textValue();
     }
 
     /** The vector as OpenAI's base64 encoding: little-endian float32 bytes. */

@@ -179,6 +179,18 @@ final class RequestFields {
         return ids;
     }
 
+    /** A string field, or {@code fallback} when absent. */
+    static String text(JsonNode body, String field, String fallback) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        if (!node.isTextual()) {
+            throw ServerError.validation("`" + field + "` must be a string");
+        }
+        return node.textValue();
+    }
+
     static boolean bool(JsonNode body, String field, boolean fallback) {
         JsonNode node = body.get(field);
         if (node == null || node.isNull()) {

@@ -29,13 +29,18 @@ import java.util.function.Function;
  * post-processing; nothing here computes on the outputs.
  *
  * <p>Every input of a request takes a permit from a pool of {@code --max-concurrent-requests}; when
- * too few are free the request fails at once as overloaded (429), before any work is done, and
- * {@link #saturated()} lets the routes refuse before they even read the body.
+ * too few are free the request fails as overloaded (429) before any work is done, and
+ * {@link #admit()} lets the routes refuse before they even parse the body. Both wait up to
+ * {@link #ADMISSION_WAIT_MILLIS} for permits first: a request that a finishing one makes room for is
+ * served instead of refused, and a client that retries at once on every 429, ignoring Retry-After,
+ * spins at most that often, so that refusals do not eat the capacity they protect.
  */
 public final class Inference implements AutoCloseable {
     /** A batch that succeeded this recently proves the model healthy without a probe. */
     private static final long HEALTH_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long HEALTH_PROBE_TIMEOUT_SECONDS = 30;
+    /** How long a request may wait for permits before it is refused. */
+    static final long ADMISSION_WAIT_MILLIS = 100;
 
     private final Engine engine;
     private final ModelInfo info;
@@ -83,10 +88,30 @@ public final class Inference implements AutoCloseable {
         return engine.batcher();
     }
 
-    /** Whether every permit is taken: a new request would be refused, so it can be refused before its body is read. */
-    public boolean saturated() {
-        return permits.availablePermits() == 0;
+    /**
+     * Whether a new request can be considered: a permit is free, or frees within the admission wait.
+     * When not, the request is refused before its body is parsed.
+     */
+    public boolean admit() {
+        if (permits.availablePermits() > 0) {
+            return true;
+        }
+        if (!acquire(1)) {
+            return false;
+        }
+        permits.release(1);
+        return true;
     }
+
+    private boolean acquire(int n) {
+        try {
+            return permits.tryAcquire(n, ADMISSION_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
 
     /** Checks a request's number of inputs: not empty, at most {@code --max-client-batch-size}. */
     public void checkBatchSize(int size, String field) {
@@ -140,7 +165,9 @@ public final class Inference implements AutoCloseable {
 
     /** Cosine similarity of each sentence to the source sentence. */
     public Timed<float[]> similarity(String source, List<String> sentences, Truncate truncate, ClientConnection client) {
-        checkBatchSize(sentences.size(), "inputs.sentences");
+        if (sentences.isEmpty()) {
+            throw ServerError.empty("`inputs.sentences` cannot be empty");
+        }
         checkBatchSize(sentences.size() + 1, "inputs.sentences");
         task(engine::requireEmbeds);
         List<Input> inputs = new ArrayList<>(sentences.size() + 1);
@@ -229,7 +256,7 @@ public final class Inference implements AutoCloseable {
         if (n == 0) {
             throw ServerError.empty("`inputs` cannot be empty");
         }
-        if (!permits.tryAcquire(n)) {
+        if (!permits.tryAcquire(n) && !acquire(n)) {
             throw ServerError.overloaded();
         }
         AtomicBoolean failed = new AtomicBoolean();
