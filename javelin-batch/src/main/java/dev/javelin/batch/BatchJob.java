@@ -36,7 +36,8 @@ public final class BatchJob {
     }
 
     /** What a finished job did. */
-    public record Summary(long rows, long badRows, long resumedRows, double seconds) {
+    /** @param joinSeconds of {@code seconds}, the time spent joining the chunks into the output */
+    public record Summary(long rows, long badRows, long resumedRows, double seconds, double joinSeconds) {
         public double rowsPerSecond() {
             return (rows - resumedRows) / Math.max(seconds, 1e-9);
         }
@@ -55,7 +56,7 @@ public final class BatchJob {
         if (committed < 0) {
             System.err.println("javelin batch: " + options.output() + " was already complete; removed the leftover "
                     + store.directory());
-            return new Summary(0, 0, 0, 0);
+            return new Summary(0, 0, 0, 0, 0);
         }
         long resumed = (long) committed * options.chunkRows();
         if (committed > 0) {
@@ -92,8 +93,10 @@ public final class BatchJob {
             committer.shutdownNow();
             tokenizers.shutdownNow();
         }
+        long join = System.nanoTime();
         long bad = store.finish(next);
-        return new Summary(rows, bad, resumed, (System.nanoTime() - start) / 1e9);
+        long end = System.nanoTime();
+        return new Summary(rows, bad, resumed, (end - start) / 1e9, (end - join) / 1e9);
     }
 
     /** Reads records after the committed chunks and queues their chunks' tokenization, in order. */

@@ -2,27 +2,22 @@ package dev.javelin.batch;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.example.data.Group;
-import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.OutputFile;
 
 /** Parquet, Snappy-compressed, written through a {@link LocalOutputFile} (no Hadoop file system). */
 final class ParquetResultWriter implements ResultWriter {
-    private final ParquetWriter<Group> out;
-    private final SimpleGroupFactory rows;
-    private final OutputSchema schema;
+    private final ParquetWriter<Result> out;
 
     ParquetResultWriter(Path path, OutputSchema schema) throws IOException {
-        this.schema = schema;
-        this.rows = new SimpleGroupFactory(schema.parquet());
-        this.out = ExampleParquetWriter.builder(new LocalOutputFile(path))
+        this.out = new Builder(new LocalOutputFile(path), schema)
                 .withConf(new PlainParquetConfiguration())
-                .withType(schema.parquet())
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
                 .build();
@@ -30,22 +25,35 @@ final class ParquetResultWriter implements ResultWriter {
 
     @Override
     public void write(Result result) throws IOException {
-        Group row = rows.newGroup();
-        if (schema.rowNumbers()) row.append(schema.idColumn(), Long.parseLong(result.id()));
-        else row.append(schema.idColumn(), result.id());
-        switch (result) {
-            case Result.Embedding e -> {
-                Group list = row.addGroup("embedding");
-                for (float v : e.vector()) list.addGroup("list").append("element", v);
-            }
-            case Result.Classification c -> row.append("label", c.label()).append("score", c.score());
-            case Result.Relevance r -> row.append("score", r.score());
-        }
-        out.write(row);
+        out.write(result);
     }
 
     @Override
     public void close() throws IOException {
         out.close();
+    }
+
+    private static final class Builder extends ParquetWriter.Builder<Result, Builder> {
+        private final OutputSchema schema;
+
+        Builder(OutputFile file, OutputSchema schema) {
+            super(file);
+            this.schema = schema;
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<Result> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
+            return new ResultWriteSupport(schema);
+        }
+
+        @Override
+        protected WriteSupport<Result> getWriteSupport(ParquetConfiguration conf) {
+            return new ResultWriteSupport(schema);
+        }
     }
 }

@@ -75,7 +75,7 @@ public final class SparkBatchDriver {
         Dataset<Row> input = withRowNumbers(spark, read(spark, o.inputFormat(), o.input().toString()), c);
         Column text = functions.col(c.text());
         Column bad = text.isNull().or(functions.trim(text).equalTo(""));
-        Dataset<Row> good = input.filter(functions.not(bad));
+        Dataset<Row> good = spread(spark, input.filter(functions.not(bad)));
         JavelinTransformer<?> t = switch (o.task()) {
             case EMBED -> new JavelinEmbedder();
             case CLASSIFY -> new JavelinClassifier();
@@ -95,6 +95,16 @@ public final class SparkBatchDriver {
                 functions.when(text.isNull(), functions.lit("no '" + c.text() + "' field")).otherwise(functions.lit("empty text")).as("reason"));
         rejected.write().mode("overwrite").json(o.output() + ".bad");
         return new long[] {input.count(), rejected.count()};
+    }
+
+    /**
+     * A file smaller than Spark's split size (128 MB) is read as one partition, which one task on
+     * one core would process alone: spread such input over twice the cluster's parallelism, so every
+     * core has work and the last tasks finish together.
+     */
+    private static Dataset<Row> spread(SparkSession spark, Dataset<Row> rows) {
+        int target = 2 * spark.sparkContext().defaultParallelism();
+        return rows.rdd().getNumPartitions() < target ? rows.repartition(target) : rows;
     }
 
     static Dataset<Row> read(SparkSession spark, Format format, String path) {
