@@ -1,0 +1,207 @@
+package dev.javelin.batch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.LocalOutputFile;
+
+/**
+ * A job's committed work, in {@code <output>.parts/} beside the output. Chunk {@code k} holds the
+ * results of input records {@code k·chunkRows … (k+1)·chunkRows-1}. A chunk is committed by renaming
+ * its fsynced file into place — its bad rows first, then its results — so after a kill at any point
+ * the chunks present are exactly the complete ones, and a re-run resumes after the last of them.
+ * {@link #finish} joins the chunks into the output and removes the directory.
+ */
+final class ChunkStore {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectWriter LINE = new ObjectMapper().writer();
+    private static final String MANIFEST = "job.json";
+    /** Present once the output is in place: only clean-up is left. */
+    private static final String MERGED = "merged";
+
+    private final Path output;
+    private final Path badRowsFile;
+    private final Path dir;
+    private final Format format;
+    private final OutputSchema schema;
+
+    ChunkStore(Path output, Path badRowsFile, Format format, OutputSchema schema) {
+        this.output = output.toAbsolutePath();
+        this.badRowsFile = badRowsFile.toAbsolutePath();
+        this.dir = this.output.resolveSibling(this.output.getFileName() + ".parts");
+        this.format = format;
+        this.schema = schema;
+    }
+
+    Path directory() {
+        return dir;
+    }
+
+    /**
+     * Opens the store for {@code manifest}: a new one, or the one a killed run of the same job left.
+     *
+     * @return how many chunks are already committed (0 for a new job)
+     * @throws IOException when the directory belongs to a different job
+     */
+    int open(JobManifest manifest) throws IOException {
+        Path m = dir.resolve(MANIFEST);
+        if (Files.isRegularFile(m)) {
+            JobManifest previous = JSON.readValue(m.toFile(), JobManifest.class);
+            if (!previous.equals(manifest)) {
+                throw new IOException(dir + " holds the committed chunks of a different job (" + previous
+                        + "); delete it to start this job afresh, or re-run the original command to finish that one");
+            }
+            if (Files.exists(dir.resolve(MERGED))) {
+                cleanUp();
+                return -1;
+            }
+            return committedChunks();
+        }
+        if (Files.isDirectory(dir)) deleteTree();
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve(MANIFEST + ".tmp");
+        JSON.writeValue(tmp.toFile(), manifest);
+        publish(tmp, m);
+        return 0;
+    }
+
+    /** Consecutive chunks from 0 whose results are in place; anything after them is a torn write and goes. */
+    private int committedChunks() throws IOException {
+        int n = 0;
+        while (Files.isRegularFile(results(n))) n++;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "chunk-*")) {
+            for (Path f : files) if (chunkOf(f) >= n) Files.delete(f);
+        }
+        return n;
+    }
+
+    private static int chunkOf(Path f) {
+        String name = f.getFileName().toString();
+        return Integer.parseInt(name.substring("chunk-".length(), "chunk-".length() + 8));
+    }
+
+    private Path results(int chunk) {
+        return dir.resolve("chunk-%08d.%s".formatted(chunk, format.extension()));
+    }
+
+    private Path badRows(int chunk) {
+        return dir.resolve("chunk-%08d.bad.jsonl".formatted(chunk));
+    }
+
+    /** Commits one chunk: its bad rows (if any), then its results, each written aside, forced to disk and renamed into place. */
+    void commit(int chunk, List<Result> results, List<BadRow> bad) throws IOException {
+        if (!bad.isEmpty()) {
+            Path tmp = dir.resolve(badRows(chunk).getFileName() + ".tmp");
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                for (BadRow b : bad) out.write((LINE.writeValueAsString(b) + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            publish(tmp, badRows(chunk));
+        }
+        Path tmp = dir.resolve(results(chunk).getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        ResultWriter.writeAll(tmp, format, schema, false, results);
+        publish(tmp, results(chunk));
+    }
+
+    /**
+     * Joins chunks {@code 0…chunks-1} into the output and the bad rows into the side file, each written
+     * aside and renamed into place, then removes the directory.
+     *
+     * @return how many bad rows the side file holds
+     */
+    long finish(int chunks) throws IOException {
+        Path tmp = output.resolveSibling(output.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        if (format == Format.PARQUET) joinParquet(tmp, chunks);
+        else joinText(tmp, chunks);
+        publish(tmp, output);
+        long bad = joinBadRows(chunks);
+        Files.createFile(dir.resolve(MERGED));
+        cleanUp();
+        return bad;
+    }
+
+    private void joinText(Path tmp, int chunks) throws IOException {
+        if (format != Format.JSONL) ResultWriter.writeAll(tmp, format, schema, true, List.of());
+        try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            for (int k = 0; k < chunks; k++) Files.copy(results(k), out);
+        }
+    }
+
+    /** Row groups are copied as they are, without decoding: the join costs I/O only. */
+    private void joinParquet(Path tmp, int chunks) throws IOException {
+        ParquetFileWriter w = new ParquetFileWriter(new LocalOutputFile(tmp), schema.parquet(), ParquetFileWriter.Mode.CREATE,
+                ParquetWriter.DEFAULT_BLOCK_SIZE, ParquetWriter.MAX_PADDING_SIZE_DEFAULT);
+        w.start();
+        for (int k = 0; k < chunks; k++) w.appendFile(new LocalInputFile(results(k)));
+        w.end(new HashMap<>());
+    }
+
+    private long joinBadRows(int chunks) throws IOException {
+        List<Path> parts = new ArrayList<>();
+        for (int k = 0; k < chunks; k++) if (Files.isRegularFile(badRows(k))) parts.add(badRows(k));
+        if (parts.isEmpty()) {
+            Files.deleteIfExists(badRowsFile);
+            return 0;
+        }
+        Path tmp = badRowsFile.resolveSibling(badRowsFile.getFileName() + ".tmp");
+        long lines = 0;
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            for (Path p : parts) {
+                lines += Lines.count(p);
+                Files.copy(p, out);
+            }
+        }
+        publish(tmp, badRowsFile);
+        return lines;
+    }
+
+    private void cleanUp() throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "chunk-*")) {
+            for (Path f : files) Files.delete(f);
+        }
+        Files.deleteIfExists(dir.resolve(MANIFEST));
+        Files.deleteIfExists(dir.resolve(MERGED));
+        Files.deleteIfExists(dir);
+    }
+
+    private void deleteTree() throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) Files.delete(f);
+        }
+        Files.delete(dir);
+    }
+
+    /** Forces {@code tmp} to disk, renames it to {@code target} atomically, and forces the directory entry. */
+    private static void publish(Path tmp, Path target) throws IOException {
+        try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            c.force(true);
+        }
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("cannot rename " + tmp + " atomically; put the output on a local file system", e);
+        }
+        try (FileChannel d = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException ignored) {
+            // Some file systems cannot open a directory for fsync; the rename itself is still atomic.
+        }
+    }
+}

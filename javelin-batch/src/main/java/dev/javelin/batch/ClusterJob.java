@@ -1,0 +1,11 @@
+package dev.javelin.batch;
+
+/**
+ * A batch job for Apache Spark, as the CLI hands it to the Spark driver process (JSON on its command
+ * line): the same options as a local job, plus where the cluster is.
+ *
+ * @param master      {@code local[N]} or {@code spark://host:port}; null under spark-submit, whose {@code --master} applies
+ * @param batchTokens token budget of one forward pass on an executor
+ */
+public record ClusterJob(String master, int batchTokens, BatchOptions options) {
+}

@@ -1,0 +1,20 @@
+package dev.javelin.batch;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * What a job's committed chunks were computed from. A re-run resumes only when everything here is
+ * the same; results from another input, model or chunking must never be mixed into one output.
+ */
+public record JobManifest(String input, long inputBytes, long inputModifiedMillis, String task, String model,
+                          String textColumn, String idColumn, String queryColumn, String outputFormat, int chunkRows) {
+
+    public static JobManifest of(Path input, Task task, String model, Columns columns, Format outputFormat, int chunkRows)
+            throws IOException {
+        return new JobManifest(input.toAbsolutePath().normalize().toString(), Files.size(input),
+                Files.getLastModifiedTime(input).toMillis(), task.name(), model == null ? "(default)" : model,
+                columns.text(), columns.id(), columns.query(), outputFormat.name(), chunkRows);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.javelin.batch;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * A job's progress on stderr, with rate and ETA: a bar redrawn in place on a terminal; otherwise
+ * (a log, CI, a pipe) a plain line every few seconds, which stays readable in a file.
+ */
+final class Progress implements AutoCloseable {
+    private static final int LINE_MILLIS = 10_000;
+    private static final int WIDTH = 100;
+
+    private final ProgressBar bar;
+
+    Progress(String task, long total, long done) {
+        boolean terminal = stderrIsTerminal();
+        ProgressBarBuilder b = new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(total < 0 ? -1 : total)
+                .startsFrom(done, java.time.Duration.ZERO)
+                .setUnit(" rows", 1)
+                .showSpeed()
+                .setStyle(ProgressBarStyle.ASCII);
+        if (terminal) {
+            b.setConsumer(new ConsoleProgressBarConsumer(System.err, WIDTH)).setUpdateIntervalMillis(500);
+        } else {
+            b.setConsumer(new DelegatingProgressBarConsumer(System.err::println, WIDTH)).setUpdateIntervalMillis(LINE_MILLIS);
+        }
+        this.bar = b.build();
+    }
+
+    void advance(long rows) {
+        bar.stepBy(rows);
+    }
+
+    /** Whether fd 2 is a terminal: Linux names the device behind it; elsewhere, whether the JVM has a console. */
+    private static boolean stderrIsTerminal() {
+        Path fd2 = Path.of("/proc/self/fd/2");
+        try {
+            String target = Files.readSymbolicLink(fd2).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (Exception e) {
+            return System.console() != null && System.console().isTerminal();
+        }
+    }
+
+    @Override
+    public void close() {
+        bar.close();
+    }
+}

@@ -1,0 +1,142 @@
+package dev.javelin.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.javelin.batch.BatchOptions;
+import dev.javelin.batch.ClusterJob;
+import dev.javelin.batch.Columns;
+import dev.javelin.batch.Format;
+import dev.javelin.batch.Task;
+import dev.javelin.batch.TestFiles;
+import dev.javelin.engine.Label;
+import dev.javelin.engine.Vectors;
+import dev.javelin.pipelines.EmbeddingsPipeline;
+import dev.javelin.pipelines.Pipelines;
+import dev.javelin.pipelines.TextClassificationPipeline;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Transformers, the SQL functions and the batch driver in {@code local[2]}, checked against the in-process pipelines. */
+class SparkLocalTest {
+    private static final int N = 200;
+    private static SparkSession spark;
+    private static List<String> texts;
+    private static float[][] embeddings;
+    private static List<List<Label>> labels;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        texts = TestFiles.sst2Dev(N);
+        try (EmbeddingsPipeline e = Pipelines.embeddings((String) null); TextClassificationPipeline c = Pipelines.textClassification(null)) {
+            embeddings = e.embed(texts);
+            labels = c.classify(texts, 1, null);
+        }
+        spark = SparkSession.builder().master("local[2]").appName("javelin-spark test")
+                .config("spark.ui.enabled", false).config("spark.sql.shuffle.partitions", 2).getOrCreate();
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    private Dataset<Row> input() throws Exception {
+        Path file = dir.resolve("in.parquet");
+        if (!Files.exists(file)) TestFiles.write(file, Format.PARQUET, texts);
+        return spark.read().parquet(file.toString()).repartition(2);
+    }
+
+    private static int row(Row r) {
+        return Integer.parseInt(r.getString(r.fieldIndex("id")).substring(1));
+    }
+
+    private static void assertEmbeddings(List<Row> rows, String column) {
+        assertThat(rows).hasSize(N);
+        assertThat(rows.stream().map(SparkLocalTest::row).distinct()).hasSize(N);
+        for (Row r : rows) {
+            float[] got = floats(r.get(r.fieldIndex(column)));
+            assertThat(Vectors.cosine(got, embeddings[row(r)])).as("row %d", row(r)).isGreaterThanOrEqualTo(0.99999f);
+        }
+    }
+
+    @Test
+    void embedderParquetInParquetOutEqualsTheInProcessPipeline() throws Exception {
+        String out = dir.resolve("out.parquet").toString();
+        new JavelinEmbedder().setInputCol("text").setOutputCol("vec").transform(input()).select("id", "vec").write().parquet(out);
+        Dataset<Row> back = spark.read().parquet(out);
+        assertThat(back.schema().apply("vec").dataType().simpleString()).isEqualTo("array<float>");
+        assertEmbeddings(back.collectAsList(), "vec");
+    }
+
+    @Test
+    void classifierGivesThePipelinesLabels() throws Exception {
+        List<Row> rows = new JavelinClassifier().transform(input()).collectAsList();
+        assertThat(rows).hasSize(N);
+        for (Row r : rows) {
+            Label expected = labels.get(row(r)).getFirst();
+            assertThat(r.getString(r.fieldIndex("label"))).isEqualTo(expected.label());
+            assertThat(r.getFloat(r.fieldIndex("score"))).isCloseTo(expected.score(), org.assertj.core.data.Offset.offset(1e-5f));
+        }
+    }
+
+    @Test
+    void savedPipelineLoadsAndGivesTheSameEmbeddings() throws Exception {
+        JavelinEmbedder embedder = new JavelinEmbedder().setOutputCol("e").setBatchTokens(1024).setNormalize(true).setPooling("mean");
+        PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {embedder}).fit(input());
+        String path = dir.resolve("pipeline").toString();
+        fitted.write().save(path);
+        PipelineModel loaded = PipelineModel.load(path);
+        JavelinEmbedder stage = (JavelinEmbedder) loaded.stages()[0];
+        assertThat(stage.uid()).isEqualTo(embedder.uid());
+        assertThat(stage.key()).isEqualTo(embedder.key());
+        assertEmbeddings(loaded.transform(input()).collectAsList(), "e");
+    }
+
+    @Test
+    void sqlFunctions() throws Exception {
+        JavelinSql.register(spark);
+        input().limit(20).createOrReplaceTempView("reviews");
+        List<Row> rows = spark.sql("SELECT id, javelin_embed(text) AS e, javelin_classify(text) AS c FROM reviews").collectAsList();
+        assertThat(rows).hasSize(20);
+        for (Row r : rows) {
+            assertThat(Vectors.cosine(floats(r.get(1)), embeddings[row(r)])).isGreaterThanOrEqualTo(0.99999f);
+            assertThat(r.getStruct(2).getString(0)).isEqualTo(labels.get(row(r)).getFirst().label());
+        }
+    }
+
+    @Test
+    void batchDriverWritesEveryGoodRowOnceAndSetsBadOnesAside() throws Exception {
+        Path in = TestFiles.write(dir.resolve("in.jsonl"), Format.JSONL, texts);
+        Files.writeString(in, "{\"id\":\"blank\",\"text\":\" \"}\n", java.nio.file.StandardOpenOption.APPEND);
+        Path out = dir.resolve("out.parquet");
+        BatchOptions o = new BatchOptions(Task.EMBED, in, Format.JSONL, out, Format.PARQUET, BatchOptions.defaultBadRows(out),
+                new Columns("text", "id", null), null, BatchOptions.DEFAULT_CHUNK_ROWS, false);
+        long[] counts = SparkBatchDriver.run(spark, new ClusterJob("local[2]", 4096, o));
+        assertThat(counts).containsExactly(N + 1, 1);
+        assertEmbeddings(spark.read().parquet(out.toString()).collectAsList(), "embedding");
+    }
+
+    static float[] floats(Object array) {
+        if (array instanceof float[] f) return f;
+        @SuppressWarnings("unchecked")
+        scala.collection.Seq<Object> seq = (scala.collection.Seq<Object>) array;
+        float[] out = new float[seq.size()];
+        for (int i = 0; i < out.length; i++) out[i] = (Float) seq.apply(i);
+        return out;
+    }
+
+}
