@@ -663,5 +663,19 @@ public final class NormalizedString {
         public int size() {
             return size;
         }
+
+        /** Marks the last {@code count} pairs as insertions (change 1). */
+        public void markLastInserted(int count) {
+            for (int k = Math.max(0, size - count); k < size; k++) {
+                changes[k] = 1;
+            }
+        }
+
+        /** Adds {@code delta} to the change of the last pair, if there is one. */
+        public void shiftLast(int delta) {
+            if (size > 0) {
+                changes[size - 1] += delta;
+            }
+        }
     }
 }

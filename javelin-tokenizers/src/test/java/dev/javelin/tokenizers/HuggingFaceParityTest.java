@@ -118,15 +118,26 @@ class HuggingFaceParityTest {
 
     static void compare(Report r, String label, String a, String b, Encoding ours,
                         ai.djl.huggingface.tokenizers.Encoding ref) {
+        compare(r, label, a, b, ours, ref, true);
+    }
+
+    /** As {@link #compare}, offsets compared only when {@code offsets}. */
+    static void compare(Report r, String label, String a, String b, Encoding ours,
+                        ai.djl.huggingface.tokenizers.Encoding ref, boolean offsets) {
         r.compared++;
         String where = label + " input=" + escape(a) + (b == null ? "" : " pair=" + escape(b));
-        String diff = difference(a, b, ours, ref);
+        String diff = difference(a, b, ours, ref, offsets);
         if (diff != null) {
             r.fail(where + ": " + diff);
         }
     }
 
     static String difference(String a, String b, Encoding ours, ai.djl.huggingface.tokenizers.Encoding ref) {
+        return difference(a, b, ours, ref, true);
+    }
+
+    static String difference(String a, String b, Encoding ours, ai.djl.huggingface.tokenizers.Encoding ref,
+                             boolean withOffsets) {
         long[] refIds = ref.getIds();
         if (!Arrays.equals(toLong(ours.ids()), refIds)) {
             return "ids " + Arrays.toString(ours.tokens()) + Arrays.toString(ours.ids()) + " vs "
@@ -151,8 +162,15 @@ class HuggingFaceParityTest {
         CharSpan[] spans = ref.getCharTokenSpans();
         int[][] offsets = ours.offsets();
         long[] sequenceIds = ref.getSequenceIds();
-        for (int i = 0; i < spans.length; i++) {
+        long[] special = ref.getSpecialTokenMask();
+        for (int i = 0; withOffsets && i < spans.length; i++) {
             int[] expected;
+            if (spans[i] == null && special[i] == 0) {
+                // An ordinary token the reference puts in no sequence (a window of the first text merged
+                // with the second when there is no post-processor): DJL reports no span for it, so its
+                // offsets cannot be read from the reference.
+                continue;
+            }
             if (spans[i] == null) {
                 expected = new int[] {0, 0};
             } else {
@@ -171,7 +189,7 @@ class HuggingFaceParityTest {
                 return "overflowing count " + over.size() + " vs " + refOver.length;
             }
             for (int k = 0; k < over.size(); k++) {
-                String d = difference(a, b, over.get(k), refOver[k]);
+                String d = difference(a, b, over.get(k), refOver[k], withOffsets);
                 if (d != null) {
                     return "overflowing[" + k + "]: " + d;
                 }

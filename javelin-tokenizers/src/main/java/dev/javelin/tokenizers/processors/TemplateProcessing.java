@@ -72,7 +72,7 @@ public final class TemplateProcessing implements PostProcessor {
                     if (e == null) {
                         throw new IllegalArgumentException("TemplateProcessing: single template uses $B");
                     }
-                    result = result.mergeWith(e.withTypeIds(s.typeId()));
+                    result = result.mergeWith(e.withOwnTypeIds(s.typeId()));
                 }
                 case SpecialPiece s -> {
                     if (addSpecialTokens) {
