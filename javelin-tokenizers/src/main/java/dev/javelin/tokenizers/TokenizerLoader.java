@@ -195,15 +195,15 @@ final class TokenizerLoader {
 
     /**
      * Metaspace's prepend_scheme (default always); files older than it say add_prefix_space instead, and
-     * add_prefix_space false is only consistent with never, as the reference checks.
+     * add_prefix_space false is only consistent with an explicit never, as the reference checks.
      */
     private static Metaspace.PrependScheme prependScheme(JsonNode n) {
         Metaspace.PrependScheme scheme = isPresent(n.get("prepend_scheme"))
                 ? Metaspace.PrependScheme.parse(n.get("prepend_scheme").asText()) : Metaspace.PrependScheme.ALWAYS;
         if (!bool(n, "add_prefix_space", true)) {
-            if (isPresent(n.get("prepend_scheme")) && scheme != Metaspace.PrependScheme.NEVER) {
+            if (scheme != Metaspace.PrependScheme.NEVER) {
                 throw new IllegalArgumentException("Metaspace: add_prefix_space false does not match prepend_scheme '"
-                        + n.get("prepend_scheme").asText() + "'");
+                        + scheme.name().toLowerCase(java.util.Locale.ROOT) + "' (say prepend_scheme 'never')");
             }
             return Metaspace.PrependScheme.NEVER;
         }
