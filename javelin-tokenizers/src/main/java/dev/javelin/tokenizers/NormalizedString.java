@@ -621,7 +621,7 @@ public final class NormalizedString {
                 m.add(0, 0, false);
                 return m;
             }
-            java.util.regex.Matcher matcher = regex.matcher(java.nio.CharBuffer.wrap(s.chars, s.offset, n));
+            java.util.regex.Matcher matcher = RegexBudget.matcher(regex, s.chars, s.offset, n);
             int prev = 0;
             while (matcher.find()) {
                 int st = matcher.start();

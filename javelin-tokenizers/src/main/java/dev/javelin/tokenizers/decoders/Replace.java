@@ -1,5 +1,6 @@
 package dev.javelin.tokenizers.decoders;
 
+import dev.javelin.tokenizers.RegexBudget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -11,7 +12,7 @@ public record Replace(Pattern pattern, String content) implements Decoder {
     public List<String> decodeChain(List<String> tokens) {
         List<String> out = new ArrayList<>(tokens.size());
         for (String t : tokens) {
-            out.add(pattern.matcher(t).replaceAll(Matcher.quoteReplacement(content)));
+            out.add(RegexBudget.matcher(pattern, t).replaceAll(Matcher.quoteReplacement(content)));
         }
         return out;
     }
