@@ -1,15 +1,12 @@
 package dev.javelin.tokenizers;
 
 import static dev.javelin.tokenizers.HuggingFaceParityTest.compare;
-import static dev.javelin.tokenizers.HuggingFaceParityTest.escape;
 import static dev.javelin.tokenizers.HuggingFaceParityTest.forReference;
 import static dev.javelin.tokenizers.HuggingFaceParityTest.options;
 import static dev.javelin.tokenizers.HuggingFaceParityTest.reference;
-import static dev.javelin.tokenizers.HuggingFaceParityTest.toLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.djl.util.PairList;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,48 +42,8 @@ class UnigramParityTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"ortx-t5-small", "ortx-nmt", "albert-emotion-meld", "camembert-sentiment"})
-    void singlesPairsAndDecode(String model) throws IOException {
-        String json = json(model);
-        Tokenizer ours = Tokenizer.fromJson(json).withoutTruncation().withoutPadding();
-        HuggingFaceParityTest.Report singles = new HuggingFaceParityTest.Report(model + " singles");
-        HuggingFaceParityTest.Report pairs = new HuggingFaceParityTest.Report(model + " pairs");
-        HuggingFaceParityTest.Report decode = new HuggingFaceParityTest.Report(model + " decode");
-        try (HuggingFaceTokenizer ref = reference(json, options("truncation", "false", "padding", "false"))) {
-            for (int from = 0; from < corpus.size(); from += 500) {
-                List<String> chunk = corpus.subList(from, Math.min(corpus.size(), from + 500));
-                ai.djl.huggingface.tokenizers.Encoding[] expected = ref.batchEncode(forReference(chunk));
-                for (int i = 0; i < chunk.size(); i++) {
-                    Encoding e = ours.encode(chunk.get(i));
-                    compare(singles, "single", chunk.get(i), null, e, expected[i]);
-                    if ((from + i) % 7 == 3) {
-                        decode.compared++;
-                        for (boolean skip : new boolean[] {true, false}) {
-                            String want = ref.decode(toLong(e.ids()), skip);
-                            String got = ours.decode(e.ids(), skip);
-                            if (!want.equals(got)) {
-                                decode.fail("decode skip=" + skip + " input=" + escape(chunk.get(i)) + ": "
-                                        + escape(got) + " vs " + escape(want));
-                            }
-                        }
-                    }
-                }
-                PairList<String, String> pl = new PairList<>();
-                List<String[]> raw = new ArrayList<>();
-                for (int i = 0; i + 1 < chunk.size(); i += 7) {
-                    raw.add(new String[] {chunk.get(i), chunk.get(i + 1)});
-                    pl.add(Tokenizer.replaceLoneSurrogates(chunk.get(i)), Tokenizer.replaceLoneSurrogates(chunk.get(i + 1)));
-                }
-                ai.djl.huggingface.tokenizers.Encoding[] expectedPairs = ref.batchEncode(pl);
-                for (int i = 0; i < raw.size(); i++) {
-                    compare(pairs, "pair", raw.get(i)[0], raw.get(i)[1], ours.encode(raw.get(i)[0], raw.get(i)[1]),
-                            expectedPairs[i]);
-                }
-            }
-        }
-        singles.assertClean();
-        pairs.assertClean();
-        decode.assertClean();
-        assertThat(singles.compared).isGreaterThanOrEqualTo(10_000);
+    void singlesPairsAndDecodeMatch(String model) throws IOException {
+        HuggingFaceParityTest.singlesPairsAndDecode(model, json(model), corpus, 7, 3, 0, 7);
     }
 
     @ParameterizedTest
