@@ -48,6 +48,10 @@ public final class TokenizerBenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
     Path json;
 
+    @Option(names = "--load-runs", defaultValue = "7",
+            description = "Times each side loads the tokenizer.json (from its text in memory) (default: ${DEFAULT-VALUE}).")
+    int loadRuns;
+
     @Override
     public Integer call() throws Exception {
         String tokenizerJson = loadTokenizerJson();
@@ -73,10 +77,13 @@ public final class TokenizerBenchCommand implements Callable<Integer> {
             }
             double mj = median(jav);
             double mr = median(ref);
+            double[] load = loadTimes(tokenizerJson);
             System.out.printf("%-34s %12s %14s%n", "implementation", "median s", "sentences/s");
             System.out.printf("%-34s %12.4f %14.0f%n", "javelin (pure Java)", mj, texts.size() / mj);
             System.out.printf("%-34s %12.4f %14.0f%n", "hf tokenizers 0.21 (Rust via DJL)", mr, texts.size() / mr);
             System.out.printf("javelin / hf throughput ratio: %.2fx%n", mr / mj);
+            System.out.printf("load tokenizer.json (%d chars, median of %d): javelin %.1f ms, hf %.1f ms%n",
+                    tokenizerJson.length(), loadRuns, load[0] * 1e3, load[1] * 1e3);
             if (json != null) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("sentences", texts.size());
@@ -88,6 +95,7 @@ public final class TokenizerBenchCommand implements Callable<Integer> {
                         Map.of("impl", "hf-tokenizers-djl", "median_s", mr, "sentences_per_s", texts.size() / mr,
                                 "runs_s", ref)));
                 out.put("ratio", mr / mj);
+                out.put("load_ms", Map.of("javelin", load[0] * 1e3, "hf-tokenizers-djl", load[1] * 1e3));
                 new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), out);
             }
         }
@@ -155,6 +163,24 @@ public final class TokenizerBenchCommand implements Callable<Integer> {
             tokens += ours.length;
         }
         return tokens;
+    }
+
+    /** Median seconds to build each side's tokenizer from the JSON text, alternating. */
+    private double[] loadTimes(String tokenizerJson) throws IOException {
+        double[] jav = new double[loadRuns];
+        double[] ref = new double[loadRuns];
+        byte[] utf8 = tokenizerJson.getBytes(StandardCharsets.UTF_8);
+        for (int r = 0; r < loadRuns; r++) {
+            long t0 = System.nanoTime();
+            sink += Tokenizer.fromJson(tokenizerJson).vocabSize();
+            jav[r] = (System.nanoTime() - t0) / 1e9;
+            t0 = System.nanoTime();
+            try (HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(new java.io.ByteArrayInputStream(utf8),
+                    Map.of("truncation", "false", "padding", "false"))) {
+                ref[r] = (System.nanoTime() - t0) / 1e9;
+            }
+        }
+        return new double[] {median(jav), median(ref)};
     }
 
     private static long sink;

@@ -148,6 +148,17 @@ public final class Encoding {
         return new Encoding(ids, t, tokens, starts, ends, specialTokensMask, attentionMask, words, over);
     }
 
+    /**
+     * This encoding with every type id set to {@code typeId}, its overflowing windows keeping theirs: the
+     * reference's {@code set_type_ids}, through which a template gives its type ids to the sequences but
+     * not to their windows (those keep 0 for the first sequence and 1 for the pair).
+     */
+    public Encoding withOwnTypeIds(int typeId) {
+        int[] t = new int[ids.length];
+        Arrays.fill(t, typeId);
+        return new Encoding(ids, t, tokens, starts, ends, specialTokensMask, attentionMask, words, overflowing());
+    }
+
     /** This encoding with other offsets (same length; overflowing windows unchanged). */
     public Encoding withOffsets(int[] newStarts, int[] newEnds) {
         if (newStarts.length != ids.length || newEnds.length != ids.length) {

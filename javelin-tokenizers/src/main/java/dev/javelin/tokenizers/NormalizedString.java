@@ -621,7 +621,7 @@ public final class NormalizedString {
                 m.add(0, 0, false);
                 return m;
             }
-            java.util.regex.Matcher matcher = regex.matcher(java.nio.CharBuffer.wrap(s.chars, s.offset, n));
+            java.util.regex.Matcher matcher = RegexBudget.matcher(regex, s.chars, s.offset, n);
             int prev = 0;
             while (matcher.find()) {
                 int st = matcher.start();
@@ -662,6 +662,20 @@ public final class NormalizedString {
 
         public int size() {
             return size;
+        }
+
+        /** Marks the last {@code count} pairs as insertions (change 1). */
+        public void markLastInserted(int count) {
+            for (int k = Math.max(0, size - count); k < size; k++) {
+                changes[k] = 1;
+            }
+        }
+
+        /** Adds {@code delta} to the change of the last pair, if there is one. */
+        public void shiftLast(int delta) {
+            if (size > 0) {
+                changes[size - 1] += delta;
+            }
         }
     }
 }

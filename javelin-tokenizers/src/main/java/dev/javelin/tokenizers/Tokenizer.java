@@ -96,12 +96,23 @@ public final class Tokenizer {
     /** Loads a {@code tokenizer.json} file; a model directory holding one is accepted too. */
     public static Tokenizer fromFile(Path tokenizerJson) throws IOException {
         Path file = Files.isDirectory(tokenizerJson) ? tokenizerJson.resolve("tokenizer.json") : tokenizerJson;
-        String json = Files.readString(file, StandardCharsets.UTF_8);
+        String json = utf8(file, Files.readAllBytes(file));
         try {
             return TokenizerLoader.load(json);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The file's bytes as UTF-8 text; anything else is an error naming the file and the first bad byte. */
+    private static String utf8(Path file, byte[] bytes) throws IOException {
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+        java.nio.charset.CoderResult result = StandardCharsets.UTF_8.newDecoder().decode(in, out, true);
+        if (result.isError()) {
+            throw new IOException(file + ": not a tokenizer.json: byte " + in.position() + " is not UTF-8 text");
+        }
+        return out.flip().toString();
     }
 
     /**

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.javelin.tokenizers.decoders.Decoder;
 import dev.javelin.tokenizers.models.BPE;
 import dev.javelin.tokenizers.models.Model;
+import dev.javelin.tokenizers.models.Unigram;
+import dev.javelin.tokenizers.models.WordLevel;
 import dev.javelin.tokenizers.models.WordPiece;
 import dev.javelin.tokenizers.normalizers.BertNormalizer;
 import dev.javelin.tokenizers.normalizers.Lowercase;
@@ -13,7 +15,9 @@ import dev.javelin.tokenizers.normalizers.NFC;
 import dev.javelin.tokenizers.normalizers.NFD;
 import dev.javelin.tokenizers.normalizers.NFKC;
 import dev.javelin.tokenizers.normalizers.NFKD;
+import dev.javelin.tokenizers.normalizers.Nmt;
 import dev.javelin.tokenizers.normalizers.Normalizer;
+import dev.javelin.tokenizers.normalizers.Precompiled;
 import dev.javelin.tokenizers.normalizers.Prepend;
 import dev.javelin.tokenizers.normalizers.Replace;
 import dev.javelin.tokenizers.normalizers.Strip;
@@ -21,7 +25,10 @@ import dev.javelin.tokenizers.normalizers.StripAccents;
 import dev.javelin.tokenizers.decoders.Fuse;
 import dev.javelin.tokenizers.pretokenizers.BertPreTokenizer;
 import dev.javelin.tokenizers.pretokenizers.ByteLevel;
+import dev.javelin.tokenizers.pretokenizers.CharDelimiterSplit;
 import dev.javelin.tokenizers.pretokenizers.Digits;
+import dev.javelin.tokenizers.pretokenizers.FixedLength;
+import dev.javelin.tokenizers.pretokenizers.UnicodeScripts;
 import dev.javelin.tokenizers.pretokenizers.Metaspace;
 import dev.javelin.tokenizers.pretokenizers.Punctuation;
 import dev.javelin.tokenizers.pretokenizers.Split;
@@ -115,6 +122,9 @@ final class TokenizerLoader {
             case "Prepend" -> new Prepend(text(n, "prepend", "Prepend normalizer"));
             case "Replace" -> new Replace(pattern(n.get("pattern"), "Replace normalizer"),
                     text(n, "content", "Replace normalizer"));
+            case "Precompiled" -> new Precompiled(text(n, "precompiled_charsmap", "Precompiled normalizer"));
+            case "Nmt" -> new Nmt();
+            case "ByteLevel" -> new dev.javelin.tokenizers.normalizers.ByteLevel();
             case "Sequence" -> {
                 List<Normalizer> list = new ArrayList<>();
                 JsonNode items = n.get("normalizers");
@@ -143,6 +153,9 @@ final class TokenizerLoader {
                     behavior(n, null, "Split pre-tokenizer"), bool(n, "invert", false));
             case "Metaspace" -> new Metaspace(replacement(n), prependScheme(n), bool(n, "split", true));
             case "ByteLevel" -> new ByteLevel(bool(n, "add_prefix_space", true), bool(n, "use_regex", true));
+            case "CharDelimiterSplit" -> new CharDelimiterSplit(character(n, "delimiter", "CharDelimiterSplit pre-tokenizer"));
+            case "UnicodeScripts" -> new UnicodeScripts();
+            case "FixedLength" -> new FixedLength(n.has("length") ? integer(n, "length", "FixedLength pre-tokenizer") : 5);
             case "Sequence" -> {
                 List<PreTokenizer> list = new ArrayList<>();
                 JsonNode items = n.get("pretokenizers");
@@ -180,24 +193,32 @@ final class TokenizerLoader {
         return r.codePointAt(0);
     }
 
-    /** Metaspace's prepend_scheme; files older than it say add_prefix_space instead. */
+    /**
+     * Metaspace's prepend_scheme (default always); files older than it say add_prefix_space instead, and
+     * add_prefix_space false is only consistent with an explicit never, as the reference checks.
+     */
     private static Metaspace.PrependScheme prependScheme(JsonNode n) {
-        if (isPresent(n.get("prepend_scheme"))) {
-            return Metaspace.PrependScheme.parse(n.get("prepend_scheme").asText());
+        Metaspace.PrependScheme scheme = isPresent(n.get("prepend_scheme"))
+                ? Metaspace.PrependScheme.parse(n.get("prepend_scheme").asText()) : Metaspace.PrependScheme.ALWAYS;
+        if (!bool(n, "add_prefix_space", true)) {
+            if (scheme != Metaspace.PrependScheme.NEVER) {
+                throw new IllegalArgumentException("Metaspace: add_prefix_space false does not match prepend_scheme '"
+                        + scheme.name().toLowerCase(java.util.Locale.ROOT) + "' (say prepend_scheme 'never')");
+            }
+            return Metaspace.PrependScheme.NEVER;
         }
-        return bool(n, "add_prefix_space", true) ? Metaspace.PrependScheme.ALWAYS : Metaspace.PrependScheme.NEVER;
+        return scheme;
     }
 
     static Model model(JsonNode n) {
         if (!isPresent(n)) {
             throw new IllegalArgumentException("tokenizer JSON has no 'model'");
         }
-        // The format allows leaving the type out when the fields are unambiguous; WordPiece is the one
-        // with continuing_subword_prefix and no merges.
-        String type = n.has("type") ? type(n, "model")
-                : n.has("merges") ? "BPE" : n.has("continuing_subword_prefix") ? "WordPiece" : "(untyped)";
+        String type = n.has("type") ? type(n, "model") : untypedModel(n);
         return switch (type) {
             case "BPE" -> bpe(n);
+            case "Unigram" -> unigram(n);
+            case "WordLevel" -> new WordLevel(vocabulary(n, "WordLevel model"), textOr(n, "unk_token", "<unk>"));
             case "WordPiece" -> {
                 Map<String, Integer> vocab = vocabulary(n, "WordPiece model");
                 yield new WordPiece(vocab, textOr(n, "unk_token", "[UNK]"), textOr(n, "continuing_subword_prefix", "##"),
@@ -205,6 +226,74 @@ final class TokenizerLoader {
             }
             default -> throw unsupported("model", type);
         };
+    }
+
+    /**
+     * Files written before models had a {@code type} are read as the reference reads them: the first of
+     * BPE (vocab and merges), WordPiece (vocab, unk_token, continuing_subword_prefix and
+     * max_input_chars_per_word), WordLevel (vocab and unk_token) and Unigram (a list vocab) whose fields
+     * are all there.
+     */
+    private static String untypedModel(JsonNode n) {
+        JsonNode vocab = n.get("vocab");
+        boolean mapVocab = vocab != null && vocab.isObject();
+        if (mapVocab && n.has("merges")) {
+            return "BPE";
+        }
+        if (mapVocab && n.has("unk_token") && n.has("continuing_subword_prefix") && n.has("max_input_chars_per_word")) {
+            return "WordPiece";
+        }
+        if (mapVocab && n.has("unk_token")) {
+            return "WordLevel";
+        }
+        if (vocab != null && vocab.isArray()) {
+            return "Unigram";
+        }
+        throw new IllegalArgumentException("model has no 'type' and its fields match no model (BPE needs vocab and "
+                + "merges, WordPiece and WordLevel a vocab object and unk_token, Unigram a vocab list)");
+    }
+
+    private static Unigram unigram(JsonNode n) {
+        JsonNode vocab = n.get("vocab");
+        if (!isPresent(vocab) || !vocab.isArray()) {
+            throw new IllegalArgumentException("Unigram model: 'vocab' must be a list of [piece, score]");
+        }
+        List<String> pieces = new ArrayList<>(vocab.size());
+        double[] scores = new double[vocab.size()];
+        for (JsonNode entry : vocab) {
+            if (!entry.isArray() || entry.size() != 2 || !entry.get(0).isTextual() || !entry.get(1).isNumber()) {
+                throw new IllegalArgumentException("Unigram model: vocab entry " + pieces.size() + " is not [piece, score]: "
+                        + abbreviate(entry.toString()));
+            }
+            scores[pieces.size()] = entry.get(1).doubleValue();
+            pieces.add(entry.get(0).asText());
+        }
+        JsonNode unk = n.get("unk_id");
+        Integer unkId = null;
+        if (isPresent(unk)) {
+            if (!unk.canConvertToLong() || unk.longValue() < 0) {
+                throw new IllegalArgumentException("Unigram model: unk_id must be a non-negative integer, got " + unk);
+            }
+            if (unk.longValue() >= pieces.size()) {
+                throw new IllegalArgumentException("Unigram model: unk_id " + unk + " is outside the vocabulary of "
+                        + pieces.size() + " pieces");
+            }
+            unkId = unk.intValue();
+        }
+        return new Unigram(pieces, scores, unkId, bool(n, "byte_fallback", false));
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 80) + "…";
+    }
+
+    /** A field holding exactly one character. */
+    private static int character(JsonNode n, String field, String where) {
+        String s = text(n, field, where);
+        if (s.codePointCount(0, s.length()) != 1) {
+            throw new IllegalArgumentException(where + ": '" + field + "' must be one character, got '" + s + "'");
+        }
+        return s.codePointAt(0);
     }
 
     private static BPE bpe(JsonNode n) {
@@ -342,6 +431,14 @@ final class TokenizerLoader {
             case "Metaspace" -> new dev.javelin.tokenizers.decoders.Metaspace(replacement(n),
                     prependScheme(n) != Metaspace.PrependScheme.NEVER);
             case "Fuse" -> new Fuse();
+            case "ByteFallback" -> new dev.javelin.tokenizers.decoders.ByteFallback();
+            case "Replace" -> new dev.javelin.tokenizers.decoders.Replace(pattern(n.get("pattern"), "Replace decoder"),
+                    text(n, "content", "Replace decoder"));
+            case "Strip" -> new dev.javelin.tokenizers.decoders.Strip(character(n, "content", "Strip decoder"),
+                    integer(n, "start", "Strip decoder"), integer(n, "stop", "Strip decoder"));
+            case "BPEDecoder" -> new dev.javelin.tokenizers.decoders.BPEDecoder(textOr(n, "suffix", "</w>"));
+            case "CTC" -> new dev.javelin.tokenizers.decoders.CTC(textOr(n, "pad_token", "<pad>"),
+                    textOr(n, "word_delimiter_token", "|"), bool(n, "cleanup", true));
             case "Sequence" -> {
                 List<Decoder> list = new ArrayList<>();
                 JsonNode items = n.get("decoders");

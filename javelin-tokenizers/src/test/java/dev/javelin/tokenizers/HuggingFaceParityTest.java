@@ -118,15 +118,26 @@ class HuggingFaceParityTest {
 
     static void compare(Report r, String label, String a, String b, Encoding ours,
                         ai.djl.huggingface.tokenizers.Encoding ref) {
+        compare(r, label, a, b, ours, ref, true);
+    }
+
+    /** As {@link #compare}, offsets compared only when {@code offsets}. */
+    static void compare(Report r, String label, String a, String b, Encoding ours,
+                        ai.djl.huggingface.tokenizers.Encoding ref, boolean offsets) {
         r.compared++;
         String where = label + " input=" + escape(a) + (b == null ? "" : " pair=" + escape(b));
-        String diff = difference(a, b, ours, ref);
+        String diff = difference(a, b, ours, ref, offsets);
         if (diff != null) {
             r.fail(where + ": " + diff);
         }
     }
 
     static String difference(String a, String b, Encoding ours, ai.djl.huggingface.tokenizers.Encoding ref) {
+        return difference(a, b, ours, ref, true);
+    }
+
+    static String difference(String a, String b, Encoding ours, ai.djl.huggingface.tokenizers.Encoding ref,
+                             boolean withOffsets) {
         long[] refIds = ref.getIds();
         if (!Arrays.equals(toLong(ours.ids()), refIds)) {
             return "ids " + Arrays.toString(ours.tokens()) + Arrays.toString(ours.ids()) + " vs "
@@ -151,8 +162,15 @@ class HuggingFaceParityTest {
         CharSpan[] spans = ref.getCharTokenSpans();
         int[][] offsets = ours.offsets();
         long[] sequenceIds = ref.getSequenceIds();
-        for (int i = 0; i < spans.length; i++) {
+        long[] special = ref.getSpecialTokenMask();
+        for (int i = 0; withOffsets && i < spans.length; i++) {
             int[] expected;
+            if (spans[i] == null && special[i] == 0) {
+                // An ordinary token the reference puts in no sequence (a window of the first text merged
+                // with the second when there is no post-processor): DJL reports no span for it, so its
+                // offsets cannot be read from the reference.
+                continue;
+            }
             if (spans[i] == null) {
                 expected = new int[] {0, 0};
             } else {
@@ -171,7 +189,7 @@ class HuggingFaceParityTest {
                 return "overflowing count " + over.size() + " vs " + refOver.length;
             }
             for (int k = 0; k < over.size(); k++) {
-                String d = difference(a, b, over.get(k), refOver[k]);
+                String d = difference(a, b, over.get(k), refOver[k], withOffsets);
                 if (d != null) {
                     return "overflowing[" + k + "]: " + d;
                 }
@@ -220,12 +238,21 @@ class HuggingFaceParityTest {
     @ValueSource(strings = {"all-minilm-l6-v2-tokenizer.json", "bge-small-en-v1.5-tokenizer.json",
         "e5-small-v2-tokenizer.json"})
     void singlesAndPairs(String file) throws IOException {
-        String json = json(file);
-        Tokenizer ours = Tokenizer.fromJson(json).withoutTruncation().withoutPadding();
-        Report singles = new Report(file + " singles");
-        Report pairs = new Report(file + " pairs");
-        Report decode = new Report(file + " decode");
         int part = part(file);
+        singlesPairsAndDecode(file, json(file), corpus, 15, 5 * part, 3 * part, 9);
+    }
+
+    /**
+     * Every corpus string alone, in chunks of 500 batch-encoded by the reference; in each chunk the pairs
+     * (i, i + 1) from {@code pairFrom} every {@code pairStep}; decoding of the strings whose index is
+     * {@code decodeAt} modulo {@code decodeEvery}, skipping and keeping special tokens.
+     */
+    static void singlesPairsAndDecode(String name, String json, List<String> corpus, int decodeEvery, int decodeAt,
+                                      int pairFrom, int pairStep) throws IOException {
+        Tokenizer ours = Tokenizer.fromJson(json).withoutTruncation().withoutPadding();
+        Report singles = new Report(name + " singles");
+        Report pairs = new Report(name + " pairs");
+        Report decode = new Report(name + " decode");
         try (HuggingFaceTokenizer ref = reference(json, options("truncation", "false", "padding", "false"))) {
             for (int from = 0; from < corpus.size(); from += 500) {
                 List<String> chunk = corpus.subList(from, Math.min(corpus.size(), from + 500));
@@ -233,7 +260,7 @@ class HuggingFaceParityTest {
                 for (int i = 0; i < chunk.size(); i++) {
                     Encoding e = ours.encode(chunk.get(i));
                     compare(singles, "single", chunk.get(i), null, e, expected[i]);
-                    if ((from + i) % 15 == 5 * part) {
+                    if ((from + i) % decodeEvery == decodeAt) {
                         decode.compared++;
                         for (boolean skip : new boolean[] {true, false}) {
                             String want = ref.decode(toLong(e.ids()), skip);
@@ -247,7 +274,7 @@ class HuggingFaceParityTest {
                 }
                 PairList<String, String> pl = new PairList<>();
                 List<String[]> raw = new ArrayList<>();
-                for (int i = 3 * part; i + 1 < chunk.size(); i += 9) {
+                for (int i = pairFrom; i + 1 < chunk.size(); i += pairStep) {
                     raw.add(new String[] {chunk.get(i), chunk.get(i + 1)});
                     pl.add(Tokenizer.replaceLoneSurrogates(chunk.get(i)), Tokenizer.replaceLoneSurrogates(chunk.get(i + 1)));
                 }

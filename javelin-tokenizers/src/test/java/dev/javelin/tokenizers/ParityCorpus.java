@@ -23,11 +23,8 @@ final class ParityCorpus {
     static synchronized List<String> standard() throws IOException {
         if (standard == null) {
             List<String> real = new ArrayList<>();
-            Path sst2 = Path.of("..", "..", "shared", "datasets", "sst2", "dev.tsv");
-            if (!Files.exists(sst2)) {
-                sst2 = Path.of("..", "shared", "datasets", "sst2", "dev.tsv");
-            }
-            if (Files.exists(sst2)) {
+            Path sst2 = SharedData.find("sst2/dev.tsv");
+            if (sst2 != null) {
                 List<String> lines = Files.readAllLines(sst2);
                 for (String line : lines.subList(1, Math.min(800, lines.size()))) {
                     int tab = line.indexOf('\t');
@@ -37,6 +34,97 @@ final class ParityCorpus {
             standard = List.copyOf(generate(20240531L, 10_000, real));
         }
         return standard;
+    }
+
+    private static List<String> multilingual;
+
+    /**
+     * 10,000 strings where most text is not English: sentences in 30 languages and scripts (Latin with
+     * diacritics, Cyrillic, Greek, Arabic, Hebrew, Devanagari and other Indic scripts, Thai, CJK, Hangul),
+     * full-width forms, combining marks, emoji sequences and odd white space, mixed with the standard
+     * pieces — the text where SentencePiece's normalization does its work.
+     */
+    static synchronized List<String> multilingual() throws IOException {
+        if (multilingual == null) {
+            SplittableRandom r = new SplittableRandom(20261130L);
+            List<String> out = new ArrayList<>(standard().subList(0, 7));
+            while (out.size() < 10_000) {
+                int kind = r.nextInt(10);
+                if (kind == 0) {
+                    out.add(standard().get(r.nextInt(standard().size())));
+                } else {
+                    out.add(multilingualMix(r, 1 + r.nextInt(kind < 6 ? 6 : 20)));
+                }
+            }
+            multilingual = List.copyOf(out);
+        }
+        return multilingual;
+    }
+
+    private static final String[] SENTENCES = {
+        "Le gouvernement a annoncé de nouvelles mesures pour l'économie française.",
+        "J'ai mangé une crème brûlée à Besançon, c'était délicieux !", "Où est la gare ? « Ici », dit-il.",
+        "Die Straße führt über die Brücke nach Köln; Grüße aus München.", "¿Dónde está la biblioteca? ¡Vamos, señor Muñoz!",
+        "A coração da cidade é São João; não há pão.", "Fünf Bären gähnen öfter als Möwen.",
+        "Þetta er íslenska með ð og þ.", "Ça va? Œuvre, cœur, naïveté, Noël.", "Dziękuję bardzo, że przyszłaś do Łodzi.",
+        "Čeština: příliš žluťoučký kůň úpěl ďábelské ódy.", "Türkçe: İstanbul'da ığdır, şeker, çiçek.",
+        "Tiếng Việt: Tôi yêu Hà Nội và phở bò.", "Română: știință, țară, înțelegere.",
+        "Привет! Как дела? Съешь же ещё этих мягких французских булок.", "Ελληνικά: Καλημέρα, τι κάνεις; ΆΈΉΊΌΎΏ",
+        "العربية: مرحبا بكم في عالم الذكاء الاصطناعي.", "فارسی: سلام دنیا، حال شما چطور است؟",
+        "עברית: שלום לכולם, מה שלומכם?", "हिन्दी: भारत एक विशाल देश है। नमस्ते!", "मराठी: महाराष्ट्र राज्य",
+        "বাংলা: আমি বাংলায় গান গাই।", "தமிழ்: வணக்கம் உலகம்", "తెలుగు: నమస్కారం", "ਪੰਜਾਬੀ: ਸਤ ਸ੍ਰੀ ਅਕਾਲ",
+        "ภาษาไทย: สวัสดีครับ ผมชื่อสมชาย ยินดีที่ได้รู้จัก", "ລາວ: ສະບາຍດີ", "ខ្មែរ: សួស្តី",
+        "中文：我爱北京天安门，天安门上太阳升。", "繁體中文：臺灣的夜市很熱鬧。", "日本語：東京は日本の首都です。カタカナとひらがな、ー。",
+        "ｶﾞｷﾞｸﾞ半角カナ", "한국어: 대한민국의 수도는 서울입니다.", "ᄀᄁᄂ 조합형 한글 ᅡᅢ", "ქართული ენა", "Հայերեն լեզու",
+        "አማርኛ ቋንቋ", "Монгол хэл", "ꦗꦮ Javanese", "𝐁𝐨𝐥𝐝 𝑖𝑡𝑎𝑙𝑖𝑐 𝔉𝔯𝔞𝔨𝔱𝔲𝔯", "Ⓒⓘⓡⓒⓛⓔⓓ ⑴⑵ ㈱ ㍻ ㌀"};
+    private static final String[] MARKS = {"\u0300", "\u0301", "\u0302", "\u0303", "\u0308", "\u030A", "\u0327",
+        "\u0323", "\u0336", "\u034F", "\u0591", "\u05B0", "\u064B", "\u0651", "\u093C", "\u094D", "\u0E31",
+        "\u0E48", "\u20DD", "\u3099", "\u309A", "\uFE0F", "\u200D", "\u200C"};
+    private static final String[] SPACES = {" ", " ", " ", "  ", "\t", "\n", "\r\n", "\u00A0", "\u1680", "\u2002",
+        "\u2009", "\u200A", "\u200B", "\u2028", "\u3000", "\uFEFF", "\u0085", "\u180E", ""};
+
+    private static String multilingualMix(SplittableRandom r, int pieces) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < pieces; i++) {
+            int k = r.nextInt(100);
+            String p;
+            if (k < 40) {
+                p = SENTENCES[r.nextInt(SENTENCES.length)];
+            } else if (k < 48) {
+                p = fullWidth(WORDS[r.nextInt(WORDS.length)]);
+            } else if (k < 58) {
+                String base = SENTENCES[r.nextInt(SENTENCES.length)];
+                int at = r.nextInt(base.length());
+                p = base.substring(0, at) + MARKS[r.nextInt(MARKS.length)] + base.substring(at);
+            } else if (k < 66) {
+                p = EMOJI[r.nextInt(EMOJI.length)];
+            } else if (k < 74) {
+                p = WORDS[r.nextInt(WORDS.length)];
+            } else if (k < 80) {
+                p = SCRIPTS[r.nextInt(SCRIPTS.length)];
+            } else if (k < 86) {
+                p = ACCENTED[r.nextInt(ACCENTED.length)];
+            } else if (k < 90) {
+                p = ODD[r.nextInt(ODD.length)];
+            } else if (k < 94) {
+                p = Integer.toString(r.nextInt(1_000_000));
+            } else if (k < 97) {
+                p = Character.toString(PUNCT.codePointAt(r.nextInt(PUNCT.length())));
+            } else {
+                p = randomCodePoints(r, 1 + r.nextInt(3));
+            }
+            sb.append(p).append(SPACES[r.nextInt(SPACES.length)]);
+        }
+        return sb.toString();
+    }
+
+    /** ASCII letters, digits and punctuation as their full-width forms (U+FF01..U+FF5E), with an ideographic space. */
+    private static String fullWidth(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            sb.append(c == ' ' ? '\u3000' : c > ' ' && c < 0x7F ? (char) (c - 0x21 + 0xFF01) : c);
+        }
+        return sb.toString();
     }
 
     private static final String[] WORDS = ("the a of and to in is it that was for on are as with his they at be this "

@@ -102,13 +102,13 @@ class TokenizerRobustnessTest {
     @Test
     void badFilesNameTheProblem(@TempDir Path dir) throws IOException {
         String json = HuggingFaceParityTest.json("bge-small-en-v1.5-tokenizer.json");
-        assertThatThrownBy(() -> Tokenizer.fromJson(json.replace("\"BertPreTokenizer\"", "\"UnicodeScripts\"")))
-                .hasMessage("pre_tokenizer type 'UnicodeScripts' is not supported by Javelin");
+        assertThatThrownBy(() -> Tokenizer.fromJson(json.replace("\"BertPreTokenizer\"", "\"ScriptSplit\"")))
+                .hasMessage("pre_tokenizer type 'ScriptSplit' is not supported by Javelin");
         var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
         var root = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(json);
         ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("model")).put("type", "Unigram");
         assertThatThrownBy(() -> Tokenizer.fromJson(mapper.writeValueAsString(root)))
-                .hasMessage("model type 'Unigram' is not supported by Javelin");
+                .hasMessage("Unigram model: 'vocab' must be a list of [piece, score]");
         assertThatThrownBy(() -> Tokenizer.fromJson("{\"model\": ")).hasMessageContaining("invalid tokenizer JSON");
         assertThatThrownBy(() -> Tokenizer.fromJson("[]")).hasMessageContaining("must be an object");
         assertThatThrownBy(() -> Tokenizer.fromJson("{}")).hasMessageContaining("no 'model'");

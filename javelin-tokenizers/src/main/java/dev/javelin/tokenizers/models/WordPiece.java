@@ -2,7 +2,6 @@ package dev.javelin.tokenizers.models;
 
 import dev.javelin.tokenizers.NormalizedString;
 import dev.javelin.tokenizers.Token;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,7 +13,7 @@ import java.util.Map;
  */
 public final class WordPiece implements Model {
     private final Map<String, Integer> vocab;
-    private final String[] idToToken;
+    private final IdIndex idToToken;
     private final String unkToken;
     private final int unkId;
     private final String prefix;
@@ -33,28 +32,13 @@ public final class WordPiece implements Model {
             throw new IllegalArgumentException("WordPiece unk_token '" + unkToken + "' is not in the vocabulary");
         }
         this.unkId = unk;
-        int maxId = 0;
-        int chars = 0;
-        for (Map.Entry<String, Integer> e : vocab.entrySet()) {
-            if (e.getValue() < 0) {
-                throw new IllegalArgumentException("WordPiece vocabulary id " + e.getValue() + " of '"
-                        + e.getKey() + "' is negative");
-            }
-            maxId = Math.max(maxId, e.getValue());
-            chars += e.getKey().length();
+        idToToken = IdIndex.of(vocab, "WordPiece");
+        long chars = 0;
+        for (String t : vocab.keySet()) {
+            chars += t.length();
         }
-        idToToken = new String[maxId + 1];
-        starts = new VocabTrie(chars);
-        continuations = new VocabTrie(chars / 4 + 16);
-        // Insert in id order so duplicates resolve the same way on every run.
-        Map<Integer, String> byId = new HashMap<>();
-        vocab.forEach((t, id) -> byId.merge(id, t, (a, b) -> a.compareTo(b) <= 0 ? a : b));
-        for (int id = 0; id <= maxId; id++) {
-            String t = byId.get(id);
-            if (t != null) {
-                idToToken[id] = t;
-            }
-        }
+        starts = new VocabTrie((int) Math.min(chars, 1 << 20));
+        continuations = new VocabTrie((int) Math.min(chars / 4 + 16, 1 << 20));
         for (Map.Entry<String, Integer> e : vocab.entrySet()) {
             String t = e.getKey();
             starts.add(t, 0, t, e.getValue());
@@ -112,7 +96,7 @@ public final class WordPiece implements Model {
 
     @Override
     public String idToToken(int id) {
-        return id >= 0 && id < idToToken.length ? idToToken[id] : null;
+        return idToToken.token(id);
     }
 
     @Override

@@ -22,7 +22,7 @@ public final class RobertaProcessing implements PostProcessor {
         template = new TemplateProcessing(List.of(clsPiece, a, sepPiece),
                 List.of(clsPiece, a, sepPiece, sepPiece, new TemplateProcessing.SequencePiece(true, 0), sepPiece),
                 Map.of(cls, new TemplateProcessing.SpecialToken(cls, new int[] {clsId}, new String[] {cls}),
-                        sep, new TemplateProcessing.SpecialToken(sep, new int[] {sepId}, new String[] {sep})));
+                        sep, new TemplateProcessing.SpecialToken(sep, new int[] {sepId}, new String[] {sep})), true);
     }
 
     @Override

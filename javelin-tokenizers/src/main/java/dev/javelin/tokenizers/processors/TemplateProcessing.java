@@ -29,9 +29,20 @@ public final class TemplateProcessing implements PostProcessor {
     private final List<Piece> pair;
     private final Map<String, SpecialToken> specialTokens;
     private final int addedSingle;
+    private final boolean windowTypeIds;
     private final int addedPair;
 
     public TemplateProcessing(List<Piece> single, List<Piece> pair, Map<String, SpecialToken> specialTokens) {
+        this(single, pair, specialTokens, false);
+    }
+
+    /**
+     * @param windowTypeIds whether overflowing windows take the template's type ids too (RoBERTa's
+     *     processor sets them on every window; the reference's template does not)
+     */
+    TemplateProcessing(List<Piece> single, List<Piece> pair, Map<String, SpecialToken> specialTokens,
+                       boolean windowTypeIds) {
+        this.windowTypeIds = windowTypeIds;
         this.single = List.copyOf(single);
         this.pair = List.copyOf(pair);
         this.specialTokens = Map.copyOf(specialTokens);
@@ -72,7 +83,7 @@ public final class TemplateProcessing implements PostProcessor {
                     if (e == null) {
                         throw new IllegalArgumentException("TemplateProcessing: single template uses $B");
                     }
-                    result = result.mergeWith(e.withTypeIds(s.typeId()));
+                    result = result.mergeWith(windowTypeIds ? e.withTypeIds(s.typeId()) : e.withOwnTypeIds(s.typeId()));
                 }
                 case SpecialPiece s -> {
                     if (addSpecialTokens) {
