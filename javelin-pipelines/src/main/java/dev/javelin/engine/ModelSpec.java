@@ -41,4 +41,32 @@ public record ModelSpec(String source, Pooling pooling, Boolean normalize, Weigh
     public boolean isDefault() {
         return source == null;
     }
+
+    /** Starts from the embedded default with its own pooling and normalisation and the checkpoint's precision. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Named options instead of nullable positional ones: {@code ModelSpec.builder().model("BAAI/bge-small-en-v1.5").dtype(WeightDType.INT8).build()}. */
+    public static final class Builder {
+        private String model;
+        private Pooling pooling;
+        private Boolean normalize;
+        private WeightDType dtype = WeightDType.F32;
+
+        private Builder() {}
+
+        /** A local Hugging Face directory or a Hub id; not calling it keeps the embedded default. */
+        public Builder model(String model) { this.model = model; return this; }
+
+        public Builder pooling(Pooling pooling) { this.pooling = pooling; return this; }
+
+        public Builder normalize(boolean normalize) { this.normalize = normalize; return this; }
+
+        public Builder dtype(WeightDType dtype) { this.dtype = dtype; return this; }
+
+        public ModelSpec build() {
+            return new ModelSpec(model, pooling, normalize, dtype);
+        }
+    }
 }
