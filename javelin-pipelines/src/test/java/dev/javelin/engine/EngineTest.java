@@ -1,5 +1,6 @@
 package dev.javelin.engine;
 
+import dev.javelin.bundled.BundledModel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
+import dev.javelin.bundled.BundledModel;
+import dev.javelin.engine.Encoder;
+import dev.javelin.engine.Vectors;
 import dev.javelin.io.safetensors.SafeTensors;
 import dev.javelin.io.safetensors.SafeTensorsWriter;
 import dev.javelin.onnx.proto.Onnx.ModelProto;
@@ -78,7 +81,7 @@ class XlmRobertaLayoutEndToEndTest {
                 "Un texte un peu plus long, qui parle de la livraison, de l'emballage, de la couleur et du reste.");
         try (Encoder encoder = Encoder.load(dir, "camembert-synthetic");
              OrtReference ort = new OrtReference(withWordEmbeddings(onnx, words, hidden).toByteArray());
-             EmbeddingsPipeline pipeline = new EmbeddingsPipeline(Encoder.load(dir, "camembert-synthetic"))) {
+             EmbeddingsPipeline pipeline = Pipelines.embeddings(dir.toString())) {
             assertThat(encoder.info().modelType()).isEqualTo("camembert");
             List<Encoding> batch = new ArrayList<>();
             for (String t : texts) {
@@ -103,7 +106,7 @@ class XlmRobertaLayoutEndToEndTest {
             double pooledMax = 0;
             double minCos = 1;
             for (int s = 0; s < batch.size(); s++) {
-                float[] expected = Pooling.normalize(meanPool(ref[s], batch.get(s)));
+                float[] expected = Vectors.normalized(meanPool(ref[s], batch.get(s)));
                 pooledMax = Math.max(pooledMax, Parity.maxAbsDiff(embedded[s], expected));
                 minCos = Math.min(minCos, Parity.cosine(embedded[s], expected));
                 if (s == 0) {
