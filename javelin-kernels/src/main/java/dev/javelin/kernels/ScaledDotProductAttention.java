@@ -53,98 +53,113 @@ public final class ScaledDotProductAttention {
         long oRow = out.stride(0);
         float[] inv = s.inv;
         for (int i0 = 0; i0 < len; i0 += ROWS) {
-            // scores of query rows i0..i0+5 × two key vectors: 12 accumulators in registers, each
-            // pair of Kᵀ loads feeding 12 FMAs (the shape of the matmul micro-kernel)
-            int rowStart = i0 * d;
-            for (int j = 0; j < lenPad; j += 2 * W) {
-                FloatVector s0a = FloatVector.zero(F), s0b = s0a, s1a = s0a, s1b = s0a, s2a = s0a, s2b = s0a, s3a = s0a, s3b = s0a, s4a = s0a, s4b = s0a, s5a = s0a, s5b = s0a;
-                for (int c = 0, qc = rowStart; c < d; c++, qc++) {
-                    FloatVector ka = FloatVector.fromArray(F, kt, c * lenPad + j);
-                    FloatVector kb = FloatVector.fromArray(F, kt, c * lenPad + j + W);
-                    FloatVector q0 = FloatVector.broadcast(F, qh[qc]);
-                    s0a = ka.fma(q0, s0a);
-                    s0b = kb.fma(q0, s0b);
-                    FloatVector q1 = FloatVector.broadcast(F, qh[qc + 1 * d]);
-                    s1a = ka.fma(q1, s1a);
-                    s1b = kb.fma(q1, s1b);
-                    FloatVector q2 = FloatVector.broadcast(F, qh[qc + 2 * d]);
-                    s2a = ka.fma(q2, s2a);
-                    s2b = kb.fma(q2, s2b);
-                    FloatVector q3 = FloatVector.broadcast(F, qh[qc + 3 * d]);
-                    s3a = ka.fma(q3, s3a);
-                    s3b = kb.fma(q3, s3b);
-                    FloatVector q4 = FloatVector.broadcast(F, qh[qc + 4 * d]);
-                    s4a = ka.fma(q4, s4a);
-                    s4b = kb.fma(q4, s4b);
-                    FloatVector q5 = FloatVector.broadcast(F, qh[qc + 5 * d]);
-                    s5a = ka.fma(q5, s5a);
-                    s5b = kb.fma(q5, s5b);
-                }
-                s0a.intoArray(sc, j);
-                s0b.intoArray(sc, j + W);
-                s1a.intoArray(sc, lenPad + j);
-                s1b.intoArray(sc, lenPad + j + W);
-                s2a.intoArray(sc, 2 * lenPad + j);
-                s2b.intoArray(sc, 2 * lenPad + j + W);
-                s3a.intoArray(sc, 3 * lenPad + j);
-                s3b.intoArray(sc, 3 * lenPad + j + W);
-                s4a.intoArray(sc, 4 * lenPad + j);
-                s4b.intoArray(sc, 4 * lenPad + j + W);
-                s5a.intoArray(sc, 5 * lenPad + j);
-                s5b.intoArray(sc, 5 * lenPad + j + W);
-            }
-            for (int r = 0; r < ROWS; r++) inv[r] = softmaxNumerator(sc, r * lenPad, len, keyBias);
-            // out rows i0..i0+5 = probabilities · V, two head-dim vectors at a time, the same way
-            for (int c = 0; c < dPad; c += 2 * W) {
-                FloatVector o0a = FloatVector.zero(F), o0b = o0a, o1a = o0a, o1b = o0a, o2a = o0a, o2b = o0a, o3a = o0a, o3b = o0a, o4a = o0a, o4b = o0a, o5a = o0a, o5b = o0a;
-                for (int j = 0; j < len; j++) {
-                    FloatVector va = FloatVector.fromArray(F, vh, j * dPad + c);
-                    FloatVector vb = FloatVector.fromArray(F, vh, j * dPad + c + W);
-                    FloatVector p0 = FloatVector.broadcast(F, sc[j]);
-                    o0a = va.fma(p0, o0a);
-                    o0b = vb.fma(p0, o0b);
-                    FloatVector p1 = FloatVector.broadcast(F, sc[lenPad + j]);
-                    o1a = va.fma(p1, o1a);
-                    o1b = vb.fma(p1, o1b);
-                    FloatVector p2 = FloatVector.broadcast(F, sc[2 * lenPad + j]);
-                    o2a = va.fma(p2, o2a);
-                    o2b = vb.fma(p2, o2b);
-                    FloatVector p3 = FloatVector.broadcast(F, sc[3 * lenPad + j]);
-                    o3a = va.fma(p3, o3a);
-                    o3b = vb.fma(p3, o3b);
-                    FloatVector p4 = FloatVector.broadcast(F, sc[4 * lenPad + j]);
-                    o4a = va.fma(p4, o4a);
-                    o4b = vb.fma(p4, o4b);
-                    FloatVector p5 = FloatVector.broadcast(F, sc[5 * lenPad + j]);
-                    o5a = va.fma(p5, o5a);
-                    o5b = vb.fma(p5, o5b);
-                }
-                long at = out.offset() + i0 * oRow + c;
-                {
-                    store(o0a.mul(inv[0]), os, at, d - c);
-                    store(o0b.mul(inv[0]), os, at + W, d - c - W);
-                }
-                if (i0 + 1 < len) {
-                    store(o1a.mul(inv[1]), os, at + 1 * oRow, d - c);
-                    store(o1b.mul(inv[1]), os, at + 1 * oRow + W, d - c - W);
-                }
-                if (i0 + 2 < len) {
-                    store(o2a.mul(inv[2]), os, at + 2 * oRow, d - c);
-                    store(o2b.mul(inv[2]), os, at + 2 * oRow + W, d - c - W);
-                }
-                if (i0 + 3 < len) {
-                    store(o3a.mul(inv[3]), os, at + 3 * oRow, d - c);
-                    store(o3b.mul(inv[3]), os, at + 3 * oRow + W, d - c - W);
-                }
-                if (i0 + 4 < len) {
-                    store(o4a.mul(inv[4]), os, at + 4 * oRow, d - c);
-                    store(o4b.mul(inv[4]), os, at + 4 * oRow + W, d - c - W);
-                }
-                if (i0 + 5 < len) {
-                    store(o5a.mul(inv[5]), os, at + 5 * oRow, d - c);
-                    store(o5b.mul(inv[5]), os, at + 5 * oRow + W, d - c - W);
-                }
-            }
+            for (int j = 0; j < lenPad; j += 2 * W) scores(qh, i0 * d, d, kt, lenPad, j, sc);
+            for (int r = 0; r < ROWS; r++) inv[r] = softmaxNumerator(sc, r * lenPad, len, keyBias, s.lanes);
+            long at = out.offset() + i0 * oRow;
+            for (int c = 0; c < dPad; c += 2 * W) values(sc, lenPad, len, vh, dPad, c, inv, os, at + c, oRow, d - c, len - i0);
+        }
+    }
+
+    /**
+     * Scores of query rows [rowStart/d, +6) × keys [j, j + 2W): 12 accumulators in registers, each
+     * pair of Kᵀ loads feeding 12 FMAs (the shape of the matmul micro-kernel), into {@code sc}.
+     *
+     * <p>The three stages are methods of their own, each compiled by C2 as a whole: written out in
+     * {@code apply}, the method grew past what C2 would compile with the Vector API inlined (JFR
+     * showed every vector operation of attention running in the boxed fallback, gigabytes of
+     * {@code float[]} a second).
+     */
+    private static void scores(float[] qh, int rowStart, int d, float[] kt, int lenPad, int j, float[] sc) {
+        FloatVector s0a = FloatVector.zero(F), s0b = s0a, s1a = s0a, s1b = s0a, s2a = s0a, s2b = s0a, s3a = s0a, s3b = s0a, s4a = s0a, s4b = s0a, s5a = s0a, s5b = s0a;
+        for (int c = 0, qc = rowStart; c < d; c++, qc++) {
+            FloatVector ka = FloatVector.fromArray(F, kt, c * lenPad + j);
+            FloatVector kb = FloatVector.fromArray(F, kt, c * lenPad + j + W);
+            FloatVector q0 = FloatVector.broadcast(F, qh[qc]);
+            s0a = ka.fma(q0, s0a);
+            s0b = kb.fma(q0, s0b);
+            FloatVector q1 = FloatVector.broadcast(F, qh[qc + 1 * d]);
+            s1a = ka.fma(q1, s1a);
+            s1b = kb.fma(q1, s1b);
+            FloatVector q2 = FloatVector.broadcast(F, qh[qc + 2 * d]);
+            s2a = ka.fma(q2, s2a);
+            s2b = kb.fma(q2, s2b);
+            FloatVector q3 = FloatVector.broadcast(F, qh[qc + 3 * d]);
+            s3a = ka.fma(q3, s3a);
+            s3b = kb.fma(q3, s3b);
+            FloatVector q4 = FloatVector.broadcast(F, qh[qc + 4 * d]);
+            s4a = ka.fma(q4, s4a);
+            s4b = kb.fma(q4, s4b);
+            FloatVector q5 = FloatVector.broadcast(F, qh[qc + 5 * d]);
+            s5a = ka.fma(q5, s5a);
+            s5b = kb.fma(q5, s5b);
+        }
+        s0a.intoArray(sc, j);
+        s0b.intoArray(sc, j + W);
+        s1a.intoArray(sc, lenPad + j);
+        s1b.intoArray(sc, lenPad + j + W);
+        s2a.intoArray(sc, 2 * lenPad + j);
+        s2b.intoArray(sc, 2 * lenPad + j + W);
+        s3a.intoArray(sc, 3 * lenPad + j);
+        s3b.intoArray(sc, 3 * lenPad + j + W);
+        s4a.intoArray(sc, 4 * lenPad + j);
+        s4b.intoArray(sc, 4 * lenPad + j + W);
+        s5a.intoArray(sc, 5 * lenPad + j);
+        s5b.intoArray(sc, 5 * lenPad + j + W);
+    }
+
+    /**
+     * Output rows [i0, i0 + 6) × head columns [c, c + 2W) = probabilities · V, the same way; {@code at}
+     * is the element index of out[i0, c], {@code left} the columns from c on and {@code rowsLeft}
+     * the rows from i0 on.
+     */
+    private static void values(float[] sc, int lenPad, int len, float[] vh, int dPad, int c, float[] inv,
+                               MemorySegment os, long at, long oRow, int left, int rowsLeft) {
+        FloatVector o0a = FloatVector.zero(F), o0b = o0a, o1a = o0a, o1b = o0a, o2a = o0a, o2b = o0a, o3a = o0a, o3b = o0a, o4a = o0a, o4b = o0a, o5a = o0a, o5b = o0a;
+        for (int j = 0; j < len; j++) {
+            FloatVector va = FloatVector.fromArray(F, vh, j * dPad + c);
+            FloatVector vb = FloatVector.fromArray(F, vh, j * dPad + c + W);
+            FloatVector p0 = FloatVector.broadcast(F, sc[j]);
+            o0a = va.fma(p0, o0a);
+            o0b = vb.fma(p0, o0b);
+            FloatVector p1 = FloatVector.broadcast(F, sc[lenPad + j]);
+            o1a = va.fma(p1, o1a);
+            o1b = vb.fma(p1, o1b);
+            FloatVector p2 = FloatVector.broadcast(F, sc[2 * lenPad + j]);
+            o2a = va.fma(p2, o2a);
+            o2b = vb.fma(p2, o2b);
+            FloatVector p3 = FloatVector.broadcast(F, sc[3 * lenPad + j]);
+            o3a = va.fma(p3, o3a);
+            o3b = vb.fma(p3, o3b);
+            FloatVector p4 = FloatVector.broadcast(F, sc[4 * lenPad + j]);
+            o4a = va.fma(p4, o4a);
+            o4b = vb.fma(p4, o4b);
+            FloatVector p5 = FloatVector.broadcast(F, sc[5 * lenPad + j]);
+            o5a = va.fma(p5, o5a);
+            o5b = vb.fma(p5, o5b);
+        }
+        {
+            store(o0a.mul(inv[0]), os, at, left);
+            store(o0b.mul(inv[0]), os, at + W, left - W);
+        }
+        if (rowsLeft > 1) {
+            store(o1a.mul(inv[1]), os, at + 1 * oRow, left);
+            store(o1b.mul(inv[1]), os, at + 1 * oRow + W, left - W);
+        }
+        if (rowsLeft > 2) {
+            store(o2a.mul(inv[2]), os, at + 2 * oRow, left);
+            store(o2b.mul(inv[2]), os, at + 2 * oRow + W, left - W);
+        }
+        if (rowsLeft > 3) {
+            store(o3a.mul(inv[3]), os, at + 3 * oRow, left);
+            store(o3b.mul(inv[3]), os, at + 3 * oRow + W, left - W);
+        }
+        if (rowsLeft > 4) {
+            store(o4a.mul(inv[4]), os, at + 4 * oRow, left);
+            store(o4b.mul(inv[4]), os, at + 4 * oRow + W, left - W);
+        }
+        if (rowsLeft > 5) {
+            store(o5a.mul(inv[5]), os, at + 5 * oRow, left);
+            store(o5b.mul(inv[5]), os, at + 5 * oRow + W, left - W);
         }
     }
 
@@ -161,7 +176,7 @@ public final class ScaledDotProductAttention {
      * Replaces scores[from, from+len) by exp(score + bias − max) and returns 1/Σ. Entries past len
      * (padding) are set to 0 so the V product can run over whole vectors.
      */
-    private static float softmaxNumerator(float[] sc, int from, int len, float[] bias) {
+    private static float softmaxNumerator(float[] sc, int from, int len, float[] bias, float[] lanes) {
         if (bias != null) {
             for (int j = 0; j < len; j++) sc[from + j] += bias[j];
         }
@@ -171,18 +186,29 @@ public final class ScaledDotProductAttention {
         for (; j < bound; j += W) vmax = vmax.max(FloatVector.fromArray(F, sc, from + j));
         float max = vmax.reduceLanes(VectorOperators.MAX);
         for (; j < len; j++) max = Math.max(max, sc[from + j]);
+        return 1f / exponentiate(sc, from, len, max, lanes);
+    }
+
+    /**
+     * sc[from, from+len) = exp(sc − max); returns the sum, its lanes added in lane order
+     * ({@link Simd#sumLanes}) so that the result does not depend on the JIT tier. A method of its own
+     * so that C2 inlines {@link Exp#exp(FloatVector)} here, as in {@link Softmax}.
+     */
+    private static float exponentiate(float[] sc, int from, int len, float max, float[] lanes) {
+        int bound = F.loopBound(len);
         FloatVector vsum = FloatVector.zero(F);
-        for (j = 0; j < bound; j += W) {
+        int j = 0;
+        for (; j < bound; j += W) {
             FloatVector e = Exp.exp(FloatVector.fromArray(F, sc, from + j).sub(max));
             e.intoArray(sc, from + j);
             vsum = vsum.add(e);
         }
-        float sum = vsum.reduceLanes(VectorOperators.ADD);
+        float sum = Simd.sumLanes(vsum, lanes);
         for (; j < len; j++) {
             sc[from + j] = Exp.exp(sc[from + j] - max);
             sum += sc[from + j];
         }
-        return 1f / sum;
+        return sum;
     }
 
     /** Copies x [L, d] row-major into dst with row pitch {@code pitch}, times {@code scale}, zero rows up to {@code rows}. */
@@ -235,8 +261,8 @@ public final class ScaledDotProductAttention {
     /** Per-thread buffers, grown on demand. */
     private static final class Scratch {
         private float[] q = new float[0], kt = new float[0], v = new float[0], scores = new float[0], row = new float[0];
-        /** 1/Σ of each query row's softmax. */
-        private final float[] inv = new float[ROWS];
+        /** 1/Σ of each query row's softmax, and {@link Simd#sumLanes}' scratch. */
+        private final float[] inv = new float[ROWS], lanes = new float[Simd.LANES];
 
         float[] q(int n) { return q.length >= n ? q : (q = new float[n]); }
 
