@@ -26,6 +26,11 @@ import java.util.concurrent.Future;
 public final class BatchJob {
     /** Chunks read and tokenized ahead of the model: enough to keep it fed, bounded so memory is. */
     private static final int LOOKAHEAD = 2;
+    /**
+     * Chunks computed but not yet committed. A commit waits for fsync, which on a busy disk can take
+     * longer than computing a chunk; letting a few queue keeps the model from waiting on the disk.
+     */
+    private static final int COMMITS_IN_FLIGHT = 4;
 
     private final BatchOptions options;
     private final RowModel model;
@@ -72,22 +77,22 @@ public final class BatchJob {
         long rows = resumed;
         try (RowReader counter = RowReader.open(options.input(), options.inputFormat(), options.columns());
              Progress progress = new Progress(options.task().name().toLowerCase(Locale.ROOT), counter.estimatedRows(), resumed)) {
-            Future<?> pending = CompletableFuture.completedFuture(null);
+            java.util.ArrayDeque<Future<?>> pending = new java.util.ArrayDeque<>();
             while (true) {
                 Chunk chunk = get(chunks.take());
                 if (chunk == Chunk.END) break;
                 if (options.failFast() && !chunk.bad().isEmpty()) throw new BadRowException(options.input(), chunk.bad().getFirst());
                 List<Result> results = compute(chunk);
-                get(pending);
-                pending = committer.submit(() -> {
+                if (pending.size() == COMMITS_IN_FLIGHT) get(pending.removeFirst());
+                pending.addLast(committer.submit(() -> {
                     store.commit(chunk.index(), results, chunk.bad());
                     return null;
-                });
+                }));
                 next = chunk.index() + 1;
                 rows += chunk.rows().size() + chunk.bad().size();
                 progress.advance(chunk.rows().size() + chunk.bad().size());
             }
-            get(pending);
+            while (!pending.isEmpty()) get(pending.removeFirst());
         } finally {
             reader.interrupt();
             committer.shutdownNow();
