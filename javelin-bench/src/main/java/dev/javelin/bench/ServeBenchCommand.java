@@ -82,7 +82,7 @@ public final class ServeBenchCommand implements Callable<Integer> {
         try (ServerProcess server = ServerProcess.start(launcher, serverArgs, Duration.ofMinutes(5));
              EmbeddingsPipeline pipeline = Pipelines.embeddings(model)) {
             System.out.printf("cold start (launch to healthy): %d ms%n", server.coldStartMillis());
-            List<String> texts = TextMix.generate(pipeline.encoder().tokenizer(), 1024, 4, 40, 42);
+            List<String> texts = TextMix.generate(pipeline.engine().tokenizer(), 1024, 4, 40, 42);
             List<byte[]> bodies = new ArrayList<>();
             for (int i = 0; i + textsPerRequest <= texts.size(); i += textsPerRequest) {
                 bodies.add(JSON.writeValueAsBytes(Map.of("inputs", texts.subList(i, i + textsPerRequest))));

@@ -1,8 +1,10 @@
 package dev.javelin.cli;
 
-import dev.javelin.pipelines.Label;
+import dev.javelin.engine.Label;
 import dev.javelin.pipelines.Pipelines;
-import dev.javelin.pipelines.ScoreFunction;
+import dev.javelin.engine.PredictOptions;
+import dev.javelin.engine.ScoreFunction;
+import dev.javelin.engine.Truncate;
 import dev.javelin.pipelines.TextClassificationPipeline;
 import java.io.InputStream;
 import java.util.List;
@@ -23,7 +25,7 @@ public final class ClassifyCommand implements Callable<Integer> {
     /** Where JSON lines are read from when no texts are given (tests substitute it). */
     InputStream stdin = System.in;
 
-    @Option(names = "--model", description = "Classifier model directory or Hugging Face id.")
+    @Option(names = "--model", description = "Classifier model directory or Hugging Face id (default: the embedded all-MiniLM-L6-v2 with its SST-2 sentiment head).")
     String model;
 
     @Option(names = "--top-k", defaultValue = "1", description = "Labels per input, best first; 0 for all (default: ${DEFAULT-VALUE}).")
@@ -39,10 +41,10 @@ public final class ClassifyCommand implements Callable<Integer> {
     public Integer call() {
         return JsonLines.run(spec, () -> {
             if (topK < 0) throw new IllegalArgumentException("--top-k must be ≥ 0, got " + topK);
-            ScoreFunction f = function == null ? null : ScoreFunction.parse(function);
+            PredictOptions options = new PredictOptions(Truncate.RIGHT, function == null ? null : ScoreFunction.parse(function), topK);
             var inputs = TextInputs.read(texts, stdin);
             try (TextClassificationPipeline p = Pipelines.textClassification(model)) {
-                for (List<Label> labels : p.classifyInputs(inputs, topK, f)) JsonLines.print(spec.commandLine().getOut(), labels);
+                for (List<Label> labels : p.classify(inputs, options)) JsonLines.print(spec.commandLine().getOut(), labels);
             }
             return 0;
         });

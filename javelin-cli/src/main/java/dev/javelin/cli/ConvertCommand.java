@@ -3,7 +3,7 @@ package dev.javelin.cli;
 import dev.javelin.onnx.ImportedEncoder;
 import dev.javelin.onnx.OnnxConverter;
 import dev.javelin.onnx.OnnxGraph;
-import dev.javelin.pipelines.Pooling;
+import dev.javelin.engine.Pooling;
 import dev.javelin.io.source.PoolingConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

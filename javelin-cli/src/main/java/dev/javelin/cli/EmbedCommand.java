@@ -2,7 +2,9 @@ package dev.javelin.cli;
 
 import dev.javelin.pipelines.EmbeddingsPipeline;
 import dev.javelin.pipelines.Pipelines;
-import dev.javelin.pipelines.Pooling;
+import dev.javelin.engine.EmbedOptions;
+import dev.javelin.engine.ModelSpec;
+import dev.javelin.engine.Pooling;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
@@ -38,10 +40,10 @@ public final class EmbedCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return JsonLines.run(spec, () -> {
-            Pooling mode = pooling == null ? null : Pooling.parse(pooling);
+            ModelSpec modelSpec = new ModelSpec(model, pooling == null ? null : Pooling.parse(pooling), normalize);
             var inputs = TextInputs.read(texts, stdin);
-            try (EmbeddingsPipeline p = Pipelines.embeddings(model)) {
-                float[][] vectors = p.embedInputs(inputs, mode, normalize);
+            try (EmbeddingsPipeline p = Pipelines.embeddings(modelSpec)) {
+                float[][] vectors = p.embed(inputs, EmbedOptions.DEFAULT);
                 for (float[] v : vectors) JsonLines.print(spec.commandLine().getOut(), Map.of("embedding", v));
             }
             return 0;

@@ -35,7 +35,7 @@ public final class EvalCommand implements Callable<Integer> {
         return JsonLines.run(spec, () -> {
             var rows = dataOptions.read(data);
             try (TextClassificationPipeline pipeline = Pipelines.textClassification(model)) {
-                Dataset dataset = Dataset.forModel(data, rows, dataOptions.mapping(), pipeline.info().id2label());
+                Dataset dataset = Dataset.forModel(data, rows, dataOptions.mapping(), pipeline.info().labels());
                 long start = System.nanoTime();
                 PrintWriter out = spec.commandLine().getOut();
                 ClassificationMetrics metrics = ClassifierEvaluator.evaluate(pipeline, dataset, true);

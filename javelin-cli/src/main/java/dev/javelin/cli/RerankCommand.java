@@ -1,9 +1,9 @@
 package dev.javelin.cli;
 
 import dev.javelin.pipelines.Pipelines;
-import dev.javelin.pipelines.Rank;
+import dev.javelin.engine.Rank;
 import dev.javelin.pipelines.RerankPipeline;
-import dev.javelin.pipelines.TextInput;
+import dev.javelin.engine.Input;
 import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "rerank", mixinStandardHelpOptions = true,
         description = {"Ranks texts by relevance to --query: one JSON line {\"index\": …, \"score\": …} per text, best first.",
-                "A cross-encoder model scores (query, text) pairs; an embedding model scores cosine similarity.",
+                "Needs a cross-encoder (a classifier with one output), which scores each (query, text) pair: sigmoid of its logit.",
                 "Texts come from the arguments or, with none, JSON lines on stdin (a string or {\"text\": …})."})
 public final class RerankCommand implements Callable<Integer> {
     @Spec
@@ -24,7 +24,7 @@ public final class RerankCommand implements Callable<Integer> {
     /** Where JSON lines are read from when no texts are given (tests substitute it). */
     InputStream stdin = System.in;
 
-    @Option(names = "--model", description = "Cross-encoder or embedding model (default: the embedded all-MiniLM-L6-v2).")
+    @Option(names = "--model", required = true, description = "Cross-encoder model directory or Hugging Face id.")
     String model;
 
     @Option(names = "--query", required = true, description = "The query to rank the texts against.")
@@ -36,12 +36,13 @@ public final class RerankCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return JsonLines.run(spec, () -> {
-            List<TextInput> inputs = TextInputs.read(texts, stdin);
-            if (inputs.stream().anyMatch(i -> i.textPair() != null)) {
+            List<Input> inputs = TextInputs.read(texts, stdin);
+            List<String> documents = inputs.stream().map(i -> i instanceof Input.Text t ? t.text() : null).toList();
+            if (documents.contains(null)) {
                 throw new IllegalArgumentException("rerank pairs each text with --query; inputs must not have a text_pair");
             }
             try (RerankPipeline p = Pipelines.rerank(model)) {
-                for (Rank r : p.rerank(query, inputs.stream().map(TextInput::text).toList())) JsonLines.print(spec.commandLine().getOut(), r);
+                for (Rank r : p.rerank(query, documents)) JsonLines.print(spec.commandLine().getOut(), r);
             }
             return 0;
         });

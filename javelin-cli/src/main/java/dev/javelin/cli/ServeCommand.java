@@ -1,22 +1,19 @@
 package dev.javelin.cli;
 
-import dev.javelin.server.EncoderBackend;
+import dev.javelin.engine.Batcher;
 import dev.javelin.server.InferenceServer;
 import dev.javelin.server.ServerConfig;
-import dev.javelin.tokenizers.Encoding;
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
+import dev.javelin.server.ServerStartException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code javelin serve}: one model over HTTP with Hugging Face TEI's API (and OpenAI's embeddings
- * route). Flags carry TEI's names and each also reads TEI's environment variable.
+ * route). Flags carry TEI's names and each also reads TEI's environment variable; start-up itself is
+ * the server's ({@link InferenceServer#launch}).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Serve a model over HTTP with the API of Hugging Face text-embeddings-inference (TEI):",
@@ -46,7 +43,7 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Inputs in flight at once; beyond that, requests get 429. Default: ${DEFAULT-VALUE}. [MAX_CONCURRENT_REQUESTS]")
     int maxConcurrentRequests;
 
-    @Option(names = "--max-batch-tokens", defaultValue = "${env:MAX_BATCH_TOKENS:-16384}",
+    @Option(names = "--max-batch-tokens", defaultValue = "${env:MAX_BATCH_TOKENS:-" + Batcher.DEFAULT_MAX_TOKENS + "}",
             description = "Token budget of one batch (real tokens: batches are packed, not padded). "
                     + "Default: ${DEFAULT-VALUE}. [MAX_BATCH_TOKENS]")
     int maxBatchTokens;
@@ -104,75 +101,15 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("javelin serve: " + e.getMessage());
             return 2;
         }
-        // The model loads, and runs its first (slow, not yet compiled) forward pass, while the HTTP server
-        // starts: these dominate start-up, and they overlap.
-        long begin = System.nanoTime();
-        CompletableFuture<EncoderBackend> loading = new CompletableFuture<>();
-        long[] modelLoaded = new long[1];
-        Thread.ofPlatform().name("javelin-model-loader").start(() -> {
-            try {
-                EncoderBackend loaded = EncoderBackend.load(config.model(), config.pooling());
-                modelLoaded[0] = System.nanoTime();
-                warmUp(loaded);
-                loading.complete(loaded);
-            } catch (IOException | RuntimeException | Error e) {
-                loading.completeExceptionally(e);
-            }
-        });
         InferenceServer server;
         try {
-            server = InferenceServer.listen(config);
-        } catch (RuntimeException e) {
-            loading.thenAccept(EncoderBackend::close);
-            System.err.println("javelin serve: cannot listen on " + config.hostname() + ":" + config.port() + ": "
-                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
-            return 1;
+            server = InferenceServer.launch(config, System.err);
+        } catch (ServerStartException e) {
+            System.err.println("javelin serve: " + e.getMessage());
+            return e.exitStatus();
         }
         server.closeOnShutdownSignal();
-        long listening = System.nanoTime();
-        EncoderBackend backend;
-        try {
-            backend = loading.join();
-        } catch (CompletionException e) {
-            server.close();
-            System.err.println("javelin serve: cannot load model " + (model == null ? "(embedded default)" : model)
-                    + ": " + e.getCause().getMessage());
-            return 2;
-        }
-        long loaded = System.nanoTime();
-        try {
-            server.serve(backend, backend.tokenizer());
-        } catch (IllegalArgumentException e) {
-            backend.close();
-            server.close();
-            System.err.println("javelin serve: " + e.getMessage());
-            return 2;
-        }
-        // A forward pass through the queue, so that /health answers at once from now on.
-        boolean healthy = server.inference().health();
-        System.err.printf("javelin serve: %s on http://%s:%d %s (JVM up %d ms; after %d ms listening, %d ms model loaded,"
-                        + " %d ms first forward pass done, %d ms healthy)%n", backend.info().modelId(), config.hostname(),
-                server.port(), healthy ? "ready" : "UNHEALTHY", ManagementFactory.getRuntimeMXBean().getUptime(),
-                ms(listening - begin), ms(modelLoaded[0] - begin), ms(loaded - begin), ms(System.nanoTime() - begin));
         server.awaitStop();
         return 0;
-    }
-
-    /**
-     * One forward pass per output the model serves, on the smallest input (the special tokens of an
-     * empty text): before the JIT compiles the kernels the cost is per element, so small is quick.
-     */
-    private static void warmUp(EncoderBackend backend) {
-        List<Encoding> input = List.of(backend.tokenizer().encode(""));
-        if (backend.info().embeds()) {
-            backend.embed(input);
-        }
-        if (backend.info().predicts()) {
-            backend.predict(input);
-        }
-    }
-
-    private static long ms(long nanos) {
-        return nanos / 1_000_000;
     }
 }

@@ -3,7 +3,7 @@ package dev.javelin.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.javelin.pipelines.TextInput;
+import dev.javelin.engine.Input;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,9 +21,9 @@ final class TextInputs {
 
     private TextInputs() {}
 
-    static List<TextInput> read(List<String> args, InputStream stdin) throws IOException {
-        if (args != null && !args.isEmpty()) return args.stream().map(TextInput::of).toList();
-        List<TextInput> out = new ArrayList<>();
+    static List<Input> read(List<String> args, InputStream stdin) throws IOException {
+        if (args != null && !args.isEmpty()) return args.stream().map(Input::of).toList();
+        List<Input> out = new ArrayList<>();
         BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
         String line;
         int number = 0;
@@ -35,14 +35,14 @@ final class TextInputs {
         return out;
     }
 
-    private static TextInput parse(String line, int number) {
+    private static Input parse(String line, int number) {
         JsonNode node;
         try {
             node = JSON.readTree(line);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("stdin line " + number + ": not JSON: " + e.getOriginalMessage());
         }
-        if (node.isTextual()) return TextInput.of(node.asText());
+        if (node.isTextual()) return Input.of(node.asText());
         if (node.isObject()) {
             JsonNode text = node.get("text"), pair = node.get("text_pair");
             if (text == null || !text.isTextual()) {
@@ -51,7 +51,7 @@ final class TextInputs {
             if (pair != null && !pair.isNull() && !pair.isTextual()) {
                 throw new IllegalArgumentException("stdin line " + number + ": \"text_pair\" must be a string");
             }
-            return new TextInput(text.asText(), pair == null || pair.isNull() ? null : pair.asText());
+            return Input.of(text.asText(), pair == null || pair.isNull() ? null : pair.asText());
         }
         throw new IllegalArgumentException("stdin line " + number + ": expected a JSON string or {\"text\": …, \"text_pair\": …}");
     }

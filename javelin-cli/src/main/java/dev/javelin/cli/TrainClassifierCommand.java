@@ -1,7 +1,7 @@
 package dev.javelin.cli;
 
-import dev.javelin.pipelines.BundledModel;
-import dev.javelin.pipelines.Pooling;
+import dev.javelin.engine.BundledModel;
+import dev.javelin.engine.Pooling;
 import dev.javelin.train.ClassifierTrainer;
 import dev.javelin.train.data.Dataset;
 import dev.javelin.train.embed.EmbeddingCache;
@@ -70,7 +70,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
             PrintWriter stderr = spec.commandLine().getErr();
             Dataset train = Dataset.forTraining(data, dataOptions.read(data), dataOptions.mapping());
             Dataset val = validation == null ? null
-                    : Dataset.forModel(validation, dataOptions.read(validation), dataOptions.mapping(), train.id2label());
+                    : Dataset.forModel(validation, dataOptions.read(validation), dataOptions.mapping(), train.classes());
             stderr.printf("training data: %d examples, classes %s%n", train.size(), train.classes());
             LogisticRegression.Options fit = new LogisticRegression.Options(
                     l2 == null ? LogisticRegression.DEFAULT_GRID : l2, holdout, seed, maxIterations);

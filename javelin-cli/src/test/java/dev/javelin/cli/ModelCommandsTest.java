@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.javelin.pipelines.BundledModel;
+import dev.javelin.engine.BundledModel;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -86,14 +86,11 @@ class ModelCommandsTest {
     }
 
     @Test
-    void reranksBestFirst() throws Exception {
-        Run r = run("", "rerank", "--model", model, "--query", "Where do cats sleep?",
-                "Stock markets fell today.", "A feline rests on a rug.", "Cats love cardboard boxes.");
-        assertThat(r.status()).as(r.err()).isZero();
-        assertThat(r.lines()).hasSize(3);
-        assertThat(r.lines().getFirst().get("index").asInt()).isNotZero();
-        assertThat(r.lines().getLast().get("index").asInt()).isZero();
-        assertThat(r.lines().get(0).get("score").asDouble()).isGreaterThan(r.lines().get(2).get("score").asDouble());
+    void rerankNeedsACrossEncoder() throws Exception {
+        // As /rerank: an embedding model does not rerank (cosine similarity is /similarity's job).
+        Run r = run("", "rerank", "--model", model, "--query", "Where do cats sleep?", "A feline rests on a rug.");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("model is not a re-ranker model").doesNotContain("Exception");
         assertThat(run("", "rerank", "--model", model, "no query").status()).isEqualTo(2);
     }
 
@@ -101,7 +98,7 @@ class ModelCommandsTest {
     void classifyNeedsAClassifier() throws Exception {
         Run r = run("", "classify", "--model", model, "text");
         assertThat(r.status()).isEqualTo(2);
-        assertThat(r.err()).contains("without a classification head").doesNotContain("Exception");
+        assertThat(r.err()).contains("Model is not a classifier model").doesNotContain("Exception");
         assertThat(run("", "classify", "--model", model, "--function", "cube", "text").err()).contains("unknown score function 'cube'");
     }
 

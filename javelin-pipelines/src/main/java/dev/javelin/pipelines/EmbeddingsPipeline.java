@@ -1,6 +1,9 @@
 package dev.javelin.pipelines;
 
-import dev.javelin.tokenizers.Encoding;
+import dev.javelin.engine.EmbedOptions;
+import dev.javelin.engine.Engine;
+import dev.javelin.engine.Input;
+import dev.javelin.engine.ModelInfo;
 import java.util.List;
 
 /**
@@ -8,39 +11,30 @@ import java.util.List;
  * normalisation when its {@code modules.json} has a Normalize module. Thread-safe.
  */
 public final class EmbeddingsPipeline implements AutoCloseable {
-    private final Encoder encoder;
+    private final Engine engine;
 
-    EmbeddingsPipeline(Encoder encoder) {
-        this.encoder = encoder;
+    EmbeddingsPipeline(Engine engine) {
+        this.engine = engine;
     }
 
-    public ModelInfo info() { return encoder.info(); }
+    public ModelInfo info() { return engine.info(); }
 
-    public Encoder encoder() { return encoder; }
+    public Engine engine() { return engine; }
 
     public float[] embed(String text) {
         return embed(List.of(text))[0];
     }
 
     public float[][] embed(List<String> texts) {
-        return embedInputs(texts.stream().map(TextInput::of).toList(), null, null);
+        return embed(texts.stream().map(Input::of).toList(), EmbedOptions.DEFAULT);
     }
 
-    /**
-     * Embeds texts or pairs; {@code pooling} and {@code normalize} override the model's own settings
-     * when not null.
-     */
-    public float[][] embedInputs(List<TextInput> inputs, Pooling pooling, Boolean normalize) {
-        List<Encoding> encodings = Pipelines.encode(encoder, inputs);
-        float[][] vectors = encoder.embed(encodings, pooling != null ? pooling : info().pooling());
-        if (normalize != null ? normalize : info().normalize()) {
-            for (float[] v : vectors) Pooling.normalize(v);
-        }
-        return vectors;
+    public float[][] embed(List<Input> inputs, EmbedOptions options) {
+        return engine.embed(inputs, options);
     }
 
     @Override
     public void close() {
-        encoder.close();
+        engine.close();
     }
 }

@@ -1,36 +1,42 @@
 package dev.javelin.pipelines;
 
-import dev.javelin.tokenizers.Encoding;
+import dev.javelin.engine.Engine;
+import dev.javelin.engine.ModelSpec;
 import java.io.IOException;
-import java.util.List;
 
 /**
- * Entry points as short as Python's {@code pipeline(...)}. {@code model} is a local Hugging Face
- * directory or a Hub id; null means the embedded default (all-MiniLM-L6-v2). Pipelines are
- * thread-safe and batch-first; close them to unmap the weights.
+ * Entry points as short as Python's {@code pipeline(...)}, over the {@link Engine}. {@code model} is a
+ * local Hugging Face directory or a Hub id; null means the embedded default (all-MiniLM-L6-v2 with
+ * the built-in sentiment head), as everywhere. Pipelines are thread-safe and batch-first; close them
+ * to unmap the weights.
  */
 public final class Pipelines {
     private Pipelines() {}
 
     public static EmbeddingsPipeline embeddings(String model) throws IOException {
-        return new EmbeddingsPipeline(Encoder.load(model));
+        return embeddings(ModelSpec.of(model));
     }
 
-    /** {@code model} null means the built-in sentiment model (NEGATIVE/POSITIVE, see {@link EmbeddingClassifier#defaultSentiment()}). */
+    public static EmbeddingsPipeline embeddings(ModelSpec spec) throws IOException {
+        return new EmbeddingsPipeline(checked(Engine.load(spec), Engine::requireEmbeds));
+    }
+
     public static TextClassificationPipeline textClassification(String model) throws IOException {
-        return new TextClassificationPipeline(model == null
-                ? Encoder.load(EmbeddingClassifier.defaultSentiment(), EmbeddingClassifier.DEFAULT_SENTIMENT_ID)
-                : Encoder.load(model));
+        return new TextClassificationPipeline(checked(Engine.load(ModelSpec.of(model)), Engine::requirePredicts));
     }
 
     public static RerankPipeline rerank(String model) throws IOException {
-        return new RerankPipeline(Encoder.load(model));
+        return new RerankPipeline(checked(Engine.load(ModelSpec.of(model)), Engine::requireReranks));
     }
 
-    /** Tokenizes inputs (pairs as pairs) with the encoder's truncating, non-padding tokenizer. */
-    static List<Encoding> encode(Encoder encoder, List<TextInput> inputs) {
-        return inputs.stream()
-                .map(i -> i.textPair() == null ? encoder.tokenizer().encode(i.text()) : encoder.tokenizer().encode(i.text(), i.textPair()))
-                .toList();
+    /** The engine if it can do the pipeline's task; else it is closed and the task's error thrown. */
+    private static Engine checked(Engine engine, java.util.function.Consumer<Engine> requirement) {
+        try {
+            requirement.accept(engine);
+            return engine;
+        } catch (RuntimeException e) {
+            engine.close();
+            throw new IllegalArgumentException(engine.info().modelId() + ": " + e.getMessage(), e);
+        }
     }
 }

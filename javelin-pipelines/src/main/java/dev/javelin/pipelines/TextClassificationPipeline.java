@@ -1,56 +1,44 @@
 package dev.javelin.pipelines;
 
-import java.util.ArrayList;
-import java.util.Comparator;
+import dev.javelin.engine.Engine;
+import dev.javelin.engine.Input;
+import dev.javelin.engine.Label;
+import dev.javelin.engine.ModelInfo;
+import dev.javelin.engine.PredictOptions;
+import dev.javelin.engine.ScoreFunction;
+import dev.javelin.engine.Truncate;
 import java.util.List;
 
 /**
  * Hugging Face's {@code pipeline("text-classification")} in Java: label + score per input, best
- * first. Thread-safe.
+ * first, scored as the model's problem_type says (softmax, or a sigmoid per label for multi-label
+ * models). Thread-safe.
  */
 public final class TextClassificationPipeline implements AutoCloseable {
-    private final Encoder encoder;
-    private final ScoreFunction defaultFunction;
+    private final Engine engine;
 
-    TextClassificationPipeline(Encoder encoder) {
-        if (encoder.info().kind() == ModelInfo.Kind.EMBEDDING) {
-            String id = encoder.info().modelId();
-            encoder.close();
-            throw new IllegalArgumentException(id + " is an embedding model without a classification head; "
-                    + "text classification needs a *ForSequenceClassification checkpoint");
-        }
-        this.encoder = encoder;
-        this.defaultFunction = ScoreFunction.defaultFor(encoder.problemType(), encoder.info().numLabels());
+    TextClassificationPipeline(Engine engine) {
+        this.engine = engine;
     }
 
-    public ModelInfo info() { return encoder.info(); }
+    public ModelInfo info() { return engine.info(); }
 
-    public Encoder encoder() { return encoder; }
+    public Engine engine() { return engine; }
 
     /**
-     * @param topK labels per input, best first; {@code < 1} means all labels
-     * @param f    null for Hugging Face's default for this model
+     * @param topK labels per input, best first; 0 means all labels
+     * @param f    null for the model's own score function
      */
     public List<List<Label>> classify(List<String> texts, int topK, ScoreFunction f) {
-        return classifyInputs(texts.stream().map(TextInput::of).toList(), topK, f);
+        return classify(texts.stream().map(Input::of).toList(), new PredictOptions(Truncate.RIGHT, f, topK));
     }
 
-    public List<List<Label>> classifyInputs(List<TextInput> inputs, int topK, ScoreFunction f) {
-        ScoreFunction fn = f != null ? f : defaultFunction;
-        float[][] logits = encoder.predict(Pipelines.encode(encoder, inputs));
-        List<List<Label>> out = new ArrayList<>(logits.length);
-        for (float[] row : logits) {
-            float[] scores = fn.apply(row);
-            List<Label> labels = new ArrayList<>(scores.length);
-            for (int i = 0; i < scores.length; i++) labels.add(new Label(info().label(i), scores[i]));
-            labels.sort(Comparator.comparingDouble(Label::score).reversed());
-            out.add(List.copyOf(topK < 1 ? labels : labels.subList(0, Math.min(topK, labels.size()))));
-        }
-        return out;
+    public List<List<Label>> classify(List<Input> inputs, PredictOptions options) {
+        return engine.predict(inputs, options);
     }
 
     @Override
     public void close() {
-        encoder.close();
+        engine.close();
     }
 }

@@ -1,5 +1,7 @@
 package dev.javelin.pipelines;
 
+import dev.javelin.engine.*;
+
 class AllMiniLmL6V2ParityTest extends RealModelParityTest {
     @Override
     BundledModel model() {

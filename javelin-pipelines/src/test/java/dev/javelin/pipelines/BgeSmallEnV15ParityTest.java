@@ -1,5 +1,7 @@
 package dev.javelin.pipelines;
 
+import dev.javelin.engine.*;
+
 class BgeSmallEnV15ParityTest extends RealModelParityTest {
     @Override
     BundledModel model() {

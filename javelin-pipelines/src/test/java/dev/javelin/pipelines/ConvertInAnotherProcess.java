@@ -1,5 +1,6 @@
 package dev.javelin.pipelines;
 
+import dev.javelin.engine.*;
 import java.nio.file.Path;
 
 /** Run by {@link BundledModelProcessesTest} as a separate JVM: converts the bundled model into the cache root given. */

@@ -1,5 +1,6 @@
 package dev.javelin.pipelines;
 
+import dev.javelin.engine.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -74,8 +75,10 @@ class EmbeddingClassifierTest {
     @Test
     void builtInSentimentModelGetsTheSeedExamplesRight() throws IOException {
         try (TextClassificationPipeline sentiment = Pipelines.textClassification(null)) {
-            assertThat(sentiment.info().modelId()).isEqualTo(EmbeddingClassifier.DEFAULT_SENTIMENT_ID);
-            assertThat(sentiment.info().kind()).isEqualTo(ModelInfo.Kind.CLASSIFIER);
+            assertThat(sentiment.info().modelId()).isEqualTo(BundledModel.ALL_MINILM_L6_V2.modelId());
+            // The embedded default embeds (all-MiniLM-L6-v2) and classifies (the sentiment head on its embeddings).
+            assertThat(sentiment.info().kind()).isEqualTo(ModelInfo.Kind.EMBEDDING);
+            assertThat(sentiment.info().predicts()).isTrue();
             List<List<Label>> out = sentiment.classify(List.of("This product is amazing!",
                     "Terrible quality, waste of money."), 0, null);
             assertThat(out.get(0).getFirst().label()).isEqualTo("POSITIVE");
@@ -87,8 +90,8 @@ class EmbeddingClassifierTest {
 
     @Test
     void classifierEncoderStillEmbedsAsItsEncoder() throws IOException {
-        try (Encoder plain = Encoder.load((String) null);
-             Encoder withHead = Encoder.load(EmbeddingClassifier.defaultSentiment(), EmbeddingClassifier.DEFAULT_SENTIMENT_ID)) {
+        try (Encoder plain = Encoder.load(BundledModel.ALL_MINILM_L6_V2);
+             Encoder withHead = Encoder.load(EmbeddingClassifier.defaultSentiment(), "sentiment")) {
             var batch = List.of(plain.tokenizer().encode("same pass, two uses"));
             assertThat(withHead.embed(batch, Pooling.MEAN)).isDeepEqualTo(plain.embed(batch, Pooling.MEAN));
             assertThat(withHead.info().pooling()).isEqualTo(plain.info().pooling());

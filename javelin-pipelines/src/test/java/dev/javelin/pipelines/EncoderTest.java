@@ -1,5 +1,6 @@
 package dev.javelin.pipelines;
 
+import dev.javelin.engine.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -51,7 +52,7 @@ class EncoderTest {
         assertThat(info.maxInputLength()).isEqualTo(128);
         assertThat(info.pooling()).isEqualTo(Pooling.MEAN);
         assertThat(info.normalize()).isTrue();
-        assertThat(info.id2label()).isNull();
+        assertThat(info.labels()).isNull();
         assertThatThrownBy(() -> encoder.predict(encode(TEXTS))).isInstanceOf(UnsupportedOperationException.class)
                 .hasMessageContaining("no classification head");
     }

@@ -1,5 +1,6 @@
 package dev.javelin.pipelines;
 
+import dev.javelin.engine.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.javelin.tokenizers.Encoding;

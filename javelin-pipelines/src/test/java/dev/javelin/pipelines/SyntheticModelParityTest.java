@@ -1,5 +1,6 @@
 package dev.javelin.pipelines;
 
+import dev.javelin.engine.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -71,7 +72,7 @@ class SyntheticModelParityTest {
             float[][] ref = compareLogits("BertForSequenceClassification (all-MiniLM-L6-v2 + head)", encoder, ort, batch);
 
             // The pipeline: softmax over the three labels by default, best first, names from id2label.
-            try (TextClassificationPipeline p = new TextClassificationPipeline(Encoder.load(m.directory(), "minilm-classifier"))) {
+            try (TextClassificationPipeline p = Pipelines.textClassification(m.directory().toString())) {
                 List<List<Label>> top = p.classify(List.of("This product is amazing!"), 0, null);
                 float[] expected = ScoreFunction.SOFTMAX.apply(ref[0]);
                 assertThat(top.getFirst()).hasSize(3).isSortedAccordingTo(Comparator.comparingDouble(Label::score).reversed());
@@ -88,15 +89,16 @@ class SyntheticModelParityTest {
     void crossEncoderReranksLikeTheReference() throws Exception {
         SyntheticModels.Pair m = SyntheticModels.bertClassifier(minilmDir, dev.javelin.onnx.proto.Onnx.ModelProto.parseFrom(minilmOnnx),
                 work.resolve("cross-encoder"), 1, 11L);
-        try (RerankPipeline rerank = new RerankPipeline(Encoder.load(m.directory(), "minilm-cross-encoder"));
+        try (RerankPipeline rerank = Pipelines.rerank(m.directory().toString());
              OrtReference ort = new OrtReference(m.onnx().toByteArray())) {
             assertThat(rerank.info().kind()).isEqualTo(ModelInfo.Kind.RERANKER);
             String query = "how do rockets reach orbit";
             List<String> texts = List.of("Rockets burn fuel to accelerate sideways fast enough to keep falling around Earth.",
                     "Bread rises because yeast produces carbon dioxide.", "Orbit", "Launch windows depend on the target orbit.");
-            List<Encoding> pairs = texts.stream().map(t -> rerank.encoder().tokenizer().encode(query, t)).toList();
+            List<Encoding> pairs = texts.stream().map(t -> rerank.engine().encode(Input.of(query, t), Truncate.RIGHT)).toList();
             float[][] logits = flatten(ort.run(pairs, "logits"));
-            float[] scores = rerank.scores(query, texts);
+            float[] scores = new float[texts.size()];
+            for (Rank r : rerank.rerank(query, texts)) scores[r.index()] = r.score();
             for (int i = 0; i < texts.size(); i++) {
                 double expected = 1 / (1 + Math.exp(-logits[i][0]));
                 assertThat((double) scores[i]).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5));

@@ -1,20 +1,26 @@
 package dev.javelin.server;
 
-import dev.javelin.tokenizers.Tokenizer;
+import dev.javelin.engine.Engine;
+import dev.javelin.engine.ModelSpec;
+import dev.javelin.server.http.HttpApi;
+import dev.javelin.server.http.ModelSlot;
+import dev.javelin.server.scheduling.Inference;
+import dev.javelin.server.scheduling.ServerMetrics;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.cors.CorsSupport;
-import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http1.Http1Config;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
 
 /**
  * The TEI- and OpenAI-compatible HTTP server: Helidon 4 SE (each connection on a virtual thread) in
- * front of {@link Inference}. It can listen before its model is loaded ({@link #listen}, then
- * {@link #serve}), so that start-up overlaps the two; meanwhile /health answers 503. {@link #close()}
- * shuts down gracefully: stop accepting connections, answer every request in flight, then release
- * the model.
+ * front of {@link Inference}, which schedules work on the {@link Engine}. This class wires the layers
+ * and owns start-up: {@link #launch} listens while the model loads and warms up (the two dominate
+ * start-up, and they overlap), and until then /health answers 503. {@link #close()} shuts down
+ * gracefully: stop accepting connections, answer every request in flight, then release the model.
  */
 public final class InferenceServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(InferenceServer.class.getName());
@@ -35,11 +41,72 @@ public final class InferenceServer implements AutoCloseable {
         this.shutdown = shutdown;
     }
 
-    /** Starts serving {@code backend} with {@code tokenizer} (the model's) as {@code config} says. */
-    public static InferenceServer start(ServerConfig config, Backend backend, Tokenizer tokenizer) {
+    /**
+     * Starts the server {@code config} describes, its model included: listens at once, loads and warms
+     * up the model meanwhile, serves it, and checks health with a forward pass through the queue. Reports
+     * on {@code log} when it is ready and what start-up cost.
+     *
+     * @throws ServerStartException when the address cannot be bound (exit status 1) or the model cannot
+     *                              be loaded or does not fit the settings (2)
+     */
+    public static InferenceServer launch(ServerConfig config, PrintStream log) throws ServerStartException {
+        long begin = System.nanoTime();
+        long[] modelLoaded = new long[1];
+        CompletableFuture<Engine> loading = new CompletableFuture<>();
+        Thread.ofPlatform().name("javelin-model-loader").start(() -> {
+            try {
+                Engine engine = Engine.load(config.modelSpec(), config.batcher());
+                modelLoaded[0] = System.nanoTime();
+                try {
+                    engine.warmUp();
+                } catch (RuntimeException | Error e) {
+                    engine.close();
+                    throw e;
+                }
+                loading.complete(engine);
+            } catch (IOException | RuntimeException | Error e) {
+                loading.completeExceptionally(e);
+            }
+        });
+        InferenceServer server;
+        try {
+            server = listen(config);
+        } catch (RuntimeException e) {
+            loading.thenAccept(Engine::close);
+            throw new ServerStartException("cannot listen on " + config.hostname() + ":" + config.port() + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), 1, e);
+        }
+        long listening = System.nanoTime();
+        Engine engine;
+        try {
+            engine = loading.join();
+        } catch (CompletionException e) {
+            server.close();
+            throw new ServerStartException("cannot load model " + (config.model() == null ? "(embedded default)" : config.model())
+                    + ": " + e.getCause().getMessage(), 2, e.getCause());
+        }
+        long warm = System.nanoTime();
+        try {
+            server.serve(engine);
+        } catch (IllegalArgumentException e) {
+            engine.close();
+            server.close();
+            throw new ServerStartException(e.getMessage(), 2, e);
+        }
+        // A forward pass through the queue, so that /health answers at once from now on.
+        boolean healthy = server.inference().health();
+        log.printf("javelin serve: %s on http://%s:%d %s (JVM up %d ms; after %d ms listening, %d ms model loaded,"
+                        + " %d ms first forward pass done, %d ms healthy)%n", engine.info().modelId(), config.hostname(),
+                server.port(), healthy ? "ready" : "UNHEALTHY", ManagementFactory.getRuntimeMXBean().getUptime(),
+                ms(listening - begin), ms(modelLoaded[0] - begin), ms(warm - begin), ms(System.nanoTime() - begin));
+        return server;
+    }
+
+    /** Starts serving an engine already loaded. */
+    public static InferenceServer start(ServerConfig config, Engine engine) {
         InferenceServer server = listen(config);
         try {
-            server.serve(backend, tokenizer);
+            server.serve(engine);
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -57,46 +124,33 @@ public final class InferenceServer implements AutoCloseable {
         ServerMetrics metrics = new ServerMetrics();
         ModelSlot model = new ModelSlot();
         CompletableFuture<Void> shutdown = new CompletableFuture<>();
-        HttpRouting.Builder routing = HttpRouting.builder();
-        routing.register(cors(config));
-        if (config.apiKey() != null) {
-            routing.addFilter(new ApiKeyFilter(config.apiKey()));
-        }
-        routing.register(new TeiRoutes(model, config, metrics, shutdown), new OpenAiRoutes(model, config, metrics, shutdown),
-                new ApiDocs());
         WebServer web = WebServer.builder()
                 .host(config.hostname())
                 .port(config.port())
                 .shutdownHook(false)
                 .shutdownGracePeriod(config.shutdownGracePeriod())
-                .addProtocol(Http1Config.builder().addReceiveListener(new ConnectionTracker()).build())
-                .routing(routing)
+                .addProtocol(HttpApi.protocol())
+                .routing(HttpApi.routing(config, model, metrics, shutdown))
                 .build()
                 .start();
         return new InferenceServer(web, config, metrics, model, shutdown);
     }
 
     /**
-     * Serves {@code backend} from now on.
+     * Serves {@code engine} from now on.
      *
      * @throws IllegalArgumentException when the settings do not fit the model (batch budget below its length)
      * @throws IllegalStateException    when a model is already served or the server is closed
      */
-    public synchronized void serve(Backend backend, Tokenizer tokenizer) {
+    public synchronized void serve(Engine engine) {
         if (model.orNull() != null || stopped.getCount() == 0) {
             throw new IllegalStateException("the server already serves a model or is closed");
         }
-        model.set(new Inference(backend, tokenizer, config, metrics));
+        model.set(new Inference(engine, config.limits(), metrics));
     }
 
-    private static CorsSupport cors(ServerConfig config) {
-        CorsSupport.Builder cors = CorsSupport.builder()
-                .allowMethods("GET", "POST")
-                .allowHeaders("content-type", "authorization");
-        if (!config.corsAllowOrigin().isEmpty() && !config.corsAllowOrigin().contains("*")) {
-            cors.allowOrigins(config.corsAllowOrigin().toArray(String[]::new));
-        }
-        return cors.build();
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
     }
 
     /** The port the server listens on (the one picked when configured with 0). */

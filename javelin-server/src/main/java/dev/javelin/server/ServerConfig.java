@@ -1,5 +1,9 @@
 package dev.javelin.server;
 
+import dev.javelin.engine.Batcher;
+import dev.javelin.engine.ModelSpec;
+import dev.javelin.engine.Pooling;
+import dev.javelin.server.scheduling.Inference;
 import java.time.Duration;
 import java.util.List;
 
@@ -44,8 +48,12 @@ public record ServerConfig(String model, String servedModelName, String pooling,
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be in 0..65535, got " + port);
         }
-        if (pooling != null && !List.of("cls", "mean", "max", "last-token").contains(pooling)) {
-            throw new IllegalArgumentException("--pooling must be one of cls, mean, max, last-token; got " + pooling);
+        if (pooling != null) {
+            try {
+                Pooling.parse(pooling);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--pooling: " + e.getMessage());
+            }
         }
         if (apiKey != null && apiKey.isEmpty()) {
             apiKey = null;
@@ -67,6 +75,21 @@ public record ServerConfig(String model, String servedModelName, String pooling,
         return new Builder();
     }
 
+    /** The model to serve, with the pooling override. */
+    public ModelSpec modelSpec() {
+        return new ModelSpec(model, pooling == null ? null : Pooling.parse(pooling), null);
+    }
+
+    /** How batches are cut: {@code --max-batch-tokens} and {@code --max-batch-requests}. */
+    public Batcher batcher() {
+        return new Batcher(maxBatchTokens, maxBatchRequests);
+    }
+
+    /** The scheduling settings. */
+    public Inference.Limits limits() {
+        return new Inference.Limits(maxConcurrentRequests, maxClientBatchSize, effectiveTokenizationWorkers());
+    }
+
     /** Threads tokenizing: as configured, else one per core. */
     public int effectiveTokenizationWorkers() {
         return tokenizationWorkers > 0 ? tokenizationWorkers : Runtime.getRuntime().availableProcessors();
@@ -79,7 +102,7 @@ public record ServerConfig(String model, String servedModelName, String pooling,
         private String pooling;
         private int tokenizationWorkers;
         private int maxConcurrentRequests = 512;
-        private int maxBatchTokens = 16384;
+        private int maxBatchTokens = Batcher.DEFAULT_MAX_TOKENS;
         private int maxBatchRequests;
         private int maxClientBatchSize = 32;
         private boolean autoTruncate = true;

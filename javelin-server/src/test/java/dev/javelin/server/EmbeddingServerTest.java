@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.javelin.pipelines.EmbeddingsPipeline;
-import dev.javelin.pipelines.Label;
+import dev.javelin.engine.Label;
 import dev.javelin.pipelines.Pipelines;
-import dev.javelin.pipelines.ScoreFunction;
+import dev.javelin.engine.ScoreFunction;
 import dev.javelin.pipelines.TextClassificationPipeline;
-import dev.javelin.pipelines.TextInput;
+import dev.javelin.engine.EmbedOptions;
+import dev.javelin.engine.Input;
+import dev.javelin.engine.ModelSpec;
+import dev.javelin.engine.Truncate;
+import dev.javelin.engine.Vectors;
 import dev.javelin.tokenizers.Encoding;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -36,12 +40,11 @@ class EmbeddingServerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        EncoderBackend backend = EncoderBackend.load(null, null);
-        server = InferenceServer.start(ServerConfig.builder().hostname("127.0.0.1").port(0).maxClientBatchSize(8)
-                .payloadLimit(100_000).servedModelName("minilm").build(), backend, backend.tokenizer());
-        reference = Pipelines.embeddings(null);
+        server = InferenceServer.launch(ServerConfig.builder().hostname("127.0.0.1").port(0).maxClientBatchSize(8)
+                .payloadLimit(100_000).servedModelName("minilm").build(), System.err);
+        reference = Pipelines.embeddings(ModelSpec.DEFAULT);
         client = new TestClient(server.port());
-        maxInputLength = backend.info().maxInputLength();
+        maxInputLength = reference.info().maxInputLength();
     }
 
     @AfterAll
@@ -64,7 +67,7 @@ class EmbeddingServerTest {
     }
 
     private static float[] normalized(float[] v) {
-        return VectorMath.normalized(v);
+        return Vectors.normalized(v);
     }
 
     @Test
@@ -93,7 +96,7 @@ class EmbeddingServerTest {
     @Test
     void normalizeFalseGivesThePooledVectorAndDimensionsCutBeforeNormalising() {
         String text = "Matryoshka embeddings keep their first dimensions.";
-        float[] raw = reference.embedInputs(List.of(TextInput.of(text)), null, false)[0];
+        float[] raw = reference.embed(List.of(Input.of(text)), new EmbedOptions(Truncate.RIGHT, false, null))[0];
         TestClient.Answer unnormalised = client.post("/embed", "{\"inputs\": \"" + text + "\", \"normalize\": false}");
         assertClose(TestClient.floats(unnormalised.json().get(0)), raw);
 
@@ -135,7 +138,7 @@ class EmbeddingServerTest {
         }
         words.append("finale");
         String text = words.toString();
-        Encoding full = reference.encoder().tokenizer().withoutTruncation().encode(text);
+        Encoding full = reference.engine().tokenizer().encode(text);
         int[] ids = full.ids();
         assertThat(ids.length).isGreaterThan(maxInputLength);
         int keep = maxInputLength - 2;
@@ -150,7 +153,7 @@ class EmbeddingServerTest {
         assertClose(TestClient.floats(truncatedRight.json().get(0)), rightByIds);
         assertClose(TestClient.floats(truncatedLeft.json().get(0)), leftByIds);
         assertThat(truncatedRight.header("x-compute-tokens")).isEqualTo(Integer.toString(maxInputLength));
-        assertThat(VectorMath.cosine(rightByIds, leftByIds)).isLessThan(0.9999f);
+        assertThat(Vectors.cosine(rightByIds, leftByIds)).isLessThan(0.9999f);
         // auto-truncate is on by default, as in TEI
         assertClose(TestClient.floats(client.post("/embed", "{\"inputs\": \"" + text + "\"}").json().get(0)), rightByIds);
 
@@ -171,8 +174,8 @@ class EmbeddingServerTest {
         String text = "every token has a vector";
         TestClient.Answer all = client.post("/embed_all", "{\"inputs\": \"" + text + "\"}");
         assertThat(all.status()).isEqualTo(200);
-        Encoding encoding = reference.encoder().tokenizer().encode(text);
-        float[][][] expected = reference.encoder().embedAll(List.of(encoding));
+        Encoding encoding = reference.engine().encode(Input.of(text), Truncate.RIGHT);
+        float[][][] expected = reference.engine().tokenVectors(List.of(encoding));
         JsonNode tokens = all.json().get(0);
         assertThat(tokens).hasSize(encoding.length());
         for (int t = 0; t < encoding.length(); t++) {
@@ -190,7 +193,7 @@ class EmbeddingServerTest {
         float[][] targets = reference.embed(sentences);
         assertThat(similarity.json()).hasSize(3);
         for (int i = 0; i < 3; i++) {
-            assertThat(similarity.json().get(i).floatValue()).isCloseTo(VectorMath.cosine(source, targets[i]), within(TOLERANCE));
+            assertThat(similarity.json().get(i).floatValue()).isCloseTo(Vectors.cosine(source, targets[i]), within(TOLERANCE));
         }
         assertError(client.post("/similarity", "{\"inputs\": {\"source_sentence\": \"a\", \"sentences\": []}}"), 400, "Empty",
                 "`inputs.sentences` cannot be empty");
@@ -207,7 +210,7 @@ class EmbeddingServerTest {
         assertThat(data.get(1).get("object").asText()).isEqualTo("embedding");
         assertThat(data.get(1).get("index").asInt()).isEqualTo(1);
         assertClose(TestClient.floats(data.get(0).get("embedding")), reference.embed("hello"));
-        int tokens = reference.encoder().tokenizer().encode("hello").length() + reference.encoder().tokenizer().encode("world").length();
+        int tokens = reference.engine().encode(Input.of("hello"), Truncate.RIGHT).length() + reference.engine().encode(Input.of("world"), Truncate.RIGHT).length();
         assertThat(floats.json().get("usage").get("prompt_tokens").asInt()).isEqualTo(tokens);
         assertThat(floats.json().get("usage").get("total_tokens").asInt()).isEqualTo(tokens);
 
@@ -216,7 +219,7 @@ class EmbeddingServerTest {
         byte[] bytes = Base64.getDecoder().decode(base64.json().get("data").get(0).get("embedding").asText());
         float[] decoded = new float[bytes.length / 4];
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(decoded);
-        assertClose(decoded, normalized(Arrays.copyOf(reference.embedInputs(List.of(TextInput.of("hello")), null, false)[0], 32)));
+        assertClose(decoded, normalized(Arrays.copyOf(reference.embed(List.of(Input.of("hello")), new EmbedOptions(Truncate.RIGHT, false, null))[0], 32)));
         assertThat(client.post("/embeddings", "{\"input\": \"hello\"}").status()).isEqualTo(200);
 
         TestClient.Answer empty = client.post("/v1/embeddings", "{\"input\": []}");
@@ -299,7 +302,7 @@ class EmbeddingServerTest {
     @Test
     void theDefaultModelAlsoPredictsSentimentWithItsBuiltInHead() throws Exception {
         List<String> texts = List.of("This product is amazing!", "Terrible quality, waste of money.");
-        try (TextClassificationPipeline sentiment = Pipelines.textClassification(null)) {
+        try (TextClassificationPipeline sentiment = Pipelines.textClassification((String) null)) {
             List<List<Label>> expected = sentiment.classify(texts, 2, ScoreFunction.SOFTMAX);
             TestClient.Answer single = client.post("/predict", "{\"inputs\": \"" + texts.get(0) + "\"}");
             assertThat(single.status()).as(single.body()).isEqualTo(200);

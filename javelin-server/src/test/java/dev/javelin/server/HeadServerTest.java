@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.javelin.pipelines.Encoder;
+import dev.javelin.engine.Engine;
+import dev.javelin.engine.Input;
+import dev.javelin.engine.ModelSpec;
+import dev.javelin.engine.ScoreFunction;
+import dev.javelin.engine.Truncate;
 import dev.javelin.tokenizers.Encoding;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,19 +32,19 @@ class HeadServerTest {
 
     private static InferenceServer classifier;
     private static InferenceServer reranker;
-    private static Encoder classifierReference;
-    private static Encoder rerankerReference;
+    private static Engine classifierReference;
+    private static Engine rerankerReference;
 
     @BeforeAll
     static void start() throws Exception {
         Path classifierDir = SyntheticHeads.create(dir.resolve("classifier"), LABELS, 1);
         Path rerankerDir = SyntheticHeads.create(dir.resolve("reranker"), List.of("LABEL_0"), 2);
-        EncoderBackend c = EncoderBackend.load(classifierDir.toString(), null);
-        classifier = InferenceServer.start(ServerConfig.builder().hostname("127.0.0.1").port(0).build(), c, c.tokenizer());
-        EncoderBackend r = EncoderBackend.load(rerankerDir.toString(), null);
-        reranker = InferenceServer.start(ServerConfig.builder().hostname("127.0.0.1").port(0).build(), r, r.tokenizer());
-        classifierReference = Encoder.load(classifierDir.toString());
-        rerankerReference = Encoder.load(rerankerDir.toString());
+        classifier = InferenceServer.launch(ServerConfig.builder().model(classifierDir.toString()).hostname("127.0.0.1").port(0)
+                .build(), System.err);
+        reranker = InferenceServer.launch(ServerConfig.builder().model(rerankerDir.toString()).hostname("127.0.0.1").port(0)
+                .build(), System.err);
+        classifierReference = Engine.load(ModelSpec.of(classifierDir.toString()));
+        rerankerReference = Engine.load(ModelSpec.of(rerankerDir.toString()));
     }
 
     @AfterAll
@@ -51,9 +55,8 @@ class HeadServerTest {
         rerankerReference.close();
     }
 
-    private static float[] logits(Encoder encoder, String text, String pair) {
-        Encoding e = pair == null ? encoder.tokenizer().encode(text) : encoder.tokenizer().encode(text, pair);
-        return encoder.predict(List.of(e))[0];
+    private static float[] logits(Engine engine, String text, String pair) {
+        return engine.logits(List.of(engine.encode(Input.of(text, pair), Truncate.RIGHT)))[0];
     }
 
     /** The predictions for one input: every label, with its expected score, highest first. */
@@ -75,10 +78,10 @@ class HeadServerTest {
         TestClient client = new TestClient(classifier.port());
         TestClient.Answer single = client.post("/predict", "{\"inputs\": \"This product is amazing!\"}");
         assertThat(single.status()).as(single.body()).isEqualTo(200);
-        assertPredictions(single.json(), VectorMath.probabilities(logits(classifierReference, "This product is amazing!", null)));
+        assertPredictions(single.json(), ScoreFunction.SOFTMAX.apply(logits(classifierReference, "This product is amazing!", null)));
 
         TestClient.Answer pair = client.post("/predict", "{\"inputs\": [\"I like you.\", \"I love you.\"]}");
-        assertPredictions(pair.json(), VectorMath.probabilities(logits(classifierReference, "I like you.", "I love you.")));
+        assertPredictions(pair.json(), ScoreFunction.SOFTMAX.apply(logits(classifierReference, "I like you.", "I love you.")));
 
         TestClient.Answer batch = client.post("/predict",
                 "{\"inputs\": [[\"Terrible quality.\"], [\"I like you.\", \"I love you.\"]], \"raw_scores\": true}");
@@ -87,7 +90,7 @@ class HeadServerTest {
         assertPredictions(batch.json().get(1), logits(classifierReference, "I like you.", "I love you."));
 
         TestClient.Answer root = client.post("/", "{\"inputs\": \"It's okay.\"}");
-        assertPredictions(root.json(), VectorMath.probabilities(logits(classifierReference, "It's okay.", null)));
+        assertPredictions(root.json(), ScoreFunction.SOFTMAX.apply(logits(classifierReference, "It's okay.", null)));
 
         TestClient.Answer info = client.get("/info");
         assertThat(info.json().get("model_type").get("classifier").get("id2label").get("2").asText()).isEqualTo("POSITIVE");
@@ -114,7 +117,7 @@ class HeadServerTest {
         assertThat(ranks.status()).as(ranks.body()).isEqualTo(200);
         List<Float> expected = new ArrayList<>();
         for (String t : texts) {
-            expected.add(VectorMath.sigmoid(logits(rerankerReference, query, t)[0]));
+            expected.add(ScoreFunction.SIGMOID.apply(logits(rerankerReference, query, t))[0]);
         }
         assertThat(ranks.json()).hasSize(texts.size());
         float previous = Float.POSITIVE_INFINITY;

@@ -3,7 +3,8 @@ package dev.javelin.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.javelin.tokenizers.Encoding;
+import dev.javelin.engine.Engine;
+import dev.javelin.engine.ModelSpec;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -34,8 +35,7 @@ import org.junit.jupiter.api.Test;
 class OperationsTest {
 
     private static InferenceServer start(ServerConfig.Builder config) throws Exception {
-        EncoderBackend backend = EncoderBackend.load(null, null);
-        return InferenceServer.start(config.hostname("127.0.0.1").port(0).build(), backend, backend.tokenizer());
+        return InferenceServer.launch(config.hostname("127.0.0.1").port(0).build(), System.err);
     }
 
     /** A text that tokenizes past the model's maximum, so each input costs a full-length sequence. */
@@ -73,11 +73,11 @@ class OperationsTest {
             assertThat(client.get("/info").status()).isEqualTo(503);
             assertThat(client.get("/metrics").status()).isEqualTo(200);
 
-            EncoderBackend backend = EncoderBackend.load(null, null);
-            server.serve(backend, backend.tokenizer());
+            Engine engine = Engine.load(ModelSpec.DEFAULT);
+            server.serve(engine);
             assertThat(client.get("/health").status()).isEqualTo(200);
             assertThat(client.post("/embed", "{\"inputs\": \"a\"}").status()).isEqualTo(200);
-            assertThatThrownBy(() -> server.serve(backend, backend.tokenizer())).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> server.serve(engine)).isInstanceOf(IllegalStateException.class);
         }
     }
 
@@ -152,35 +152,11 @@ class OperationsTest {
 
     @Test
     void aFailingModelIsUnhealthyAndAnswers424() throws Exception {
-        EncoderBackend real = EncoderBackend.load(null, null);
-        Backend broken = new Backend() {
-            @Override
-            public BackendInfo info() {
-                return real.info();
-            }
-
-            @Override
-            public float[][] embed(List<Encoding> batch) {
-                throw new IllegalStateException("weights unavailable");
-            }
-
-            @Override
-            public float[][][] embedAll(List<Encoding> batch) {
-                throw new IllegalStateException("weights unavailable");
-            }
-
-            @Override
-            public float[][] predict(List<Encoding> batch) {
-                throw new IllegalStateException("weights unavailable");
-            }
-
-            @Override
-            public void close() {
-                real.close();
-            }
-        };
+        // Weights unmapped under the server: every forward pass fails, as with a broken model.
+        Engine engine = Engine.load(ModelSpec.DEFAULT);
+        engine.close();
         try (InferenceServer server = InferenceServer.start(ServerConfig.builder().hostname("127.0.0.1").port(0).build(),
-                broken, real.tokenizer())) {
+                engine)) {
             TestClient client = new TestClient(server.port());
             TestClient.Answer health = client.get("/health");
             assertThat(health.status()).isEqualTo(503);
@@ -188,7 +164,7 @@ class OperationsTest {
             TestClient.Answer embed = client.post("/embed", "{\"inputs\": \"a\"}");
             assertThat(embed.status()).isEqualTo(424);
             assertThat(embed.json().get("error_type").asText()).isEqualTo("Backend");
-            assertThat(embed.json().get("error").asText()).contains("weights unavailable");
+            assertThat(embed.json().get("error").asText()).contains("is closed");
         }
     }
 

@@ -3,7 +3,7 @@ package dev.javelin.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.javelin.io.safetensors.SafeTensors;
 import dev.javelin.io.safetensors.SafeTensorsWriter;
-import dev.javelin.pipelines.BundledModel;
+import dev.javelin.engine.BundledModel;
 import dev.javelin.tensor.Tensor;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -22,6 +22,8 @@ import java.util.stream.Stream;
  * weights. One label makes it a reranker (cross-encoder), several a classifier.
  */
 final class SyntheticHeads {
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private SyntheticHeads() {
     }
 
@@ -46,14 +48,14 @@ final class SyntheticHeads {
                 }
             }
         }
-        ObjectNode config = (ObjectNode) JsonHttp.MAPPER.readTree(base.resolve("config.json").toFile());
+        ObjectNode config = (ObjectNode) MAPPER.readTree(base.resolve("config.json").toFile());
         ObjectNode id2label = config.putObject("id2label");
         ObjectNode label2id = config.putObject("label2id");
         for (int i = 0; i < labels.size(); i++) {
             id2label.put(Integer.toString(i), labels.get(i));
             label2id.put(labels.get(i), i);
         }
-        JsonHttp.MAPPER.writeValue(into.resolve("config.json").toFile(), config);
+        MAPPER.writeValue(into.resolve("config.json").toFile(), config);
 
         SplittableRandom random = new SplittableRandom(seed);
         try (SafeTensors weights = SafeTensors.open(base); Arena arena = Arena.ofConfined()) {

@@ -12,6 +12,8 @@ import java.time.Duration;
 
 /** A small HTTP/1.1 client for the tests, over java.net.http, answering status, headers and JSON. */
 final class TestClient {
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final String base;
 
@@ -58,7 +60,7 @@ final class TestClient {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             JsonNode json = null;
             if (response.headers().firstValue("content-type").orElse("").startsWith("application/json")) {
-                json = JsonHttp.MAPPER.readTree(response.body());
+                json = MAPPER.readTree(response.body());
             }
             return new Answer(response.statusCode(), response, json);
         } catch (IOException e) {

@@ -9,9 +9,8 @@ public final class TestServerMain {
     }
 
     public static void main(String[] args) throws Exception {
-        EncoderBackend backend = EncoderBackend.load(null, null);
-        InferenceServer server = InferenceServer.start(ServerConfig.builder().hostname("127.0.0.1").port(0)
-                .maxBatchTokens(Integer.parseInt(args[0])).build(), backend, backend.tokenizer());
+        InferenceServer server = InferenceServer.launch(ServerConfig.builder().hostname("127.0.0.1").port(0)
+                .maxBatchTokens(Integer.parseInt(args[0])).build(), System.err);
         server.closeOnShutdownSignal();
         System.out.println("port " + server.port());
         System.out.flush();

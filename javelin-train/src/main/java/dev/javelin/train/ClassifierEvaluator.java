@@ -1,8 +1,10 @@
 package dev.javelin.train;
 
-import dev.javelin.pipelines.Label;
+import dev.javelin.engine.Input;
+import dev.javelin.engine.Label;
+import dev.javelin.engine.PredictOptions;
+import dev.javelin.engine.Truncate;
 import dev.javelin.pipelines.TextClassificationPipeline;
-import dev.javelin.pipelines.TextInput;
 import dev.javelin.train.data.Dataset;
 import dev.javelin.train.metrics.ClassificationMetrics;
 import java.util.ArrayList;
@@ -24,11 +26,11 @@ public final class ClassifierEvaluator {
         try (ProgressBar bar = progress ? Progress.bar("classifying", dataset.size()) : null) {
             for (int from = 0; from < dataset.size(); from += BATCH) {
                 int to = Math.min(dataset.size(), from + BATCH);
-                List<TextInput> inputs = new ArrayList<>(to - from);
+                List<Input> inputs = new ArrayList<>(to - from);
                 for (int i = from; i < to; i++) {
-                    inputs.add(new TextInput(dataset.texts().get(i), dataset.hasPairs() ? dataset.pairs().get(i) : null));
+                    inputs.add(Input.of(dataset.texts().get(i), dataset.hasPairs() ? dataset.pairs().get(i) : null));
                 }
-                List<List<Label>> top = pipeline.classifyInputs(inputs, 1, null);
+                List<List<Label>> top = pipeline.classify(inputs, new PredictOptions(Truncate.RIGHT, null, 1));
                 for (int i = 0; i < top.size(); i++) {
                     predicted[from + i] = classes.indexOf(top.get(i).getFirst().label());
                 }

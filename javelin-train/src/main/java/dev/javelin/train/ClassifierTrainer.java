@@ -1,9 +1,10 @@
 package dev.javelin.train;
 
-import dev.javelin.pipelines.EmbeddingClassifier;
-import dev.javelin.pipelines.Encoder;
-import dev.javelin.pipelines.ModelInfo;
-import dev.javelin.pipelines.Pooling;
+import dev.javelin.engine.EmbeddingClassifier;
+import dev.javelin.engine.Engine;
+import dev.javelin.engine.ModelInfo;
+import dev.javelin.engine.ModelSpec;
+import dev.javelin.engine.Pooling;
 import dev.javelin.train.data.Dataset;
 import dev.javelin.train.embed.EmbeddingCache;
 import dev.javelin.train.embed.TextEmbedder;
@@ -55,8 +56,9 @@ public final class ClassifierTrainer {
         if (validation != null && validation.hasPairs() != train.hasPairs()) {
             throw new IllegalArgumentException("training and validation data must both be pairs, or both single texts");
         }
-        try (Encoder encoder = Encoder.load(options.encoder())) {
+        try (Engine encoder = Engine.load(ModelSpec.of(options.encoder()))) {
             ModelInfo info = encoder.info();
+            encoder.requireEmbeds();
             Pooling pooling = options.pooling() != null ? options.pooling() : info.pooling();
             boolean normalize = options.normalize() != null ? options.normalize() : info.normalize();
             String reference = encoderReference(options.encoder());

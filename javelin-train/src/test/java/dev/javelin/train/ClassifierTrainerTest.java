@@ -3,11 +3,12 @@ package dev.javelin.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.javelin.pipelines.EmbeddingClassifier;
-import dev.javelin.pipelines.Encoder;
-import dev.javelin.pipelines.Label;
+import dev.javelin.engine.BundledModel;
+import dev.javelin.engine.EmbeddingClassifier;
+import dev.javelin.engine.Encoder;
+import dev.javelin.engine.Label;
 import dev.javelin.pipelines.Pipelines;
-import dev.javelin.pipelines.ScoreFunction;
+import dev.javelin.engine.ScoreFunction;
 import dev.javelin.pipelines.TextClassificationPipeline;
 import dev.javelin.tokenizers.Encoding;
 import dev.javelin.train.data.Columns;
@@ -54,7 +55,7 @@ class ClassifierTrainerTest {
         Path testFile = Files.writeString(dir.resolve("test.csv"), GeneratedTopics.csv(30, 2));
         try (TextClassificationPipeline pipeline = Pipelines.textClassification(modelDir.toString())) {
             Dataset test = Dataset.forModel(testFile, DatasetReader.read(testFile, Columns.detect()), LabelMapping.none(),
-                    pipeline.info().id2label());
+                    pipeline.info().labels());
             ClassificationMetrics metrics = ClassifierEvaluator.evaluate(pipeline, test, false);
             assertThat(metrics.total()).isEqualTo(90);
             assertThat(metrics.accuracy()).isGreaterThanOrEqualTo(0.95);
@@ -70,7 +71,7 @@ class ClassifierTrainerTest {
         assertThat(reloaded.encoder()).isEqualTo("default");
         List<String> texts = GeneratedTopics.examples(5, 3).stream().map(GeneratedTopics.Example::text).toList();
         float[][] logits;
-        try (Encoder encoder = Encoder.load((String) null)) {
+        try (Encoder encoder = Encoder.load(BundledModel.ALL_MINILM_L6_V2)) {
             List<Encoding> batch = texts.stream().map(encoder.tokenizer()::encode).toList();
             float[][] features = trained.features(encoder, batch);
             logits = trained.logits(features);

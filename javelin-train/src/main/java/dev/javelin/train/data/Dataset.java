@@ -66,13 +66,9 @@ public record Dataset(List<String> texts, List<String> pairs, int[] labels, List
      * class names or, failing that, an integer class id — so SST-2's 0/1 evaluate against
      * NEGATIVE/POSITIVE without a mapping.
      */
-    public static Dataset forModel(Path file, List<LabelledText> rows, LabelMapping mapping, Map<Integer, String> id2label)
+    public static Dataset forModel(Path file, List<LabelledText> rows, LabelMapping mapping, List<String> labels)
             throws DatasetException {
-        List<String> classes = new ArrayList<>();
-        for (int i = 0; i < id2label.size(); i++) {
-            classes.add(id2label.get(i));
-        }
-        return withClasses(file, rows, mapping, classes);
+        return withClasses(file, rows, mapping, labels);
     }
 
     private static Dataset withClasses(Path file, List<LabelledText> rows, LabelMapping mapping, List<String> classes)

@@ -1,14 +1,16 @@
 package dev.javelin.train.embed;
 
-import dev.javelin.pipelines.EmbeddingClassifier;
-import dev.javelin.pipelines.Encoder;
-import dev.javelin.pipelines.Pooling;
+import dev.javelin.engine.Engine;
+import dev.javelin.engine.Input;
+import dev.javelin.engine.Pooling;
+import dev.javelin.engine.Truncate;
 import dev.javelin.tokenizers.Encoding;
-import dev.javelin.tokenizers.Tokenizer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.Locale;
 import java.util.Map;
 import dev.javelin.train.Progress;
@@ -16,19 +18,17 @@ import me.tongfei.progressbar.ProgressBar;
 
 /**
  * Turns texts into the features a classification head is trained on: each distinct input embedded once,
- * in batches (the engine spreads each batch over all cores), with a progress bar and ETA on stderr,
+ * in the engine's batches (its {@link dev.javelin.engine.Batcher}; the engine spreads each batch over all
+ * cores), with a progress bar and ETA on stderr,
  * through the {@link EmbeddingCache} when one is given.
  */
 public final class TextEmbedder {
-
-    /** Texts per engine call: large enough to keep the cores busy, small enough for a lively progress bar. */
-    private static final int BATCH = 256;
 
     /** How one {@link #embed} call went. */
     public record Stats(int inputs, int distinct, boolean cached, double seconds) {
     }
 
-    private final Encoder encoder;
+    private final Engine encoder;
     private final String identity;
     private final Pooling pooling;
     private final boolean normalize;
@@ -41,7 +41,7 @@ public final class TextEmbedder {
      * @param cache    null for none
      * @param progress whether to draw a progress bar on stderr
      */
-    public TextEmbedder(Encoder encoder, String identity, Pooling pooling, boolean normalize, EmbeddingCache cache,
+    public TextEmbedder(Engine encoder, String identity, Pooling pooling, boolean normalize, EmbeddingCache cache,
                         boolean progress) {
         this.encoder = encoder;
         this.identity = identity;
@@ -96,24 +96,27 @@ public final class TextEmbedder {
         return last;
     }
 
+    /** An input's row and its tokens. */
+    private record Row(int index, Encoding encoding) {
+    }
+
     private float[][] compute(String task, List<String> texts, List<String> pairs) {
-        Tokenizer tokenizer = encoder.tokenizer();
         float[][] out = new float[texts.size()][];
+        // Tokenized lazily as the batcher pulls them: memory holds one batch of encodings at a time.
+        Iterator<Row> rows = IntStream.range(0, texts.size()).mapToObj(i -> new Row(i,
+                encoder.encode(Input.of(texts.get(i), pairs == null ? null : pairs.get(i)), Truncate.RIGHT))).iterator();
         try (ProgressBar bar = progress ? Progress.bar(task, texts.size()) : null) {
-            for (int from = 0; from < texts.size(); from += BATCH) {
-                int to = Math.min(texts.size(), from + BATCH);
-                List<Encoding> batch = new ArrayList<>(to - from);
-                for (int i = from; i < to; i++) {
-                    batch.add(pairs == null ? tokenizer.encode(texts.get(i)) : tokenizer.encode(texts.get(i), pairs.get(i)));
+            for (Iterator<List<Row>> it = encoder.batcher().batches(rows, r -> r.encoding().length()); it.hasNext(); ) {
+                List<Row> batch = it.next();
+                float[][] features = encoder.features(batch.stream().map(Row::encoding).toList(), pooling, normalize);
+                for (int k = 0; k < batch.size(); k++) {
+                    out[batch.get(k).index()] = features[k];
                 }
-                float[][] rows = EmbeddingClassifier.features(encoder, batch, pooling, normalize);
-                System.arraycopy(rows, 0, out, from, rows.length);
                 if (bar != null) {
-                    bar.stepBy(rows.length);
+                    bar.stepBy(batch.size());
                 }
             }
         }
         return out;
     }
-
 }

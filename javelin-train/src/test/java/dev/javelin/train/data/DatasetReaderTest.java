@@ -159,11 +159,11 @@ class DatasetReaderTest {
     void modelClassesAcceptNamesOrIds() throws IOException {
         Path file = write("dev.tsv", "label\tcontent\n0\tbad\n1\tgood\nPOSITIVE\tgreat\n");
         List<LabelledText> rows = DatasetReader.read(file, Columns.detect());
-        Dataset dataset = Dataset.forModel(file, rows, LabelMapping.none(), Map.of(0, "NEGATIVE", 1, "POSITIVE"));
+        Dataset dataset = Dataset.forModel(file, rows, LabelMapping.none(), List.of("NEGATIVE", "POSITIVE"));
         assertThat(dataset.labels()).containsExactly(0, 1, 1);
         Path bad = write("bad.tsv", "label\tcontent\n0\tbad\n7\tgood\n");
         assertThatThrownBy(() -> Dataset.forModel(bad, DatasetReader.read(bad, Columns.detect()), LabelMapping.none(),
-                Map.of(0, "NEGATIVE", 1, "POSITIVE")))
+                List.of("NEGATIVE", "POSITIVE")))
                 .hasMessage(bad + ":3: label '7' is none of the classes [NEGATIVE, POSITIVE]");
     }
 }

@@ -1,0 +1,254 @@
+package dev.javelin.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.javelin.io.config.ModelConfig;
+import dev.javelin.io.source.ModelSource;
+import dev.javelin.io.source.PoolingConfig;
+import dev.javelin.models.LoadedModel;
+import dev.javelin.models.Models;
+import dev.javelin.models.SequenceClassifier;
+import dev.javelin.models.TokenBatch;
+import dev.javelin.nn.PackedSequences;
+import dev.javelin.nn.Workspace;
+import dev.javelin.tensor.Tensor;
+import dev.javelin.tokenizers.Encoding;
+import dev.javelin.tokenizers.Tokenizer;
+import dev.javelin.tokenizers.Truncation;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A loaded model with its tokenizer, run on token ids: the forward passes under the {@link Engine}.
+ * Each call runs the batch it is handed as one forward pass (batches are formed by the {@link Batcher},
+ * never here). Batches are packed: the pad tokens a tokenizer may have added are dropped and sequences
+ * laid end to end, so compute is proportional to real tokens. What the model is (its kind, labels,
+ * pooling, score function) is decided once, at load. Thread-safe: each concurrent call borrows its own
+ * scratch workspace; the weights are shared, read-only, memory-mapped.
+ */
+public final class Encoder implements AutoCloseable {
+    private final LoadedModel model;
+    private final Tokenizer tokenizer;
+    private final ModelInfo info;
+    private final ConcurrentLinkedQueue<Workspace> workspaces = new ConcurrentLinkedQueue<>();
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    /** The head of a javelin-embedding-classifier directory (train-classifier's output), else null. */
+    private final EmbeddingClassifier embeddingHead;
+
+    private Encoder(LoadedModel model, Tokenizer tokenizer, ModelInfo info, EmbeddingClassifier embeddingHead) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.info = info;
+        this.embeddingHead = embeddingHead;
+    }
+
+    /** Loads {@code model}: a local Hugging Face directory or a Hub id (HF cache, else download). */
+    public static Encoder load(String model) throws IOException {
+        if (model == null) throw new IllegalArgumentException("no model given; the embedded default is ModelSpec.DEFAULT, loaded by Engine.load");
+        return load(ModelSource.resolve(model), model);
+    }
+
+    /** Loads a model bundled in a Maven jar (converted once into the cache). */
+    public static Encoder load(BundledModel bundled) throws IOException {
+        return load(bundled.directory(), bundled.modelId());
+    }
+
+    /** Loads the Hugging Face directory {@code dir}; {@code modelId} names it in {@link #info()}. */
+    public static Encoder load(Path dir, String modelId) throws IOException {
+        if (EmbeddingClassifier.isEmbeddingClassifier(dir)) return withHead(EmbeddingClassifier.load(dir), modelId);
+        Path tokenizerFile = dir.resolve("tokenizer.json");
+        if (!Files.isRegularFile(tokenizerFile)) throw new IOException(dir + " has no tokenizer.json");
+        LoadedModel model = Models.load(dir);
+        try {
+            int maxLength = Math.min(model.encoder().maxPositions(), maxSeqLength(dir));
+            Tokenizer tokenizer = Tokenizer.fromFile(tokenizerFile).withoutPadding()
+                    .withTruncation(new Truncation(maxLength, Truncation.Strategy.LONGEST_FIRST, 0, Truncation.Direction.RIGHT));
+            return new Encoder(model, tokenizer, info(dir, modelId, model, maxLength), null);
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** What a checkpoint is: its head decides the kind (none: embeddings; one output: a cross-encoder), config.json the labels. */
+    private static ModelInfo info(Path dir, String modelId, LoadedModel model, int maxLength) throws IOException {
+        PoolingConfig pooling = PoolingConfig.load(dir);
+        SequenceClassifier head = model.classifier();
+        ModelConfig cfg = model.config();
+        ModelInfo.Kind kind = head == null ? ModelInfo.Kind.EMBEDDING
+                : head.numLabels() == 1 ? ModelInfo.Kind.RERANKER : ModelInfo.Kind.CLASSIFIER;
+        List<String> labels = head == null ? null : labels(cfg.id2label(), head.numLabels());
+        return new ModelInfo(modelId, cfg.modelType(), kind, model.encoder().hiddenSize(), maxLength,
+                // sentence-transformers defaults to mean pooling; classifiers read the first token
+                pooling != null ? Pooling.valueOf(pooling.mode().name()) : head != null ? Pooling.CLS : Pooling.MEAN,
+                pooling != null && pooling.normalize(), labels,
+                head == null ? null : ScoreFunction.defaultFor(cfg.problemType(), head.numLabels()));
+    }
+
+    /**
+     * The encoder a trained embedding classifier names, with its head on top: an embedding model (its
+     * encoder's pooling and normalisation) that also classifies, with softmax over the head's labels.
+     */
+    private static Encoder withHead(EmbeddingClassifier head, String modelId) throws IOException {
+        Encoder base = head.encoderSpec() == null ? load(BundledModel.ALL_MINILM_L6_V2) : load(head.encoderSpec());
+        ModelInfo b = base.info;
+        if (base.embeddingHead != null || b.kind() != ModelInfo.Kind.EMBEDDING || b.hiddenSize() != head.hiddenSize()) {
+            base.close();
+            throw new IOException(modelId + ": its encoder " + head.encoder() + " must be a plain encoder of hidden size "
+                    + head.hiddenSize());
+        }
+        List<String> labels = labels(head.id2label(), head.numLabels());
+        ModelInfo info = new ModelInfo(modelId, b.modelType(), ModelInfo.Kind.EMBEDDING, b.hiddenSize(), b.maxInputLength(),
+                b.pooling(), b.normalize(), labels, ScoreFunction.defaultFor(EmbeddingClassifier.PROBLEM_TYPE, labels.size()));
+        return new Encoder(base.model, base.tokenizer, info, head);
+    }
+
+    /** sentence_bert_config.json's max_seq_length when present (sentence-transformers truncates there). */
+    private static int maxSeqLength(Path dir) throws IOException {
+        Path f = dir.resolve("sentence_bert_config.json");
+        if (!Files.isRegularFile(f)) return Integer.MAX_VALUE;
+        JsonNode n = new ObjectMapper().readTree(f.toFile()).path("max_seq_length");
+        return n.isInt() && n.asInt() > 0 ? n.asInt() : Integer.MAX_VALUE;
+    }
+
+    /** Label names by index, Hugging Face's LABEL_i where id2label names none. */
+    private static List<String> labels(Map<Integer, String> id2label, int n) {
+        List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String name = id2label == null ? null : id2label.get(i);
+            out.add(name != null ? name : ModelInfo.defaultLabel(i));
+        }
+        return out;
+    }
+
+    /** The model with another pooling or default normalisation for its embeddings (a {@link ModelSpec}'s overrides). */
+    Encoder withEmbedding(Pooling pooling, boolean normalize) {
+        ModelInfo i = info;
+        return new Encoder(model, tokenizer, new ModelInfo(i.modelId(), i.modelType(), i.kind(), i.hiddenSize(),
+                i.maxInputLength(), pooling, normalize, i.labels(), i.scoreFunction()), embeddingHead);
+    }
+
+    /** The model's tokenizer, set to truncate at {@link ModelInfo#maxInputLength()} and not to pad. */
+    public Tokenizer tokenizer() { return tokenizer; }
+
+    public ModelInfo info() { return info; }
+
+    /** One pooled (not normalised) vector per input, with the model's pooling. */
+    public float[][] embed(List<Encoding> batch) {
+        return embed(batch, info.pooling());
+    }
+
+    /** One pooled (not normalised) vector per input. */
+    public float[][] embed(List<Encoding> batch, Pooling pooling) {
+        float[][] out = new float[batch.size()][];
+        run(batch, (seqs, hidden, ws) -> {
+            for (int s = 0; s < seqs.count(); s++) out[s] = pooling.pool(hidden, seqs.start(s), seqs.end(s));
+        });
+        return out;
+    }
+
+    /** The last hidden state of every real (non-pad) token of every input: [input][token][hidden]. */
+    public float[][][] embedAll(List<Encoding> batch) {
+        float[][][] out = new float[batch.size()][][];
+        run(batch, (seqs, hidden, ws) -> {
+            for (int s = 0; s < seqs.count(); s++) {
+                float[][] rows = new float[seqs.length(s)][hidden.dim(1)];
+                for (int t = 0; t < rows.length; t++) Pooling.readRow(hidden, seqs.start(s) + t, rows[t]);
+                out[s] = rows;
+            }
+        });
+        return out;
+    }
+
+    /** Raw logits [input][label] of the classification head. */
+    public float[][] predict(List<Encoding> batch) {
+        if (embeddingHead != null) return embeddingHead.logits(embeddingHead.features(this, batch));
+        SequenceClassifier head = model.classifier();
+        if (head == null) {
+            throw new UnsupportedTaskException(info.modelId() + " has no classification head; it is an embedding model");
+        }
+        float[][] out = new float[batch.size()][];
+        run(batch, (seqs, hidden, ws) -> {
+            Tensor logits = head.head(hidden, seqs, ws);
+            for (int s = 0; s < seqs.count(); s++) {
+                out[s] = new float[head.numLabels()];
+                Pooling.readRow(logits, s, out[s]);
+            }
+        });
+        return out;
+    }
+
+    /** Receives the forward pass's results. */
+    private interface PassConsumer {
+        void accept(PackedSequences seqs, Tensor hidden, Workspace ws);
+    }
+
+    private void run(List<Encoding> batch, PassConsumer consumer) {
+        if (batch.isEmpty()) return;
+        lock.readLock().lock();
+        try {
+            if (closed) throw new IllegalStateException("encoder " + info.modelId() + " is closed");
+            forward(batch, consumer);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** One forward pass over the whole batch, as handed. */
+    private void forward(List<Encoding> batch, PassConsumer consumer) {
+        Workspace ws = workspaces.poll();
+        if (ws == null) ws = new Workspace();
+        try {
+            int[][] ids = new int[batch.size()][], types = new int[batch.size()][];
+            for (int i = 0; i < batch.size(); i++) {
+                int[][] real = realTokens(batch.get(i), i);
+                ids[i] = real[0];
+                types[i] = real[1];
+            }
+            TokenBatch tb = TokenBatch.of(ids, types);
+            consumer.accept(tb.sequences(), model.encoder().forward(tb, ws), ws);
+        } finally {
+            workspaces.add(ws);
+        }
+    }
+
+    /** The ids and type ids of the tokens the attention mask keeps: what the model really sees. */
+    private int[][] realTokens(Encoding e, int index) {
+        int[] ids = e.ids(), types = e.typeIds(), mask = e.attentionMask();
+        int n = 0;
+        for (int m : mask) if (m != 0) n++;
+        if (n == 0) throw new IllegalArgumentException("input " + index + " has no tokens");
+        if (n > info.maxInputLength()) {
+            throw new IllegalArgumentException("input " + index + " has " + n + " tokens; this model takes at most " + info.maxInputLength());
+        }
+        if (n == ids.length) return new int[][] {ids, types};
+        int[] ri = new int[n], rt = new int[n];
+        for (int t = 0, k = 0; t < ids.length; t++) {
+            if (mask[t] != 0) {
+                ri[k] = ids[t];
+                rt[k++] = types[t];
+            }
+        }
+        return new int[][] {ri, rt};
+    }
+
+    /** Waits for calls in flight (kernels read the mapped weights directly), then unmaps the weights. */
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (!closed) model.close();
+            closed = true;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.javelin.engine;
+
+import dev.javelin.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.util.Locale;
+
+/** How sentence-transformers turns per-token vectors into one sentence vector. */
+public enum Pooling {
+    /** The first token ([CLS]) — bge. */
+    CLS,
+    /** Average over the sequence's tokens — all-MiniLM, e5, most sentence-transformers. */
+    MEAN,
+    /** Element-wise maximum over tokens. */
+    MAX,
+    /** The last token — decoder-style embedders. */
+    LAST_TOKEN;
+
+    /** Parses the names TEI and the CLI use: cls, mean, max, last-token (or last_token). */
+    public static Pooling parse(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+        for (Pooling p : values()) if (p.name().toLowerCase(Locale.ROOT).equals(n)) return p;
+        throw new IllegalArgumentException("unknown pooling '" + name + "'; expected cls, mean, max or last-token");
+    }
+
+    /** Pools rows [start, end) of hidden [T, H] into a new vector. */
+    public float[] pool(Tensor hidden, int start, int end) {
+        int h = hidden.dim(1);
+        float[] out = new float[h];
+        switch (this) {
+            case CLS -> readRow(hidden, start, out);
+            case LAST_TOKEN -> readRow(hidden, end - 1, out);
+            case MEAN -> {
+                float[] row = new float[h];
+                for (int t = start; t < end; t++) {
+                    readRow(hidden, t, row);
+                    for (int i = 0; i < h; i++) out[i] += row[i];
+                }
+                float inv = 1f / (end - start);
+                for (int i = 0; i < h; i++) out[i] *= inv;
+            }
+            case MAX -> {
+                float[] row = new float[h];
+                readRow(hidden, start, out);
+                for (int t = start + 1; t < end; t++) {
+                    readRow(hidden, t, row);
+                    for (int i = 0; i < h; i++) out[i] = Math.max(out[i], row[i]);
+                }
+            }
+        }
+        return out;
+    }
+
+    static void readRow(Tensor hidden, int row, float[] into) {
+        Tensor r = hidden.get0(row);
+        MemorySegment.copy(r.segment(), Tensor.F32, r.byteOffset(), into, 0, into.length);
+    }
+
+    /** The name TEI and the CLI use: cls, mean, max, last-token. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}
