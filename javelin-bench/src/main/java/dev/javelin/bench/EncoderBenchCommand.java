@@ -43,7 +43,8 @@ public final class EncoderBenchCommand implements Callable<Integer> {
             "e5-small-v2", BundledModel.E5_SMALL_V2);
 
     @Option(names = "--model", defaultValue = "all-minilm-l6-v2",
-            description = "A bundled ONNX model: all-minilm-l6-v2, bge-small-en-v1.5, e5-small-v2 (default: ${DEFAULT-VALUE}).")
+            description = "A bundled ONNX model (all-minilm-l6-v2, bge-small-en-v1.5, e5-small-v2), or a Hugging Face directory"
+                    + " with an ONNX export of the same model at model.onnx or onnx/model.onnx (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
@@ -71,8 +72,11 @@ public final class EncoderBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BundledModel bundled = BUNDLED.get(model);
-        if (bundled == null) {
-            System.err.println("javelin bench encoder: unknown --model " + model + "; choose one of " + BUNDLED.keySet());
+        Path dir = bundled == null ? Path.of(model) : null;
+        Path export = dir == null ? null : Files.isRegularFile(dir.resolve("model.onnx")) ? dir.resolve("model.onnx") : dir.resolve("onnx/model.onnx");
+        if (bundled == null && !(Files.isDirectory(dir) && Files.isRegularFile(export))) {
+            System.err.println("javelin bench encoder: --model " + model + " is neither one of " + BUNDLED.keySet()
+                    + " nor a directory with model.onnx or onnx/model.onnx");
             return 2;
         }
         if (cpuTime && ComputePool.shared().threads() != 1) {
@@ -81,15 +85,19 @@ public final class EncoderBenchCommand implements Callable<Integer> {
         }
         int ortThreads = cpuTime ? 1 : threads != null ? threads : ComputePool.shared().threads();
         List<Result> results = new ArrayList<>();
-        try (Encoder javelin = Encoder.load(bundled.directory(), bundled.modelId());
+        try (Encoder javelin = bundled != null ? Encoder.load(bundled.directory(), bundled.modelId()) : Encoder.load(dir, model);
              OrtEnvironment env = OrtEnvironment.getEnvironment();
              OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             opts.setIntraOpNumThreads(ortThreads);
             opts.setInterOpNumThreads(1);
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             byte[] onnx;
-            try (InputStream in = bundled.open(bundled.onnxResource())) {
-                onnx = in.readAllBytes();
+            if (bundled == null) {
+                onnx = Files.readAllBytes(export);
+            } else {
+                try (InputStream in = bundled.open(bundled.onnxResource())) {
+                    onnx = in.readAllBytes();
+                }
             }
             ModelInfo info = javelin.info();
             try (OrtSession ort = env.createSession(onnx, opts)) {
@@ -166,7 +174,8 @@ public final class EncoderBenchCommand implements Callable<Integer> {
         try (OnnxTensor i = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
              OnnxTensor m = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
              OnnxTensor t = OnnxTensor.createTensor(env, LongBuffer.wrap(types), shape);
-             OrtSession.Result r = session.run(Map.of("input_ids", i, "attention_mask", m, "token_type_ids", t))) {
+             OrtSession.Result r = session.run(session.getInputNames().contains("token_type_ids")
+                     ? Map.of("input_ids", i, "attention_mask", m, "token_type_ids", t) : Map.of("input_ids", i, "attention_mask", m))) {
             FloatBuffer out = ((OnnxTensor) r.get(0)).getFloatBuffer();
             int h = (int) (out.remaining() / ((long) b * len));
             float[][] pooled = new float[b][h];
@@ -180,7 +189,8 @@ public final class EncoderBenchCommand implements Callable<Integer> {
                         }
                         for (int c = 0; c < h; c++) pooled[s][c] /= n;
                     }
-                    default -> throw new IllegalArgumentException("bench pools with cls or mean, not " + pooling);
+                    case LAST_TOKEN -> out.get((s * len + n - 1) * h, pooled[s]);
+                    default -> throw new IllegalArgumentException("bench pools with cls, mean or last-token, not " + pooling);
                 }
             }
             return pooled;
