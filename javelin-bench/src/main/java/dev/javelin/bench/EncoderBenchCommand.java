@@ -44,7 +44,8 @@ public final class EncoderBenchCommand implements Callable<Integer> {
             "e5-small-v2", BundledModel.E5_SMALL_V2);
 
     @Option(names = "--model", defaultValue = "all-minilm-l6-v2",
-            description = "A bundled ONNX model: all-minilm-l6-v2, bge-small-en-v1.5, e5-small-v2 (default: ${DEFAULT-VALUE}).")
+            description = "A bundled ONNX model (all-minilm-l6-v2, bge-small-en-v1.5, e5-small-v2), or a Hugging Face directory"
+                    + " with an ONNX export of the same model at model.onnx or onnx/model.onnx (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
@@ -78,8 +79,11 @@ public final class EncoderBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BundledModel bundled = BUNDLED.get(model);
-        if (bundled == null) {
-            System.err.println("javelin bench encoder: unknown --model " + model + "; choose one of " + BUNDLED.keySet());
+        Path dir = bundled == null ? Path.of(model) : null;
+        Path export = dir == null ? null : Files.isRegularFile(dir.resolve("model.onnx")) ? dir.resolve("model.onnx") : dir.resolve("onnx/model.onnx");
+        if (bundled == null && !(Files.isDirectory(dir) && Files.isRegularFile(export))) {
+            System.err.println("javelin bench encoder: --model " + model + " is neither one of " + BUNDLED.keySet()
+                    + " nor a directory with model.onnx or onnx/model.onnx");
             return 2;
         }
         if (cpuTime && ComputePool.shared().threads() != 1) {
@@ -93,13 +97,16 @@ public final class EncoderBenchCommand implements Callable<Integer> {
         List<Encoder> javelins = new ArrayList<>();
         try (OrtEnvironment env = OrtEnvironment.getEnvironment();
              OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            for (WeightDType d : dtypes) javelins.add(Encoder.load(bundled.directory(), bundled.modelId(), d));
+            for (WeightDType d : dtypes) {
+                javelins.add(bundled != null ? Encoder.load(bundled.directory(), bundled.modelId(), d) : Encoder.load(dir, model, d));
+            }
             opts.setIntraOpNumThreads(ortThreads);
             opts.setInterOpNumThreads(1);
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            byte[] onnx = bundled == null ? Files.readAllBytes(export) : read(bundled, bundled.onnxResource());
             Encoder first = javelins.getFirst();
             ModelInfo info = first.info();
-            try (OrtSession ort = env.createSession(read(bundled, bundled.onnxResource()), opts);
+            try (OrtSession ort = env.createSession(onnx, opts);
                  OrtSession ortQ = impls.contains("onnxruntime-q") ? env.createSession(quantizedOnnx(), opts) : null) {
                 System.out.printf("encoder benchmark: %s (%s, hidden %d, %s pooling); Javelin %d compute threads, ONNX Runtime %s with %d intra-op threads; %s%n",
                         model, info.modelType(), info.hiddenSize(), info.pooling().name().toLowerCase(), ComputePool.shared().threads(),
@@ -196,7 +203,8 @@ public final class EncoderBenchCommand implements Callable<Integer> {
         try (OnnxTensor i = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
              OnnxTensor m = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
              OnnxTensor t = OnnxTensor.createTensor(env, LongBuffer.wrap(types), shape);
-             OrtSession.Result r = session.run(Map.of("input_ids", i, "attention_mask", m, "token_type_ids", t))) {
+             OrtSession.Result r = session.run(session.getInputNames().contains("token_type_ids")
+                     ? Map.of("input_ids", i, "attention_mask", m, "token_type_ids", t) : Map.of("input_ids", i, "attention_mask", m))) {
             FloatBuffer out = ((OnnxTensor) r.get(0)).getFloatBuffer();
             int h = (int) (out.remaining() / ((long) b * len));
             float[][] pooled = new float[b][h];
@@ -210,7 +218,8 @@ public final class EncoderBenchCommand implements Callable<Integer> {
                         }
                         for (int c = 0; c < h; c++) pooled[s][c] /= n;
                     }
-                    default -> throw new IllegalArgumentException("bench pools with cls or mean, not " + pooling);
+                    case LAST_TOKEN -> out.get((s * len + n - 1) * h, pooled[s]);
+                    default -> throw new IllegalArgumentException("bench pools with cls, mean or last-token, not " + pooling);
                 }
             }
             return pooled;

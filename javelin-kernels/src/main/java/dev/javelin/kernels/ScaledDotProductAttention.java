@@ -9,7 +9,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Attention for one sequence and one head, fused: out[i] = Σⱼ softmaxⱼ(scale·q[i]·k[j] + bias[j])·v[j].
+ * Attention for one sequence and one head, fused: out[i] = Σⱼ softmaxⱼ(scale·q[i]·k[j] + bias[j] +
+ * relative[j − i])·v[j] over the keys j the {@link AttentionWindow} lets query i see.
  * The L×L score matrix is never stored: six query rows at a time have their scores in a per-thread
  * buffer while they are scaled, masked, exponentiated and applied to V.
  *
@@ -39,8 +40,18 @@ public final class ScaledDotProductAttention {
      * @param keyBias      null, or L additive terms per key (0 to keep, a huge negative to mask)
      */
     public static void apply(Tensor q, Tensor k, Tensor v, Tensor out, float scale, float[] keyBias) {
+        apply(q, k, v, out, scale, keyBias, null, AttentionWindow.FULL);
+    }
+
+    /**
+     * @param relativeBias null, or 2L − 1 additive terms by relative position: key j of query i gets
+     *                     {@code relativeBias[j − i + L − 1]} (MPNet's and T5's position bias)
+     * @param window       the keys each query may see; the others get probability 0
+     */
+    public static void apply(Tensor q, Tensor k, Tensor v, Tensor out, float scale, float[] keyBias, float[] relativeBias,
+                             AttentionWindow window) {
         int len = q.dim(0), d = q.dim(1);
-        check(q, k, v, out, keyBias);
+        check(q, k, v, out, keyBias, relativeBias);
         if (len == 0 || d == 0) return;
         int lenPad = roundUp(len, 2 * W), dPad = roundUp(d, 2 * W), rowsPad = roundUp(len, ROWS);
         Scratch s = SCRATCH.get();
@@ -54,7 +65,11 @@ public final class ScaledDotProductAttention {
         float[] inv = s.inv;
         for (int i0 = 0; i0 < len; i0 += ROWS) {
             for (int j = 0; j < lenPad; j += 2 * W) scores(qh, i0 * d, d, kt, lenPad, j, sc);
-            for (int r = 0; r < ROWS; r++) inv[r] = softmaxNumerator(sc, r * lenPad, len, keyBias, s.lanes);
+            for (int r = 0; r < ROWS; r++) {
+                int i = Math.min(i0 + r, len - 1); // rows past len are padding: any valid row's pattern will do
+                inv[r] = softmaxNumerator(sc, r * lenPad, len, keyBias, relativeBias, len - 1 - i, window.first(i),
+                        window.end(i, len), s.lanes);
+            }
             long at = out.offset() + i0 * oRow;
             for (int c = 0; c < dPad; c += 2 * W) values(sc, lenPad, len, vh, dPad, c, inv, os, at + c, oRow, d - c, len - i0);
         }
@@ -173,12 +188,22 @@ public final class ScaledDotProductAttention {
     }
 
     /**
-     * Replaces scores[from, from+len) by exp(score + bias − max) and returns 1/Σ. Entries past len
-     * (padding) are set to 0 so the V product can run over whole vectors.
+     * Replaces scores[from, from+len) by exp(score + bias − max) and returns 1/Σ; keys outside
+     * [first, end) get 0, as do the entries past len (padding), so the V product can run over whole
+     * vectors. {@code relative[relativeAt + j]} is key j's relative-position term.
      */
-    private static float softmaxNumerator(float[] sc, int from, int len, float[] bias, float[] lanes) {
+    private static float softmaxNumerator(float[] sc, int from, int len, float[] bias, float[] relative, int relativeAt,
+                                          int first, int end, float[] lanes) {
         if (bias != null) {
             for (int j = 0; j < len; j++) sc[from + j] += bias[j];
+        }
+        if (relative != null) {
+            for (int j = 0; j < len; j++) sc[from + j] += relative[relativeAt + j];
+        }
+        if (first > 0 || end < len) {
+            // masked keys take the lowest finite score, as Hugging Face's masks do: exp underflows to 0
+            java.util.Arrays.fill(sc, from, from + first, -Float.MAX_VALUE);
+            java.util.Arrays.fill(sc, from + end, from + len, -Float.MAX_VALUE);
         }
         int bound = F.loopBound(len);
         FloatVector vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
@@ -241,7 +266,7 @@ public final class ScaledDotProductAttention {
         return (n + m - 1) / m * m;
     }
 
-    static void check(Tensor q, Tensor k, Tensor v, Tensor out, float[] keyBias) {
+    static void check(Tensor q, Tensor k, Tensor v, Tensor out, float[] keyBias, float[] relativeBias) {
         if (q.rank() != 2) throw new IllegalArgumentException("attention q must be [L, d], got " + Arrays.toString(q.shape()));
         int len = q.dim(0), d = q.dim(1);
         k.requireShape("attention k", len, d);
@@ -255,6 +280,10 @@ public final class ScaledDotProductAttention {
         }
         if (keyBias != null && keyBias.length < len) {
             throw new IllegalArgumentException("attention key bias has " + keyBias.length + " entries for " + len + " keys");
+        }
+        if (relativeBias != null && relativeBias.length < 2 * len - 1) {
+            throw new IllegalArgumentException("relative position bias has " + relativeBias.length + " entries for "
+                    + len + " keys; it needs 2L - 1 = " + (2 * len - 1));
         }
     }
 

@@ -7,7 +7,12 @@ public final class ScaledDotProductAttentionReference {
     private ScaledDotProductAttentionReference() {}
 
     public static void apply(Tensor q, Tensor k, Tensor v, Tensor out, float scale, float[] keyBias) {
-        ScaledDotProductAttention.check(q, k, v, out, keyBias);
+        apply(q, k, v, out, scale, keyBias, null, AttentionWindow.FULL);
+    }
+
+    public static void apply(Tensor q, Tensor k, Tensor v, Tensor out, float scale, float[] keyBias, float[] relativeBias,
+                             AttentionWindow window) {
+        ScaledDotProductAttention.check(q, k, v, out, keyBias, relativeBias);
         int len = q.dim(0), d = q.dim(1);
         float[] scores = new float[len];
         for (int i = 0; i < len; i++) {
@@ -15,7 +20,9 @@ public final class ScaledDotProductAttentionReference {
             for (int j = 0; j < len; j++) {
                 float dot = 0;
                 for (int c = 0; c < d; c++) dot += q.get(i, c) * k.get(j, c);
-                scores[j] = dot * scale + (keyBias == null ? 0 : keyBias[j]);
+                scores[j] = dot * scale + (keyBias == null ? 0 : keyBias[j]) + (relativeBias == null ? 0 : relativeBias[j - i + len - 1]);
+                boolean visible = (long) j >= (long) i - window.before() && (long) j <= (long) i + window.after();
+                if (!visible) scores[j] = -Float.MAX_VALUE;
                 max = Math.max(max, scores[j]);
             }
             float sum = 0;

@@ -6,8 +6,9 @@ import dev.javelin.tensor.Tensor;
 
 /**
  * BERT-family input embeddings: LN(word[id] + position[offset + pos] + tokenType[type]). DistilBERT
- * has no token types ({@code tokenType} null); RoBERTa numbers positions from padding_idx + 1
- * ({@code positionOffset}).
+ * and MPNet have no token types ({@code tokenType} null); RoBERTa and MPNet number positions from
+ * padding_idx + 1 ({@code positionOffset}); rotary models (GTE, NomicBERT, ModernBERT) have no
+ * position table ({@code position} null): their positions enter in attention.
  */
 final class BertEmbeddings {
     private final Embedding word;
@@ -18,14 +19,14 @@ final class BertEmbeddings {
 
     BertEmbeddings(Embedding word, Embedding position, Embedding tokenType, LayerNorm norm, int positionOffset) {
         int h = word.dim();
-        if (position.dim() != h || (tokenType != null && tokenType.dim() != h) || norm.dim() != h) {
+        if ((position != null && position.dim() != h) || (tokenType != null && tokenType.dim() != h) || norm.dim() != h) {
             throw new IllegalArgumentException("embedding tables and norm disagree on the hidden size " + h);
         }
         this.word = word;
         this.position = position;
         this.tokenType = tokenType;
         this.norm = norm;
-        if (positionOffset < 0 || positionOffset >= position.count()) {
+        if (position != null && (positionOffset < 0 || positionOffset >= position.count())) {
             throw new IllegalArgumentException("position offset " + positionOffset + " outside the " + position.count() + " positions");
         }
         this.positionOffset = positionOffset;
@@ -33,7 +34,8 @@ final class BertEmbeddings {
 
     int hidden() { return word.dim(); }
 
-    int maxPositions() { return position.count() - positionOffset; }
+    /** The positions the table covers; unbounded without a table. */
+    int maxPositions() { return position == null ? Integer.MAX_VALUE : position.count() - positionOffset; }
 
     /** Writes the embeddings of every packed token into out [T, hidden]. */
     void forward(TokenBatch batch, Tensor out) {
@@ -42,11 +44,13 @@ final class BertEmbeddings {
                     + maxPositions() + " positions; truncate the input");
         }
         word.lookup(batch.ids(), out);
-        int[] positions = batch.sequences().positions();
-        if (positionOffset != 0) {
-            for (int i = 0; i < positions.length; i++) positions[i] += positionOffset;
+        if (position != null) {
+            int[] positions = batch.sequences().positions();
+            if (positionOffset != 0) {
+                for (int i = 0; i < positions.length; i++) positions[i] += positionOffset;
+            }
+            position.accumulate(positions, out);
         }
-        position.accumulate(positions, out);
         // DistilBERT has no token types: it ignores the segment ids a BERT tokenizer gives pairs, as HF's does.
         if (tokenType != null) tokenType.accumulate(batch.typeIds() == null ? new int[batch.tokens()] : batch.typeIds(), out);
         norm.forward(out);

@@ -9,10 +9,12 @@ import dev.javelin.nn.Embedding;
 import dev.javelin.nn.LayerNorm;
 import dev.javelin.nn.Linear;
 import dev.javelin.tensor.DType;
+import dev.javelin.nn.RmsNorm;
 import dev.javelin.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Weights of one model, looked up by their Hugging Face names under a prefix ({@code bert.} in a
@@ -70,6 +72,10 @@ final class Checkpoint {
      * copy of each weight, not two.
      */
     Linear linear(String name, int in, int out) throws ModelFormatException {
+        return linear(name, in, out, tensor(name + ".bias", out));
+    }
+
+    private Linear linear(String name, int in, int out, Tensor bias) throws ModelFormatException {
         String full = prefix + name + ".weight";
         if (!weights.names().contains(full)) throw new ModelFormatException(weights.source() + " has no tensor " + full);
         TensorInfo info = weights.info(full);
@@ -99,7 +105,7 @@ final class Checkpoint {
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(weights.source() + ": cannot use tensor " + full + ": " + e.getMessage());
         }
-        Linear linear = new Linear(packed, tensor(name + ".bias", out));
+        Linear linear = new Linear(packed, bias);
         if (stored.isMapped()) stored.unload();
         return linear;
     }
@@ -139,6 +145,61 @@ final class Checkpoint {
             }
         }
         return scales;
+    }
+
+    /** A linear layer without bias (ModernBERT, Qwen3, NomicBERT): the checkpoint must not have one either. */
+    Linear linearNoBias(String name, int in, int out) throws ModelFormatException {
+        return linear(name, in, out, false);
+    }
+
+    /** A linear layer with or without its bias, as the config says. */
+    Linear linear(String name, int in, int out, boolean bias) throws ModelFormatException {
+        if (bias) return linear(name, in, out);
+        if (has(name + ".bias")) {
+            throw new ModelFormatException(weights.source() + " has " + prefix + name + ".bias, but the config says the layer has no bias");
+        }
+        return linear(name, in, out, (Tensor) null);
+    }
+
+    /**
+     * One linear layer computing several of the checkpoint's layers side by side (Q, K and V; gate
+     * and up): their weights stacked along the outputs, so one product replaces several.
+     */
+    Linear stacked(List<String> names, int in, int[] outs, boolean bias) throws ModelFormatException {
+        int total = 0;
+        for (int o : outs) total += o;
+        Arena arena = Arena.ofAuto();
+        Tensor weight = Tensor.allocate(arena, total, in);
+        Tensor b = bias ? Tensor.allocate(arena, total) : null;
+        int row = 0;
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            Tensor w = tensor(name + ".weight", outs[i], in);
+            copyInto(w, weight.slice(0, row, row + outs[i]));
+            if (bias) copyInto(tensor(name + ".bias", outs[i]), b.slice(0, row, row + outs[i]));
+            else if (has(name + ".bias")) {
+                throw new ModelFormatException(weights.source() + " has " + prefix + name + ".bias, but the config says the layer has no bias");
+            }
+            if (w.segment().isMapped()) w.segment().unload();
+            row += outs[i];
+        }
+        return new Linear(narrowed(weight), b);
+    }
+
+    private static void copyInto(Tensor src, Tensor dst) {
+        MemorySegment.copy(src.segment(), src.byteOffset(), dst.segment(), dst.byteOffset(), src.size() * Float.BYTES);
+    }
+
+    /** A layer norm with a learned scale only (ModernBERT's norm_bias false): the shift is zero. */
+    LayerNorm layerNormNoBias(String name, int dim, double eps) throws ModelFormatException {
+        if (has(name + ".bias")) {
+            throw new ModelFormatException(weights.source() + " has " + prefix + name + ".bias, but the config says norms have no bias");
+        }
+        return new LayerNorm(tensor(name + ".weight", dim), Tensor.allocate(Arena.ofAuto(), dim), (float) eps);
+    }
+
+    RmsNorm rmsNorm(String name, int dim, double eps) throws ModelFormatException {
+        return new RmsNorm(tensor(name + ".weight", dim), (float) eps);
     }
 
     Embedding embedding(String name, int count, int dim) throws ModelFormatException {

@@ -4,7 +4,8 @@ import dev.javelin.nn.Workspace;
 import dev.javelin.tensor.Tensor;
 
 /** A transformer encoder: packed tokens in, one hidden vector per token out. Immutable and thread-safe. */
-public sealed interface EncoderModel permits BertModel, DistilBertModel {
+public sealed interface EncoderModel
+        permits BertModel, DistilBertModel, MPNetModel, GteModel, NomicBertModel, ModernBertModel, Qwen3Model {
 
     int hiddenSize();
 

@@ -2,7 +2,12 @@ package dev.javelin.models;
 
 import dev.javelin.io.config.BertConfig;
 import dev.javelin.io.config.DistilBertConfig;
+import dev.javelin.io.config.GteConfig;
+import dev.javelin.io.config.MPNetConfig;
 import dev.javelin.io.config.ModelConfig;
+import dev.javelin.io.config.ModernBertConfig;
+import dev.javelin.io.config.NomicBertConfig;
+import dev.javelin.io.config.Qwen3Config;
 import dev.javelin.io.safetensors.SafeTensors;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,6 +43,11 @@ public final class Models {
                 case DistilBertConfig distil -> head
                         ? withHead(dir, config, weights, DistilBertForSequenceClassification.load(weights, distil, dtype))
                         : new LoadedModel(dir, config, weights, DistilBertModel.load(weights, distil, dtype), null);
+                case MPNetConfig mpnet -> new LoadedModel(dir, config, weights, MPNetModel.load(weights, mpnet, dtype), null);
+                case GteConfig gte -> new LoadedModel(dir, config, weights, GteModel.load(weights, gte, dtype), null);
+                case NomicBertConfig nomic -> new LoadedModel(dir, config, weights, NomicBertModel.load(weights, nomic, dtype), null);
+                case ModernBertConfig modern -> new LoadedModel(dir, config, weights, ModernBertModel.load(weights, modern, dtype), null);
+                case Qwen3Config qwen -> new LoadedModel(dir, config, weights, Qwen3Model.load(weights, qwen, dtype), null);
             };
             return model;
         } catch (IOException | RuntimeException e) {

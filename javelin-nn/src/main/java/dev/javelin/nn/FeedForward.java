@@ -3,7 +3,7 @@ package dev.javelin.nn;
 import dev.javelin.tensor.Tensor;
 
 /** The transformer's position-wise feed-forward block: down(GELU(up(x))), GELU exact (erf) as BERT's. */
-public final class FeedForward {
+public final class FeedForward implements FeedForwardBlock {
     private final Linear up;
     private final Linear down;
 
@@ -16,6 +16,7 @@ public final class FeedForward {
         this.down = down;
     }
 
+    @Override
     public int hidden() { return up.inFeatures(); }
 
     public int intermediate() { return up.outFeatures(); }
@@ -25,8 +26,13 @@ public final class FeedForward {
      * GELU and the residual fused into the two products' epilogues. out must not alias x.
      */
     public void forwardResidual(Tensor x, Tensor out, Workspace ws) {
-        Tensor inner = ws.tensor("ffn.inner", x.dim(0), intermediate());
-        up.forwardGelu(x, inner);
-        down.forwardAdding(inner, x, out);
+        forward(x, x, out, ws);
+    }
+
+    @Override
+    public void forward(Tensor input, Tensor residual, Tensor out, Workspace ws) {
+        Tensor inner = ws.tensor("ffn.inner", input.dim(0), intermediate());
+        up.forwardGelu(input, inner);
+        down.forwardAdding(inner, residual, out);
     }
 }

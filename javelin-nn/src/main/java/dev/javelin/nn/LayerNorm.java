@@ -4,7 +4,7 @@ import dev.javelin.kernels.LayerNormKernel;
 import dev.javelin.tensor.Tensor;
 
 /** Layer normalisation over the hidden axis with learned scale and shift. */
-public final class LayerNorm {
+public final class LayerNorm implements Normalization {
     private final Tensor gamma;
     private final Tensor beta;
     private final float eps;
@@ -18,9 +18,10 @@ public final class LayerNorm {
         this.eps = eps;
     }
 
+    @Override
     public int dim() { return gamma.dim(0); }
 
-    /** Normalises every row of x [rows, dim] in place. */
+    @Override
     public void forward(Tensor x) {
         LayerNormKernel.apply(x, gamma, beta, eps);
     }

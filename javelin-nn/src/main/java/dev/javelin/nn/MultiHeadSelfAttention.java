@@ -85,12 +85,12 @@ public final class MultiHeadSelfAttention {
      * Sequence indices by decreasing length. Threads claim tasks in order and a task costs ~L², so
      * starting with the longest keeps a long sequence from being the straggler at the end.
      */
-    private static int[] longestFirst(PackedSequences seqs) {
+    static int[] longestFirst(PackedSequences seqs) {
         return java.util.stream.IntStream.range(0, seqs.count()).boxed()
                 .sorted((a, b) -> Integer.compare(seqs.length(b), seqs.length(a))).mapToInt(Integer::intValue).toArray();
     }
 
-    private static float[][] keyBias(PackedSequences seqs, int[] mask) {
+    static float[][] keyBias(PackedSequences seqs, int[] mask) {
         if (mask == null) return null;
         float[][] bias = new float[seqs.count()][];
         for (int s = 0; s < seqs.count(); s++) {

@@ -52,6 +52,32 @@ public final class ConfigReader {
 
     public Path file() { return file; }
 
+    /** The object under {@code key}, read with the same file name in errors; empty when absent or null. */
+    public Optional<ConfigReader> optionalObject(String key) throws ConfigException {
+        if (!has(key)) return Optional.empty();
+        JsonNode v = root.get(key);
+        if (!v.isObject()) throw new ConfigException(file, key, "expected an object, found " + describe(v));
+        return Optional.of(new ConfigReader(file, v));
+    }
+
+    /** A list of strings under {@code key}; empty when absent. */
+    public java.util.List<String> optionalStrings(String key) throws ConfigException {
+        if (!has(key)) return java.util.List.of();
+        JsonNode v = root.get(key);
+        if (!v.isArray()) throw new ConfigException(file, key, "expected an array, found " + describe(v));
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (JsonNode e : v) {
+            if (!e.isTextual()) throw new ConfigException(file, key, "expected strings, found " + describe(e));
+            out.add(e.asText());
+        }
+        return java.util.List.copyOf(out);
+    }
+
+    /** The whole object as pretty-printed JSON. */
+    public String text() {
+        return root.toPrettyString();
+    }
+
     public boolean has(String key) {
         JsonNode v = root.get(key);
         return v != null && !v.isNull();

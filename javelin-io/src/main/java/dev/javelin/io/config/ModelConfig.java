@@ -9,7 +9,8 @@ import java.util.Map;
  * A Hugging Face {@code config.json}, typed by its {@code model_type}. Architecture-defining keys
  * are required; the others default as {@code transformers} defaults them.
  */
-public sealed interface ModelConfig permits BertConfig, DistilBertConfig {
+public sealed interface ModelConfig
+        permits BertConfig, DistilBertConfig, MPNetConfig, GteConfig, NomicBertConfig, ModernBertConfig, Qwen3Config {
 
     String FILE_NAME = "config.json";
 
@@ -41,8 +42,17 @@ public sealed interface ModelConfig permits BertConfig, DistilBertConfig {
         ConfigReader r = ConfigReader.read(file);
         String type = r.requiredString("model_type");
         if (BertConfig.MODEL_TYPES.contains(type)) return BertConfig.from(r, type);
-        if (type.equals(DistilBertConfig.MODEL_TYPE)) return DistilBertConfig.from(r);
-        throw new ConfigException(file, "model_type", "unsupported \"" + type + "\"; Javelin supports "
-                + String.join(", ", BertConfig.MODEL_TYPES) + ", " + DistilBertConfig.MODEL_TYPE);
+        return switch (type) {
+            case DistilBertConfig.MODEL_TYPE -> DistilBertConfig.from(r);
+            case MPNetConfig.MODEL_TYPE -> MPNetConfig.from(r);
+            case GteConfig.MODEL_TYPE -> GteConfig.from(r);
+            case NomicBertConfig.MODEL_TYPE -> NomicBertConfig.from(r);
+            case ModernBertConfig.MODEL_TYPE -> ModernBertConfig.from(r);
+            case Qwen3Config.MODEL_TYPE -> Qwen3Config.from(r);
+            default -> throw new ConfigException(file, "model_type", "unsupported \"" + type + "\"; Javelin supports "
+                    + String.join(", ", BertConfig.MODEL_TYPES) + ", " + String.join(", ", DistilBertConfig.MODEL_TYPE,
+                    MPNetConfig.MODEL_TYPE, GteConfig.MODEL_TYPE, NomicBertConfig.MODEL_TYPE, ModernBertConfig.MODEL_TYPE,
+                    Qwen3Config.MODEL_TYPE));
+        };
     }
 }
