@@ -22,6 +22,7 @@ public record BatchOptions(Task task, Path input, Format inputFormat, Path outpu
         if ((task == Task.RERANK) != (columns.query() != null)) {
             throw new IllegalArgumentException("a query column is for rerank jobs only");
         }
+        if (inputFormat == Format.PARQUET || outputFormat == Format.PARQUET) Format.requireParquetJars();
     }
 
     /** The side file's default name: the output's, with {@code .bad.jsonl} added. */

@@ -14,12 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.io.LocalInputFile;
-import org.apache.parquet.io.LocalOutputFile;
 
 /**
  * A job's committed work, in {@code <output>.parts/} beside the output. Chunk {@code k} holds the
@@ -96,6 +91,12 @@ final class ChunkStore {
         return Integer.parseInt(name.substring("chunk-".length(), "chunk-".length() + 8));
     }
 
+    private List<Path> resultFiles(int chunks) {
+        List<Path> files = new ArrayList<>(chunks);
+        for (int k = 0; k < chunks; k++) files.add(results(k));
+        return files;
+    }
+
     private Path results(int chunk) {
         return dir.resolve("chunk-%08d.%s".formatted(chunk, format.extension()));
     }
@@ -128,7 +129,7 @@ final class ChunkStore {
     long finish(int chunks) throws IOException {
         Path tmp = output.resolveSibling(output.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
-        if (format == Format.PARQUET) joinParquet(tmp, chunks);
+        if (format == Format.PARQUET) ParquetResultWriter.join(tmp, schema, resultFiles(chunks));
         else joinText(tmp, chunks);
         publish(tmp, output);
         long bad = joinBadRows(chunks);
@@ -140,17 +141,8 @@ final class ChunkStore {
     private void joinText(Path tmp, int chunks) throws IOException {
         if (format != Format.JSONL) ResultWriter.writeAll(tmp, format, schema, true, List.of());
         try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-            for (int k = 0; k < chunks; k++) Files.copy(results(k), out);
+            for (Path part : resultFiles(chunks)) Files.copy(part, out);
         }
-    }
-
-    /** Row groups are copied as they are, without decoding: the join costs I/O only. */
-    private void joinParquet(Path tmp, int chunks) throws IOException {
-        ParquetFileWriter w = new ParquetFileWriter(new LocalOutputFile(tmp), schema.parquet(), ParquetFileWriter.Mode.CREATE,
-                ParquetWriter.DEFAULT_BLOCK_SIZE, ParquetWriter.MAX_PADDING_SIZE_DEFAULT);
-        w.start();
-        for (int k = 0; k < chunks; k++) w.appendFile(new LocalInputFile(results(k)));
-        w.end(new HashMap<>());
     }
 
     private long joinBadRows(int chunks) throws IOException {

@@ -37,6 +37,21 @@ public enum Format {
         return f;
     }
 
+    /**
+     * Parquet's jars are optional at run time: the distribution leaves them out (with the Hadoop client
+     * they would double its size), so a job that needs them says which ones before it starts.
+     */
+    static void requireParquetJars() {
+        try {
+            Class.forName("org.apache.parquet.hadoop.ParquetFileWriter", false, Format.class.getClassLoader());
+            Class.forName("org.apache.hadoop.conf.Configuration", false, Format.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new IllegalArgumentException("Parquet files need org.apache.parquet:parquet-hadoop and the Hadoop client"
+                    + " (org.apache.hadoop:hadoop-client-api, hadoop-client-runtime) on the class path, which this"
+                    + " installation leaves out (missing " + e.getMessage() + "); use jsonl, csv or tsv, or a source build");
+        }
+    }
+
     private static Format byName(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "jsonl", "json", "ndjson" -> JSONL;

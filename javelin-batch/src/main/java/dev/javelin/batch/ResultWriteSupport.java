@@ -21,12 +21,12 @@ final class ResultWriteSupport extends WriteSupport<Result> {
 
     @Override
     public WriteContext init(org.apache.hadoop.conf.Configuration configuration) {
-        return new WriteContext(schema.parquet(), new HashMap<>());
+        return new WriteContext(ParquetSchema.of(schema), new HashMap<>());
     }
 
     @Override
     public WriteContext init(ParquetConfiguration configuration) {
-        return new WriteContext(schema.parquet(), new HashMap<>());
+        return new WriteContext(ParquetSchema.of(schema), new HashMap<>());
     }
 
     @Override
