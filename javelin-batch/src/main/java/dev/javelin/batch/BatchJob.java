@@ -31,6 +31,7 @@ public final class BatchJob {
      * longer than computing a chunk; letting a few queue keeps the model from waiting on the disk.
      */
     private static final int COMMITS_IN_FLIGHT = 4;
+    private static final System.Logger LOG = System.getLogger(BatchJob.class.getName());
 
     private final BatchOptions options;
     private final RowModel model;
@@ -59,14 +60,14 @@ public final class BatchJob {
         int committed = store.open(JobManifest.of(options.input(), options.task(), options.model(), options.columns(),
                 options.outputFormat(), options.chunkRows()));
         if (committed < 0) {
-            System.err.println("javelin batch: " + options.output() + " was already complete; removed the leftover "
-                    + store.directory());
+            LOG.log(System.Logger.Level.INFO, "{0} was already complete; removed the leftover {1}", options.output(),
+                    store.directory());
             return new Summary(0, 0, 0, 0, 0);
         }
         long resumed = (long) committed * options.chunkRows();
         if (committed > 0) {
-            System.err.printf(Locale.ROOT, "javelin batch: resuming after %d committed chunks (%d rows) in %s%n",
-                    committed, resumed, store.directory());
+            LOG.log(System.Logger.Level.INFO, String.format(Locale.ROOT, "resuming after %d committed chunks (%d rows) in %s",
+                    committed, resumed, store.directory()));
         }
         int cores = Runtime.getRuntime().availableProcessors();
         ForkJoinPool tokenizers = new ForkJoinPool(cores);

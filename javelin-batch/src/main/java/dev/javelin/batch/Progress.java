@@ -9,10 +9,11 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * A job's progress on stderr, with rate and ETA: a bar redrawn in place on a terminal; otherwise
- * (a log, CI, a pipe) a plain line every few seconds, which stays readable in a file.
+ * A job's progress, with rate and ETA: a bar redrawn in place when stderr is a terminal; otherwise
+ * (a log, CI, a pipe) a log record every few seconds (System.Logger), which stays readable in a file.
  */
 final class Progress implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Progress.class.getName());
     private static final int LINE_MILLIS = 10_000;
     private static final int WIDTH = 100;
 
@@ -30,7 +31,7 @@ final class Progress implements AutoCloseable {
         if (terminal) {
             b.setConsumer(new ConsoleProgressBarConsumer(System.err, WIDTH)).setUpdateIntervalMillis(500);
         } else {
-            b.setConsumer(new DelegatingProgressBarConsumer(System.err::println, WIDTH)).setUpdateIntervalMillis(LINE_MILLIS);
+            b.setConsumer(new DelegatingProgressBarConsumer(line -> LOG.log(System.Logger.Level.INFO, line), WIDTH)).setUpdateIntervalMillis(LINE_MILLIS);
         }
         this.bar = b.build();
     }

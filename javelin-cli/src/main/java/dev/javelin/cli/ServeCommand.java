@@ -124,7 +124,7 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("javelin serve: " + e.getMessage());
             return e.exitStatus();
         }
-        server.closeOnShutdownSignal();
+        server.closeOnShutdownSignal(System.err);
         server.awaitStop();
         return 0;
     }

@@ -188,7 +188,7 @@ public final class EmbeddingClassifier {
     }
 
     private static byte[] resource(String name) throws IOException {
-        try (InputStream in = EmbeddingClassifier.class.getClassLoader().getResourceAsStream(SENTIMENT_RESOURCE + name)) {
+        try (InputStream in = EmbeddingClassifier.class.getResourceAsStream("/" + SENTIMENT_RESOURCE + name)) {
             if (in == null) throw new IOException("default sentiment model: resource " + SENTIMENT_RESOURCE + name + " is missing");
             return in.readAllBytes();
         }

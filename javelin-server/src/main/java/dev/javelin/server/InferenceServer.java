@@ -206,13 +206,16 @@ public final class InferenceServer implements AutoCloseable {
         return inference;
     }
 
-    /** Shuts down gracefully on SIGTERM / SIGINT, saying so on stderr (logging is already shut down then). */
-    public void closeOnShutdownSignal() {
+    /**
+     * Shuts down gracefully on SIGTERM / SIGINT, saying so on {@code out} (java.util.logging may already be
+     * shut down by then, so not through a logger).
+     */
+    public void closeOnShutdownSignal(PrintStream out) {
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("javelin-shutdown").unstarted(() -> {
             long start = System.nanoTime();
-            System.err.println("javelin serve: shutting down; finishing requests in flight");
+            out.println("javelin serve: shutting down; finishing requests in flight");
             close();
-            System.err.printf("javelin serve: stopped gracefully in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+            out.printf("javelin serve: stopped gracefully in %d ms%n", (System.nanoTime() - start) / 1_000_000);
         }));
     }
 

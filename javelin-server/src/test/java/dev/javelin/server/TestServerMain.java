@@ -11,7 +11,7 @@ public final class TestServerMain {
     public static void main(String[] args) throws Exception {
         InferenceServer server = InferenceServer.launch(ServerConfig.builder().hostname("127.0.0.1").port(0)
                 .maxBatchTokens(Integer.parseInt(args[0])).build(), System.err);
-        server.closeOnShutdownSignal();
+        server.closeOnShutdownSignal(System.err);
         System.out.println("port " + server.port());
         System.out.flush();
         server.awaitStop();

@@ -6,12 +6,12 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * The progress bar of the long training and evaluation jobs, on stderr with speed and ETA. It prints
- * whole lines every few seconds rather than redrawing one line with carriage returns: the launcher
- * filters stderr line by line, which would hold a redrawn bar back until the job ends, and logs
- * (CI, nohup) stay readable.
+ * The progress bar of the long training and evaluation jobs, with speed and ETA, logged (System.Logger)
+ * as whole lines every few seconds rather than redrawn in place: the launcher filters stderr line by
+ * line, which would hold a redrawn bar back until the job ends, and logs (CI, nohup) stay readable.
  */
 public final class Progress {
+    private static final System.Logger LOG = System.getLogger(Progress.class.getName());
 
     private static final int UPDATE_MILLIS = 5_000;
     private static final int WIDTH = 100;
@@ -27,7 +27,7 @@ public final class Progress {
                 .showSpeed()
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(UPDATE_MILLIS)
-                .setConsumer(new DelegatingProgressBarConsumer(System.err::println, WIDTH))
+                .setConsumer(new DelegatingProgressBarConsumer(line -> LOG.log(System.Logger.Level.INFO, line), WIDTH))
                 .build();
     }
 }

@@ -43,9 +43,9 @@ public final class ModelSource {
         return new ModelSource(env, progress, HubClient.defaultHttpClient(), DEFAULT_STALL_TIMEOUT);
     }
 
-    /** Resolves {@code spec} with this process's environment, progress on stderr. */
+    /** Resolves {@code spec} with this process's environment; each download is logged (System.Logger), not drawn. */
     public static Path resolve(String spec) throws IOException {
-        return of(HfEnvironment.fromSystem(), System.err).locate(spec);
+        return of(HfEnvironment.fromSystem(), null).locate(spec);
     }
 
     /** The directory {@code spec} names: local, cached, or freshly downloaded (see the class comment). */

@@ -37,13 +37,14 @@ final class SnapshotDownloader {
     /** sentence-transformers module directories: {@code 1_Pooling/config.json} and the like. */
     private static final Pattern MODULE_FILE = Pattern.compile("\\d+_[^/]+/[^/]+\\.json");
     private static final int BUFFER = 1 << 16;
+    private static final System.Logger LOG = System.getLogger(SnapshotDownloader.class.getName());
 
     private final HfCache cache;
     private final HubClient hub;
     private final PrintStream progress;
     private final Duration stallTimeout;
 
-    /** @param progress where progress bars go (stderr), or null for none */
+    /** @param progress where progress bars go (a terminal), or null for one log line per file instead */
     SnapshotDownloader(HfCache cache, HubClient hub, PrintStream progress, Duration stallTimeout) {
         this.cache = cache;
         this.hub = hub;
@@ -230,7 +231,10 @@ final class SnapshotDownloader {
     }
 
     private ProgressBar bar(String task, long from, long total) {
-        if (progress == null) return null;
+        if (progress == null) {
+            LOG.log(System.Logger.Level.INFO, "{0}: {1} bytes{2}", task, total, from > 0 ? " (resuming at " + from + ")" : "");
+            return null;
+        }
         ProgressBarBuilder b = new ProgressBarBuilder()
                 .setTaskName(task)
                 .setInitialMax(total)

@@ -1,0 +1,10 @@
+/** The engine and the pipelines users call: embeddings, text classification, rerank. */
+module dev.javelin.pipelines {
+    requires transitive dev.javelin.models;
+    requires transitive dev.javelin.tokenizers;
+
+    exports dev.javelin.engine;
+    exports dev.javelin.pipelines;
+
+    opens dev.javelin.engine to com.fasterxml.jackson.databind;
+}
