@@ -171,14 +171,11 @@ public final class MatMulBench implements Callable<Integer> {
     /**
      * The Javelin row's heap, sized for the job like the launcher sizes the engine's: its three n×n
      * arrays (A, B and C read back for the check), the packing buffers (B up to 16 MB, A and C blocks)
-     * and 48 MB for the JVM's own objects. Left to itself G1 commits a 64th of RAM up front. The
-     * serial collector, as for any small single-purpose heap: the product allocates nothing per call,
-     * and G1's region tables and remembered sets cost ~45 MB of resident memory here (measured at
-     * n = 1024: peak 156 MB with G1, 113 MB serial, same speed).
+     * and 48 MB for the JVM's own objects. Left to itself G1 commits a 64th of RAM up front.
      */
     private static List<String> heapFor(int n) {
         long mb = 48 + 3L * n * n * Float.BYTES / (1 << 20) + 24;
-        return List.of("-Xms16m", "-Xmx" + mb + "m", "-XX:+UseSerialGC");
+        return List.of("-Xms16m", "-Xmx" + mb + "m");
     }
 
     private static JsonNode oneShot(String name, List<String> args) throws IOException {
