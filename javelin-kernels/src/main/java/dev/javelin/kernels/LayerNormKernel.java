@@ -45,8 +45,7 @@ public final class LayerNormKernel {
         for (; i < bound; i += F.length()) {
             vsum = vsum.add(FloatVector.fromMemorySegment(F, seg, base + (long) i * Float.BYTES, LE));
         }
-        float[] lanes = new float[Simd.LANES];
-        float sum = Simd.sumLanes(vsum, lanes);
+        float sum = Simd.sumLanes(vsum);
         for (; i < n; i++) sum += seg.get(Tensor.F32, base + (long) i * Float.BYTES);
         float mean = sum / n;
 
@@ -55,7 +54,7 @@ public final class LayerNormKernel {
             FloatVector d = FloatVector.fromMemorySegment(F, seg, base + (long) i * Float.BYTES, LE).sub(mean);
             vsq = d.fma(d, vsq);
         }
-        float sq = Simd.sumLanes(vsq, lanes);
+        float sq = Simd.sumLanes(vsq);
         for (; i < n; i++) {
             float d = seg.get(Tensor.F32, base + (long) i * Float.BYTES) - mean;
             sq += d * d;

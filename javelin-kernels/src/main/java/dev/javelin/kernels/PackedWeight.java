@@ -151,6 +151,58 @@ public final class PackedWeight {
         return new PackedWeight(dtype == DType.BF16 ? Format.BF16 : Format.F16, null, panels, null, null, k, n);
     }
 
+    /**
+     * B = [B₁ | B₂ | …]: packed weights of the same K and format side by side along N, as one
+     * weight — e.g. a layer's Q, K and V projections, so that one product (one pass over A, one
+     * hand-off to the pool) replaces three. Each column keeps its values (and int8 scale) bit for
+     * bit, so the product equals the separate ones.
+     */
+    public static PackedWeight stackColumns(PackedWeight... parts) {
+        if (parts.length == 0) throw new IllegalArgumentException("stackColumns needs at least one weight");
+        Format format = parts[0].format;
+        int k = parts[0].k;
+        long total = 0;
+        for (PackedWeight p : parts) {
+            if (p.format != format || p.k != k) {
+                throw new IllegalArgumentException("stacked weights must share K and format: [" + k + ", " + parts[0].n + "] "
+                        + format + " and [" + p.k + ", " + p.n + "] " + p.format);
+            }
+            total += p.n;
+        }
+        if (total > Integer.MAX_VALUE - NR) throw new IllegalArgumentException("stacked weight has " + total + " columns");
+        int n = (int) total;
+        int size = panelSize(k, n, "[" + k + ", " + n + "]") + (format == Format.F32 ? 0 : SLACK);
+        Object dst = switch (format) {
+            case F32 -> new float[size];
+            case BF16, F16 -> new short[size];
+            case INT8 -> new byte[size];
+        };
+        float[] scales = format == Format.INT8 ? new float[roundUp(n)] : null;
+        int c = 0;
+        for (PackedWeight p : parts) {
+            Object src = switch (format) {
+                case F32 -> p.panels;
+                case BF16, F16 -> p.halfPanels;
+                case INT8 -> p.bytePanels;
+            };
+            if (scales != null) System.arraycopy(p.scales, 0, scales, c, p.n);
+            // runs of columns that stay within one panel of the source and one of the result
+            for (int j = 0; j < p.n; ) {
+                int run = Math.min(Math.min(NR - j % NR, NR - c % NR), p.n - j);
+                for (int row = 0; row < k; row++) {
+                    System.arraycopy(src, (j / NR * k + row) * NR + j % NR, dst, (c / NR * k + row) * NR + c % NR, run);
+                }
+                j += run;
+                c += run;
+            }
+        }
+        return switch (format) {
+            case F32 -> new PackedWeight(format, (float[]) dst, null, null, null, k, n);
+            case BF16, F16 -> new PackedWeight(format, null, (short[]) dst, null, null, k, n);
+            case INT8 -> new PackedWeight(format, null, null, (byte[]) dst, scales, k, n);
+        };
+    }
+
     private static int panelSize(int k, int n, String shape) {
         long size = (long) roundUp(n) * k;
         if (size > Integer.MAX_VALUE - 64) {

@@ -34,7 +34,7 @@ public final class RmsNormKernel {
             FloatVector v = FloatVector.fromMemorySegment(F, seg, base + (long) i * Float.BYTES, LE);
             vsq = v.fma(v, vsq);
         }
-        float sq = Simd.sumLanes(vsq, new float[Simd.LANES]);
+        float sq = Simd.sumLanes(vsq);
         for (; i < n; i++) {
             float v = seg.get(Tensor.F32, base + (long) i * Float.BYTES);
             sq += v * v;

@@ -55,7 +55,7 @@ public final class ScaledDotProductAttention {
         if (len == 0 || d == 0) return;
         int lenPad = roundUp(len, 2 * W), dPad = roundUp(d, 2 * W), rowsPad = roundUp(len, ROWS);
         Scratch s = SCRATCH.get();
-        float[] qh = s.q(rowsPad * d), kt = s.kt(d * lenPad), vh = s.v(len * dPad), sc = s.scores(ROWS * lenPad);
+        float[] qh = s.q(rowsPad * d), kt = s.kt(d * lenPad), vh = s.v(len * dPad), sc = s.scores(ROWS * lenPad), ob = s.out(ROWS * dPad);
         load(q, qh, d, scale, rowsPad);
         loadTransposed(k, kt, lenPad, s.row(d));
         load(v, vh, dPad, 1f, len);
@@ -68,10 +68,12 @@ public final class ScaledDotProductAttention {
             for (int r = 0; r < ROWS; r++) {
                 int i = Math.min(i0 + r, len - 1); // rows past len are padding: any valid row's pattern will do
                 inv[r] = softmaxNumerator(sc, r * lenPad, len, keyBias, relativeBias, len - 1 - i, window.first(i),
-                        window.end(i, len), s.lanes);
+                        window.end(i, len));
             }
-            long at = out.offset() + i0 * oRow;
-            for (int c = 0; c < dPad; c += 2 * W) values(sc, lenPad, len, vh, dPad, c, inv, os, at + c, oRow, d - c, len - i0);
+            for (int c = 0; c < dPad; c += 2 * W) values(sc, lenPad, len, vh, dPad, c, inv, ob);
+            for (int r = 0; r < Math.min(ROWS, len - i0); r++) {
+                MemorySegment.copy(ob, r * dPad, os, Tensor.F32, (out.offset() + (i0 + r) * oRow) * Float.BYTES, d);
+            }
         }
     }
 
@@ -123,12 +125,12 @@ public final class ScaledDotProductAttention {
     }
 
     /**
-     * Output rows [i0, i0 + 6) × head columns [c, c + 2W) = probabilities · V, the same way; {@code at}
-     * is the element index of out[i0, c], {@code left} the columns from c on and {@code rowsLeft}
-     * the rows from i0 on.
+     * Output rows [i0, i0 + 6) × head columns [c, c + 2W) = probabilities · V, the same way, into
+     * the padded heap block {@code o} (row pitch dPad); the caller copies the valid part out. The
+     * accumulators are stored here, not handed to a store helper: a vector passed to a call C2 does
+     * not inline is boxed (JFR showed this method allocating in the steady state).
      */
-    private static void values(float[] sc, int lenPad, int len, float[] vh, int dPad, int c, float[] inv,
-                               MemorySegment os, long at, long oRow, int left, int rowsLeft) {
+    private static void values(float[] sc, int lenPad, int len, float[] vh, int dPad, int c, float[] inv, float[] o) {
         FloatVector o0a = FloatVector.zero(F), o0b = o0a, o1a = o0a, o1b = o0a, o2a = o0a, o2b = o0a, o3a = o0a, o3b = o0a, o4a = o0a, o4b = o0a, o5a = o0a, o5b = o0a;
         for (int j = 0; j < len; j++) {
             FloatVector va = FloatVector.fromArray(F, vh, j * dPad + c);
@@ -152,39 +154,18 @@ public final class ScaledDotProductAttention {
             o5a = va.fma(p5, o5a);
             o5b = vb.fma(p5, o5b);
         }
-        {
-            store(o0a.mul(inv[0]), os, at, left);
-            store(o0b.mul(inv[0]), os, at + W, left - W);
-        }
-        if (rowsLeft > 1) {
-            store(o1a.mul(inv[1]), os, at + 1 * oRow, left);
-            store(o1b.mul(inv[1]), os, at + 1 * oRow + W, left - W);
-        }
-        if (rowsLeft > 2) {
-            store(o2a.mul(inv[2]), os, at + 2 * oRow, left);
-            store(o2b.mul(inv[2]), os, at + 2 * oRow + W, left - W);
-        }
-        if (rowsLeft > 3) {
-            store(o3a.mul(inv[3]), os, at + 3 * oRow, left);
-            store(o3b.mul(inv[3]), os, at + 3 * oRow + W, left - W);
-        }
-        if (rowsLeft > 4) {
-            store(o4a.mul(inv[4]), os, at + 4 * oRow, left);
-            store(o4b.mul(inv[4]), os, at + 4 * oRow + W, left - W);
-        }
-        if (rowsLeft > 5) {
-            store(o5a.mul(inv[5]), os, at + 5 * oRow, left);
-            store(o5b.mul(inv[5]), os, at + 5 * oRow + W, left - W);
-        }
-    }
-
-    /** Writes the first min(W, left) lanes of o at element index {@code at}. */
-    private static void store(FloatVector o, MemorySegment seg, long at, int left) {
-        if (left >= W) {
-            o.intoMemorySegment(seg, at * Float.BYTES, LE);
-        } else if (left > 0) {
-            for (int x = 0; x < left; x++) seg.setAtIndex(Tensor.F32, at + x, o.lane(x));
-        }
+        o0a.mul(inv[0]).intoArray(o, c);
+        o0b.mul(inv[0]).intoArray(o, c + W);
+        o1a.mul(inv[1]).intoArray(o, dPad + c);
+        o1b.mul(inv[1]).intoArray(o, dPad + c + W);
+        o2a.mul(inv[2]).intoArray(o, 2 * dPad + c);
+        o2b.mul(inv[2]).intoArray(o, 2 * dPad + c + W);
+        o3a.mul(inv[3]).intoArray(o, 3 * dPad + c);
+        o3b.mul(inv[3]).intoArray(o, 3 * dPad + c + W);
+        o4a.mul(inv[4]).intoArray(o, 4 * dPad + c);
+        o4b.mul(inv[4]).intoArray(o, 4 * dPad + c + W);
+        o5a.mul(inv[5]).intoArray(o, 5 * dPad + c);
+        o5b.mul(inv[5]).intoArray(o, 5 * dPad + c + W);
     }
 
     /**
@@ -193,7 +174,7 @@ public final class ScaledDotProductAttention {
      * vectors. {@code relative[relativeAt + j]} is key j's relative-position term.
      */
     private static float softmaxNumerator(float[] sc, int from, int len, float[] bias, float[] relative, int relativeAt,
-                                          int first, int end, float[] lanes) {
+                                          int first, int end) {
         if (bias != null) {
             for (int j = 0; j < len; j++) sc[from + j] += bias[j];
         }
@@ -211,7 +192,7 @@ public final class ScaledDotProductAttention {
         for (; j < bound; j += W) vmax = vmax.max(FloatVector.fromArray(F, sc, from + j));
         float max = vmax.reduceLanes(VectorOperators.MAX);
         for (; j < len; j++) max = Math.max(max, sc[from + j]);
-        return 1f / exponentiate(sc, from, len, max, lanes);
+        return 1f / exponentiate(sc, from, len, max);
     }
 
     /**
@@ -219,7 +200,7 @@ public final class ScaledDotProductAttention {
      * ({@link Simd#sumLanes}) so that the result does not depend on the JIT tier. A method of its own
      * so that C2 inlines {@link Exp#exp(FloatVector)} here, as in {@link Softmax}.
      */
-    private static float exponentiate(float[] sc, int from, int len, float max, float[] lanes) {
+    private static float exponentiate(float[] sc, int from, int len, float max) {
         int bound = F.loopBound(len);
         FloatVector vsum = FloatVector.zero(F);
         int j = 0;
@@ -228,7 +209,7 @@ public final class ScaledDotProductAttention {
             e.intoArray(sc, from + j);
             vsum = vsum.add(e);
         }
-        float sum = Simd.sumLanes(vsum, lanes);
+        float sum = Simd.sumLanes(vsum);
         for (; j < len; j++) {
             sc[from + j] = Exp.exp(sc[from + j] - max);
             sum += sc[from + j];
@@ -289,9 +270,10 @@ public final class ScaledDotProductAttention {
 
     /** Per-thread buffers, grown on demand. */
     private static final class Scratch {
-        private float[] q = new float[0], kt = new float[0], v = new float[0], scores = new float[0], row = new float[0];
-        /** 1/Σ of each query row's softmax, and {@link Simd#sumLanes}' scratch. */
-        private final float[] inv = new float[ROWS], lanes = new float[Simd.LANES];
+        private float[] q = new float[0], kt = new float[0], v = new float[0], scores = new float[0], row = new float[0],
+                out = new float[0];
+        /** 1/Σ of each query row's softmax. */
+        private final float[] inv = new float[ROWS];
 
         float[] q(int n) { return q.length >= n ? q : (q = new float[n]); }
 
@@ -302,5 +284,7 @@ public final class ScaledDotProductAttention {
         float[] scores(int n) { return scores.length >= n ? scores : (scores = new float[n]); }
 
         float[] row(int n) { return row.length >= n ? row : (row = new float[n]); }
+
+        float[] out(int n) { return out.length >= n ? out : (out = new float[n]); }
     }
 }

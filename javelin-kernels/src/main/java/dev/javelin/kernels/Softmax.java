@@ -40,7 +40,7 @@ public final class Softmax {
             e.intoMemorySegment(seg, at, LE);
             vsum = vsum.add(e);
         }
-        float sum = Simd.sumLanes(vsum, new float[Simd.LANES]);
+        float sum = Simd.sumLanes(vsum);
         for (; i < n; i++) {
             long at = base + (long) i * Float.BYTES;
             float e = Exp.exp(seg.get(Tensor.F32, at) - max);

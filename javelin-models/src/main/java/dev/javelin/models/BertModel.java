@@ -3,12 +3,13 @@ package dev.javelin.models;
 import dev.javelin.io.config.BertConfig;
 import dev.javelin.io.safetensors.SafeTensors;
 import dev.javelin.kernels.Tanh;
-import dev.javelin.nn.EncoderLayer;
 import dev.javelin.nn.FeedForward;
 import dev.javelin.nn.LayerNorm;
 import dev.javelin.nn.Linear;
-import dev.javelin.nn.MultiHeadSelfAttention;
 import dev.javelin.nn.PackedSequences;
+import dev.javelin.nn.PostNormBlock;
+import dev.javelin.nn.SelfAttention;
+import dev.javelin.nn.TransformerBlock;
 import dev.javelin.nn.Workspace;
 import dev.javelin.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
@@ -24,10 +25,10 @@ import java.util.List;
  */
 public final class BertModel implements EncoderModel {
     private final BertEmbeddings embeddings;
-    private final List<EncoderLayer> layers;
+    private final List<TransformerBlock> layers;
     private final Linear pooler;
 
-    private BertModel(BertEmbeddings embeddings, List<EncoderLayer> layers, Linear pooler) {
+    private BertModel(BertEmbeddings embeddings, List<TransformerBlock> layers, Linear pooler) {
         this.embeddings = embeddings;
         this.layers = layers;
         this.pooler = pooler;
@@ -50,16 +51,17 @@ public final class BertModel implements EncoderModel {
                 ckpt.embedding("embeddings.token_type_embeddings.weight", config.typeVocabSize(), h),
                 ckpt.layerNorm("embeddings.LayerNorm", h, eps),
                 roberta ? config.padTokenId() + 1 : 0);
-        List<EncoderLayer> layers = new ArrayList<>();
+        List<TransformerBlock> layers = new ArrayList<>();
         for (int i = 0; i < config.numHiddenLayers(); i++) {
             String p = "encoder.layer." + i + ".";
-            MultiHeadSelfAttention attention = new MultiHeadSelfAttention(
-                    ckpt.linear(p + "attention.self.query", h, h), ckpt.linear(p + "attention.self.key", h, h),
-                    ckpt.linear(p + "attention.self.value", h, h), ckpt.linear(p + "attention.output.dense", h, h),
-                    config.numAttentionHeads());
+            String a = p + "attention.self.";
+            int heads = config.numAttentionHeads();
+            SelfAttention attention = new SelfAttention(
+                    ckpt.stacked(List.of(a + "query", a + "key", a + "value"), h, new int[] {h, h, h}, true),
+                    ckpt.linear(p + "attention.output.dense", h, h), heads, heads, h / heads);
             LayerNorm attentionNorm = ckpt.layerNorm(p + "attention.output.LayerNorm", h, eps);
             FeedForward ffn = new FeedForward(ckpt.linear(p + "intermediate.dense", h, inner), ckpt.linear(p + "output.dense", inner, h));
-            layers.add(new EncoderLayer(attention, attentionNorm, ffn, ckpt.layerNorm(p + "output.LayerNorm", h, eps)));
+            layers.add(new PostNormBlock(attention, attentionNorm, ffn, ckpt.layerNorm(p + "output.LayerNorm", h, eps)));
         }
         if (ckpt.has("encoder.layer." + config.numHiddenLayers() + ".attention.self.query.weight")) {
             throw new ModelFormatException(weights.source() + " has more layers than num_hidden_layers = " + config.numHiddenLayers());
@@ -82,7 +84,7 @@ public final class BertModel implements EncoderModel {
     public Tensor forward(TokenBatch batch, Workspace ws) {
         Tensor x = ws.tensor("hidden", batch.tokens(), hiddenSize());
         embeddings.forward(batch, x);
-        for (EncoderLayer layer : layers) layer.forward(x, batch.sequences(), batch.attentionMask(), ws);
+        for (TransformerBlock layer : layers) layer.forward(x, batch.sequences(), batch.attentionMask(), ws);
         return x;
     }
 

@@ -76,6 +76,11 @@ final class Checkpoint {
     }
 
     private Linear linear(String name, int in, int out, Tensor bias) throws ModelFormatException {
+        return new Linear(weight(name, in, out), bias);
+    }
+
+    /** The weight of linear layer {@code name} packed in the checkpoint's precision; its mapped pages are released. */
+    private PackedWeight weight(String name, int in, int out) throws ModelFormatException {
         String full = prefix + name + ".weight";
         if (!weights.names().contains(full)) throw new ModelFormatException(weights.source() + " has no tensor " + full);
         TensorInfo info = weights.info(full);
@@ -105,9 +110,8 @@ final class Checkpoint {
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(weights.source() + ": cannot use tensor " + full + ": " + e.getMessage());
         }
-        Linear linear = new Linear(packed, bias);
         if (stored.isMapped()) stored.unload();
-        return linear;
+        return packed;
     }
 
     /** An F32 weight [out, in] packed in the precision asked for. */
@@ -168,22 +172,19 @@ final class Checkpoint {
     Linear stacked(List<String> names, int in, int[] outs, boolean bias) throws ModelFormatException {
         int total = 0;
         for (int o : outs) total += o;
-        Arena arena = Arena.ofAuto();
-        Tensor weight = Tensor.allocate(arena, total, in);
-        Tensor b = bias ? Tensor.allocate(arena, total) : null;
+        PackedWeight[] parts = new PackedWeight[names.size()];
+        Tensor b = bias ? Tensor.allocate(Arena.ofAuto(), total) : null;
         int row = 0;
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
-            Tensor w = tensor(name + ".weight", outs[i], in);
-            copyInto(w, weight.slice(0, row, row + outs[i]));
+            parts[i] = weight(name, in, outs[i]);
             if (bias) copyInto(tensor(name + ".bias", outs[i]), b.slice(0, row, row + outs[i]));
             else if (has(name + ".bias")) {
                 throw new ModelFormatException(weights.source() + " has " + prefix + name + ".bias, but the config says the layer has no bias");
             }
-            if (w.segment().isMapped()) w.segment().unload();
             row += outs[i];
         }
-        return new Linear(narrowed(weight), b);
+        return new Linear(PackedWeight.stackColumns(parts), b);
     }
 
     private static void copyInto(Tensor src, Tensor dst) {

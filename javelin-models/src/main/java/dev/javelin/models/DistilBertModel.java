@@ -2,9 +2,10 @@ package dev.javelin.models;
 
 import dev.javelin.io.config.DistilBertConfig;
 import dev.javelin.io.safetensors.SafeTensors;
-import dev.javelin.nn.EncoderLayer;
 import dev.javelin.nn.FeedForward;
-import dev.javelin.nn.MultiHeadSelfAttention;
+import dev.javelin.nn.PostNormBlock;
+import dev.javelin.nn.SelfAttention;
+import dev.javelin.nn.TransformerBlock;
 import dev.javelin.nn.Workspace;
 import dev.javelin.tensor.Tensor;
 import java.util.ArrayList;
@@ -21,9 +22,9 @@ public final class DistilBertModel implements EncoderModel {
     private static final double EPS = 1e-12;
 
     private final BertEmbeddings embeddings;
-    private final List<EncoderLayer> layers;
+    private final List<TransformerBlock> layers;
 
-    private DistilBertModel(BertEmbeddings embeddings, List<EncoderLayer> layers) {
+    private DistilBertModel(BertEmbeddings embeddings, List<TransformerBlock> layers) {
         this.embeddings = embeddings;
         this.layers = layers;
     }
@@ -39,15 +40,15 @@ public final class DistilBertModel implements EncoderModel {
                 ckpt.embedding("embeddings.position_embeddings.weight", config.maxPositionEmbeddings(), h),
                 null,
                 ckpt.layerNorm("embeddings.LayerNorm", h, EPS), 0);
-        List<EncoderLayer> layers = new ArrayList<>();
+        List<TransformerBlock> layers = new ArrayList<>();
         for (int i = 0; i < config.nLayers(); i++) {
             String p = "transformer.layer." + i + ".";
-            MultiHeadSelfAttention attention = new MultiHeadSelfAttention(
-                    ckpt.linear(p + "attention.q_lin", h, h), ckpt.linear(p + "attention.k_lin", h, h),
-                    ckpt.linear(p + "attention.v_lin", h, h), ckpt.linear(p + "attention.out_lin", h, h),
-                    config.nHeads());
+            String a = p + "attention.";
+            SelfAttention attention = new SelfAttention(
+                    ckpt.stacked(List.of(a + "q_lin", a + "k_lin", a + "v_lin"), h, new int[] {h, h, h}, true),
+                    ckpt.linear(a + "out_lin", h, h), config.nHeads(), config.nHeads(), h / config.nHeads());
             FeedForward ffn = new FeedForward(ckpt.linear(p + "ffn.lin1", h, inner), ckpt.linear(p + "ffn.lin2", inner, h));
-            layers.add(new EncoderLayer(attention, ckpt.layerNorm(p + "sa_layer_norm", h, EPS), ffn,
+            layers.add(new PostNormBlock(attention, ckpt.layerNorm(p + "sa_layer_norm", h, EPS), ffn,
                     ckpt.layerNorm(p + "output_layer_norm", h, EPS)));
         }
         if (ckpt.has("transformer.layer." + config.nLayers() + ".attention.q_lin.weight")) {
@@ -66,7 +67,7 @@ public final class DistilBertModel implements EncoderModel {
     public Tensor forward(TokenBatch batch, Workspace ws) {
         Tensor x = ws.tensor("hidden", batch.tokens(), hiddenSize());
         embeddings.forward(batch, x);
-        for (EncoderLayer layer : layers) layer.forward(x, batch.sequences(), batch.attentionMask(), ws);
+        for (TransformerBlock layer : layers) layer.forward(x, batch.sequences(), batch.attentionMask(), ws);
         return x;
     }
 }

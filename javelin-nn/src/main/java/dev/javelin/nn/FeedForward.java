@@ -21,14 +21,7 @@ public final class FeedForward implements FeedForwardBlock {
 
     public int intermediate() { return up.outFeatures(); }
 
-    /**
-     * out [rows, hidden] = FFN(x [rows, hidden]) + x: the block with its residual connection, the
-     * GELU and the residual fused into the two products' epilogues. out must not alias x.
-     */
-    public void forwardResidual(Tensor x, Tensor out, Workspace ws) {
-        forward(x, x, out, ws);
-    }
-
+    /** out = residual + down(GELU(up(input))), the GELU and the residual fused into the two products' epilogues. */
     @Override
     public void forward(Tensor input, Tensor residual, Tensor out, Workspace ws) {
         Tensor inner = ws.tensor("ffn.inner", input.dim(0), intermediate());

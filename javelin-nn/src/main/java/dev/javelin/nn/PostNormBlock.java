@@ -3,7 +3,7 @@ package dev.javelin.nn;
 import dev.javelin.tensor.Tensor;
 
 /**
- * The original transformer layer order (BERT, MPNet, GTE, NomicBERT): h = norm₁(x + Attention(x));
+ * The original transformer layer order (BERT, DistilBERT, MPNet, GTE, NomicBERT): h = norm₁(x + Attention(x));
  * y = norm₂(h + FFN(h)).
  */
 public final class PostNormBlock implements TransformerBlock {

@@ -9,10 +9,15 @@ import dev.javelin.tensor.Tensor;
  * Self-attention over packed sequences for the architectures after BERT: one fused Q/K/V product,
  * then per head optional RMS norms (Qwen3) and rotary positions (RoPE models), grouped-query
  * sharing of K/V heads (several query heads read one K/V head), a causal or banded window, and
- * an optional relative-position bias (MPNet). As in {@link MultiHeadSelfAttention}, attention runs
- * per (sequence, head) on column views of the projection: no pad token exists to be masked.
+ * an optional relative-position bias (MPNet). The Q/K/V and output projections run once over all
+ * tokens of the batch; attention runs per (sequence, head), in parallel, on column views of the
+ * projection: no head is copied out, no token attends across sequences, and no pad token exists to
+ * be masked.
  */
 public final class SelfAttention {
+    /** HF's extended attention mask uses the dtype's lowest value rather than −∞: a fully masked row stays finite. */
+    private static final float MASKED = -Float.MAX_VALUE;
+
     private final Linear qkv;
     private final Linear output;
     private final int heads;
@@ -115,8 +120,8 @@ public final class SelfAttention {
             rotary.apply(k, kvHeads, positions);
         }
         Tensor context = ws.tensor("attention.context", tokens, qCols);
-        float[][] keyBias = MultiHeadSelfAttention.keyBias(seqs, attentionMask);
-        int[] longestFirst = MultiHeadSelfAttention.longestFirst(seqs);
+        float[][] keyBias = keyBias(seqs, attentionMask);
+        int[] longestFirst = longestFirst(seqs);
         int group = heads / kvHeads;
         ComputePool.shared().parallelFor(seqs.count() * heads, task -> {
             int s = longestFirst[task / heads], h = task % heads, kvh = h / group;
@@ -127,6 +132,32 @@ public final class SelfAttention {
                     relativeBias == null ? null : relativeBias.forHead(h, to - from), window);
         });
         output.forwardAdding(context, residual, out);
+    }
+
+    /**
+     * Sequence indices by decreasing length. Threads claim tasks in order and a task costs ~L², so
+     * starting with the longest keeps a long sequence from being the straggler at the end.
+     */
+    private static int[] longestFirst(PackedSequences seqs) {
+        return java.util.stream.IntStream.range(0, seqs.count()).boxed()
+                .sorted((a, b) -> Integer.compare(seqs.length(b), seqs.length(a))).mapToInt(Integer::intValue).toArray();
+    }
+
+    private static float[][] keyBias(PackedSequences seqs, int[] mask) {
+        if (mask == null) return null;
+        float[][] bias = new float[seqs.count()][];
+        for (int s = 0; s < seqs.count(); s++) {
+            float[] b = new float[seqs.length(s)];
+            boolean any = false;
+            for (int i = 0; i < b.length; i++) {
+                if (mask[seqs.start(s) + i] == 0) {
+                    b[i] = MASKED;
+                    any = true;
+                }
+            }
+            bias[s] = any ? b : null;
+        }
+        return bias;
     }
 
     private Tensor head(Tensor x, int from, int to, int h) {

@@ -11,14 +11,14 @@ import org.junit.jupiter.api.Test;
  * exactly what running its sequence alone gives, and a right-padded sequence with its mask must give
  * the real tokens what the unpadded sequence gives.
  */
-class EncoderLayerTest {
+class PostNormBlockTest {
     private static final int HIDDEN = 24, HEADS = 3, INNER = 40;
 
     @Test
     void packedSequencesDoNotSeeEachOther() {
         try (Arena arena = Arena.ofConfined()) {
             Random r = new Random(42);
-            EncoderLayer layer = layer(arena, r);
+            PostNormBlock layer = layer(arena, r);
             int[] lengths = {5, 1, 9, 3};
             PackedSequences packed = PackedSequences.ofLengths(lengths);
             Tensor input = r.tensor(arena, 1, packed.totalTokens(), HIDDEN);
@@ -38,7 +38,7 @@ class EncoderLayerTest {
     void maskedPaddingMatchesTheUnpaddedSequence() {
         try (Arena arena = Arena.ofConfined()) {
             Random r = new Random(3);
-            EncoderLayer layer = layer(arena, r);
+            PostNormBlock layer = layer(arena, r);
             Tensor padded = r.tensor(arena, 1, 10, HIDDEN);
             Tensor real = padded.slice(0, 0, 6).copy(arena);
             int[] mask = {1, 1, 1, 1, 1, 1, 0, 0, 0, 0};
@@ -48,12 +48,12 @@ class EncoderLayerTest {
         }
     }
 
-    private static EncoderLayer layer(Arena arena, Random r) {
+    private static PostNormBlock layer(Arena arena, Random r) {
         float w = (float) (1 / Math.sqrt(HIDDEN));
-        MultiHeadSelfAttention attention = new MultiHeadSelfAttention(linear(arena, r, HIDDEN, HIDDEN, w),
-                linear(arena, r, HIDDEN, HIDDEN, w), linear(arena, r, HIDDEN, HIDDEN, w), linear(arena, r, HIDDEN, HIDDEN, w), HEADS);
+        SelfAttention attention = new SelfAttention(linear(arena, r, HIDDEN, 3 * HIDDEN, w), linear(arena, r, HIDDEN, HIDDEN, w),
+                HEADS, HEADS, HIDDEN / HEADS);
         FeedForward ffn = new FeedForward(linear(arena, r, HIDDEN, INNER, w), linear(arena, r, INNER, HIDDEN, (float) (1 / Math.sqrt(INNER))));
-        return new EncoderLayer(attention, norm(arena, r), ffn, norm(arena, r));
+        return new PostNormBlock(attention, norm(arena, r), ffn, norm(arena, r));
     }
 
     static Linear linear(Arena arena, Random r, int in, int out, float scale) {
