@@ -40,9 +40,12 @@ public final class BatchJob {
         this.model = model;
     }
 
-    /** What a finished job did. */
-    /** @param joinSeconds of {@code seconds}, the time spent joining the chunks into the output */
-    public record Summary(long rows, long badRows, long resumedRows, double seconds, double joinSeconds) {
+    /**
+     * What a finished job did.
+     *
+     * @param finishSeconds of {@code seconds}, the time from the last chunk's commit to the output in place
+     */
+    public record Summary(long rows, long badRows, long resumedRows, double seconds, double finishSeconds) {
         public double rowsPerSecond() {
             return (rows - resumedRows) / Math.max(seconds, 1e-9);
         }
@@ -75,6 +78,7 @@ public final class BatchJob {
         Thread reader = Thread.ofPlatform().name("javelin-batch-read").daemon().start(() -> read(committed, tokenizers, chunks));
         int next = committed;
         long rows = resumed;
+        boolean done = false;
         try (RowReader counter = RowReader.open(options.input(), options.inputFormat(), options.columns());
              Progress progress = new Progress(options.task().name().toLowerCase(Locale.ROOT), counter.estimatedRows(), resumed)) {
             java.util.ArrayDeque<Future<?>> pending = new java.util.ArrayDeque<>();
@@ -93,15 +97,17 @@ public final class BatchJob {
                 progress.advance(chunk.rows().size() + chunk.bad().size());
             }
             while (!pending.isEmpty()) get(pending.removeFirst());
+            done = true;
         } finally {
             reader.interrupt();
             committer.shutdownNow();
             tokenizers.shutdownNow();
+            if (!done) store.abandon();
         }
-        long join = System.nanoTime();
+        long finish = System.nanoTime();
         long bad = store.finish(next);
         long end = System.nanoTime();
-        return new Summary(rows, bad, resumed, (end - start) / 1e9, (end - join) / 1e9);
+        return new Summary(rows, bad, resumed, (end - start) / 1e9, (end - finish) / 1e9);
     }
 
     /** Reads records after the committed chunks and queues their chunks' tokenization, in order. */
@@ -162,25 +168,10 @@ public final class BatchJob {
         });
     }
 
-    /**
-     * The engine's first forward passes in a JVM, run before the JIT has compiled its kernels, can
-     * differ from later ones in the last bit of a few outputs. A resumed run starts cold on a chunk
-     * that an uninterrupted run computed warm, so both run this warm-up pass first and then produce
-     * the same bytes.
-     */
-    private static final int WARM_UP_ROWS = 32;
-
-    private boolean warm;
-
     private List<Result> compute(Chunk chunk) {
         List<Integer> order = java.util.stream.IntStream.range(0, chunk.rows().size()).boxed().toList();
         List<Result> out = new ArrayList<>(order.size());
         List<List<Integer>> batches = model.batches(order, i -> chunk.encodings().get(i).ids().length);
-        if (!warm && !batches.isEmpty()) {
-            List<Integer> first = batches.getFirst().subList(0, Math.min(WARM_UP_ROWS, batches.getFirst().size()));
-            model.run(first.stream().map(chunk.rows()::get).toList(), first.stream().map(chunk.encodings()::get).toList());
-            warm = true;
-        }
         for (List<Integer> batch : batches) {
             out.addAll(model.run(batch.stream().map(chunk.rows()::get).toList(), batch.stream().map(chunk.encodings()::get).toList()));
         }

@@ -82,9 +82,9 @@ public final class BatchCommand implements Callable<Integer> {
             try (RowModel m = RowModel.load(t, ModelSpec.of(model), batchTokens)) {
                 BatchJob.Summary s = new BatchJob(options, m).run();
                 spec.commandLine().getErr().printf(Locale.ROOT,
-                        "javelin batch: %d rows (%d bad%s) in %.1f s (%.1f s joining chunks), %.1f rows/s; wrote %s%n",
+                        "javelin batch: %d rows (%d bad%s) in %.1f s (%.1f s finishing the output), %.1f rows/s; wrote %s%n",
                         s.rows(), s.badRows(), s.badRows() > 0 ? ", listed in " + options.badRows() : "", s.seconds(),
-                        s.joinSeconds(), s.rowsPerSecond(), output);
+                        s.finishSeconds(), s.rowsPerSecond(), output);
             }
             return 0;
         });
