@@ -59,7 +59,7 @@ public final class BatchJob {
         long start = System.nanoTime();
         OutputSchema schema = OutputSchema.of(options.task(), options.columns());
         ChunkStore store = new ChunkStore(options.output(), options.badRows(), options.outputFormat(), schema);
-        int committed = store.open(JobManifest.of(options.input(), options.task(), options.model(), options.columns(),
+        int committed = store.open(JobManifest.of(options.input(), options.task(), options.model(), model.dtype(), options.columns(),
                 options.outputFormat(), options.chunkRows()));
         if (committed < 0) {
             System.err.println("javelin batch: " + options.output() + " was already complete; removed the leftover "

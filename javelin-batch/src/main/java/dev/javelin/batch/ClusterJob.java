@@ -6,6 +6,7 @@ package dev.javelin.batch;
  *
  * @param master      {@code local[N]} or {@code spark://host:port}; null under spark-submit, whose {@code --master} applies
  * @param batchTokens token budget of one forward pass on an executor
+ * @param dtype       precision of the model's linear layers: f32, bf16 or int8
  */
-public record ClusterJob(String master, int batchTokens, BatchOptions options) {
+public record ClusterJob(String master, int batchTokens, String dtype, BatchOptions options) {
 }

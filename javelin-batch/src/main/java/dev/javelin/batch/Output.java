@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.LocalOutputFile;
 
 /**
@@ -85,7 +84,7 @@ abstract sealed class Output implements AutoCloseable {
 
         @Override
         void append(Path chunk) throws IOException {
-            out.appendFile(new LocalInputFile(chunk));
+            out.appendFile(new ChannelInputFile(chunk));
         }
 
         /** Writes the footer, which lists every row group appended. */

@@ -11,7 +11,7 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.OutputFile;
 
-/** Parquet, Snappy-compressed, written through a {@link LocalOutputFile} (no Hadoop file system). */
+/** Parquet, Snappy-compressed, dictionary-encoded only where values repeat, written through a {@link LocalOutputFile} (no Hadoop file system). */
 final class ParquetResultWriter implements ResultWriter {
     private final ParquetWriter<Result> out;
 
@@ -20,6 +20,10 @@ final class ParquetResultWriter implements ResultWriter {
                 .withConf(new PlainParquetConfiguration())
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
+                // Ids and model outputs are (nearly) all distinct: a dictionary would be built and
+                // dropped for every page, costing the job CPU. Only class labels repeat.
+                .withDictionaryEncoding(false)
+                .withDictionaryEncoding("label", true)
                 .build();
     }
 

@@ -74,14 +74,16 @@ public final class SparkBatchDriver {
         Columns c = o.columns();
         Dataset<Row> input = withRowNumbers(spark, read(spark, o.inputFormat(), o.input().toString()), c);
         Column text = functions.col(c.text());
-        Column bad = text.isNull().or(functions.trim(text).equalTo(""));
+        Column reason = blank(text, c.text());
+        if (o.task() == Task.RERANK) reason = functions.coalesce(blank(functions.col(c.query()), c.query()), reason);
+        Column bad = reason.isNotNull();
         Dataset<Row> good = spread(spark, input.filter(functions.not(bad)));
         JavelinTransformer<?> t = switch (o.task()) {
             case EMBED -> new JavelinEmbedder();
             case CLASSIFY -> new JavelinClassifier();
-            case RERANK -> throw new IllegalArgumentException("rerank is not yet available with --spark-master; run it without");
+            case RERANK -> new JavelinReranker().setQueryCol(c.query());
         };
-        t.setModel(o.model()).setInputCol(c.text()).setBatchTokens(job.batchTokens());
+        t.setModel(o.model()).setInputCol(c.text()).setBatchTokens(job.batchTokens()).setDtype(job.dtype());
         List<Column> out = new ArrayList<>();
         out.add(functions.col(c.idOut()));
         for (String name : t.outputColumns()) out.add(functions.col(name));
@@ -91,10 +93,15 @@ public final class SparkBatchDriver {
             results = results.withColumn(t.getOutputCol(), functions.to_json(functions.col(t.getOutputCol())));
         }
         write(results, o.outputFormat(), o.output().toString());
-        Dataset<Row> rejected = input.filter(bad).select(functions.col(c.idOut()),
-                functions.when(text.isNull(), functions.lit("no '" + c.text() + "' field")).otherwise(functions.lit("empty text")).as("reason"));
+        Dataset<Row> rejected = input.filter(bad).select(functions.col(c.idOut()), reason.as("reason"));
         rejected.write().mode("overwrite").json(o.output() + ".bad");
         return new long[] {input.count(), rejected.count()};
+    }
+
+    /** Why {@code column} cannot be used: null when it holds text. */
+    private static Column blank(Column column, String name) {
+        return functions.when(column.isNull(), functions.lit("no '" + name + "' field"))
+                .when(functions.trim(column).equalTo(""), functions.lit("empty " + name));
     }
 
     /**
