@@ -21,6 +21,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * {@code javelin batch … --spark-master URL}: the batch job as a Spark application. Spark's readers
@@ -72,12 +73,25 @@ public final class SparkBatchDriver {
     public static long[] run(SparkSession spark, ClusterJob job) {
         BatchOptions o = job.options();
         Columns c = o.columns();
-        Dataset<Row> input = withRowNumbers(spark, read(spark, o.inputFormat(), o.input().toString()), c);
+        // Three actions use the numbered input (the results, the bad rows, the count): parse and number
+        // it once. Memory first, spilling to the executors' local disks when it does not fit.
+        Dataset<Row> input = withRowNumbers(spark, read(spark, o.inputFormat(), o.input().toString()), c)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            return run(job, input);
+        } finally {
+            input.unpersist();
+        }
+    }
+
+    private static long[] run(ClusterJob job, Dataset<Row> input) {
+        BatchOptions o = job.options();
+        Columns c = o.columns();
         Column text = functions.col(c.text());
         Column reason = blank(text, c.text());
         if (o.task() == Task.RERANK) reason = functions.coalesce(blank(functions.col(c.query()), c.query()), reason);
         Column bad = reason.isNotNull();
-        Dataset<Row> good = spread(spark, input.filter(functions.not(bad)));
+        Dataset<Row> good = spread(input.sparkSession(), input.filter(functions.not(bad)));
         JavelinTransformer<?> t = switch (o.task()) {
             case EMBED -> new JavelinEmbedder();
             case CLASSIFY -> new JavelinClassifier();

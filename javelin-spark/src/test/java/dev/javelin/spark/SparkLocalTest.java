@@ -88,6 +88,8 @@ class SparkLocalTest {
         Dataset<Row> back = spark.read().parquet(out);
         assertThat(back.schema().apply("vec").dataType().simpleString()).isEqualTo("array<float>");
         assertEmbeddings(back.collectAsList(), "vec");
+        // local[2] runs its executor in this JVM: the first model it loaded sized the engine's pool to spark.task.cpus.
+        assertThat(System.getProperty("javelin.threads")).isEqualTo(spark.conf().get("spark.task.cpus", "1"));
     }
 
     @Test
