@@ -87,10 +87,11 @@ abstract sealed class Output implements AutoCloseable {
             out.appendFile(new ChannelInputFile(chunk));
         }
 
-        /** Writes the footer, which lists every row group appended. */
+        /** Writes the footer, which lists every row group appended, in an order that does not depend on the process. */
         @Override
         void finish() throws IOException {
             out.end(new HashMap<>());
+            CanonicalFooter.apply(file());
         }
 
         @Override
