@@ -41,9 +41,12 @@ public final class BatchJob {
         this.model = model;
     }
 
-    /** What a finished job did. */
-    /** @param joinSeconds of {@code seconds}, the time spent joining the chunks into the output */
-    public record Summary(long rows, long badRows, long resumedRows, double seconds, double joinSeconds) {
+    /**
+     * What a finished job did.
+     *
+     * @param finishSeconds of {@code seconds}, the time from the last chunk's commit to the output in place
+     */
+    public record Summary(long rows, long badRows, long resumedRows, double seconds, double finishSeconds) {
         public double rowsPerSecond() {
             return (rows - resumedRows) / Math.max(seconds, 1e-9);
         }
@@ -57,7 +60,7 @@ public final class BatchJob {
         long start = System.nanoTime();
         OutputSchema schema = OutputSchema.of(options.task(), options.columns());
         ChunkStore store = new ChunkStore(options.output(), options.badRows(), options.outputFormat(), schema);
-        int committed = store.open(JobManifest.of(options.input(), options.task(), options.model(), options.columns(),
+        int committed = store.open(JobManifest.of(options.input(), options.task(), options.model(), model.dtype(), options.columns(),
                 options.outputFormat(), options.chunkRows()));
         if (committed < 0) {
             LOG.log(System.Logger.Level.INFO, "{0} was already complete; removed the leftover {1}", options.output(),
@@ -76,6 +79,7 @@ public final class BatchJob {
         Thread reader = Thread.ofPlatform().name("javelin-batch-read").daemon().start(() -> read(committed, tokenizers, chunks));
         int next = committed;
         long rows = resumed;
+        boolean done = false;
         try (RowReader counter = RowReader.open(options.input(), options.inputFormat(), options.columns());
              Progress progress = new Progress(options.task().name().toLowerCase(Locale.ROOT), counter.estimatedRows(), resumed)) {
             java.util.ArrayDeque<Future<?>> pending = new java.util.ArrayDeque<>();
@@ -94,15 +98,17 @@ public final class BatchJob {
                 progress.advance(chunk.rows().size() + chunk.bad().size());
             }
             while (!pending.isEmpty()) get(pending.removeFirst());
+            done = true;
         } finally {
             reader.interrupt();
             committer.shutdownNow();
             tokenizers.shutdownNow();
+            if (!done) store.abandon();
         }
-        long join = System.nanoTime();
+        long finish = System.nanoTime();
         long bad = store.finish(next);
         long end = System.nanoTime();
-        return new Summary(rows, bad, resumed, (end - start) / 1e9, (end - join) / 1e9);
+        return new Summary(rows, bad, resumed, (end - start) / 1e9, (end - finish) / 1e9);
     }
 
     /** Reads records after the committed chunks and queues their chunks' tokenization, in order. */
@@ -163,25 +169,10 @@ public final class BatchJob {
         });
     }
 
-    /**
-     * The engine's first forward passes in a JVM, run before the JIT has compiled its kernels, can
-     * differ from later ones in the last bit of a few outputs. A resumed run starts cold on a chunk
-     * that an uninterrupted run computed warm, so both run this warm-up pass first and then produce
-     * the same bytes.
-     */
-    private static final int WARM_UP_ROWS = 32;
-
-    private boolean warm;
-
     private List<Result> compute(Chunk chunk) {
         List<Integer> order = java.util.stream.IntStream.range(0, chunk.rows().size()).boxed().toList();
         List<Result> out = new ArrayList<>(order.size());
         List<List<Integer>> batches = model.batches(order, i -> chunk.encodings().get(i).ids().length);
-        if (!warm && !batches.isEmpty()) {
-            List<Integer> first = batches.getFirst().subList(0, Math.min(WARM_UP_ROWS, batches.getFirst().size()));
-            model.run(first.stream().map(chunk.rows()::get).toList(), first.stream().map(chunk.encodings()::get).toList());
-            warm = true;
-        }
         for (List<Integer> batch : batches) {
             out.addAll(model.run(batch.stream().map(chunk.rows()::get).toList(), batch.stream().map(chunk.encodings()::get).toList()));
         }

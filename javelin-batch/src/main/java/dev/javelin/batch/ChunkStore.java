@@ -21,7 +21,12 @@ import java.util.List;
  * results of input records {@code k·chunkRows … (k+1)·chunkRows-1}. A chunk is committed by renaming
  * its fsynced file into place — its bad rows first, then its results — so after a kill at any point
  * the chunks present are exactly the complete ones, and a re-run resumes after the last of them.
- * {@link #finish} joins the chunks into the output and removes the directory.
+ *
+ * <p>The output is built while the job runs: each committed chunk is appended at once to {@link
+ * Output}, the output-to-be in the same directory, so finishing only closes it (a Parquet footer)
+ * and renames it into place; there is no pass over all the results at the end. A resumed run
+ * rebuilds that file from the committed chunks (I/O only: Parquet row groups are copied undecoded)
+ * and goes on appending.
  */
 final class ChunkStore {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -29,12 +34,15 @@ final class ChunkStore {
     private static final String MANIFEST = "job.json";
     /** Present once the output is in place: only clean-up is left. */
     private static final String MERGED = "merged";
+    /** The output-to-be's name in the directory (with the format's extension); never a chunk's. */
+    private static final String OUTPUT = "output.";
 
     private final Path output;
     private final Path badRowsFile;
     private final Path dir;
     private final Format format;
     private final OutputSchema schema;
+    private Output joined;
 
     ChunkStore(Path output, Path badRowsFile, Format format, OutputSchema schema) {
         this.output = output.toAbsolutePath();
@@ -66,14 +74,23 @@ final class ChunkStore {
                 cleanUp();
                 return -1;
             }
-            return committedChunks();
+            int committed = committedChunks();
+            startOutput(committed);
+            return committed;
         }
         if (Files.isDirectory(dir)) deleteTree();
         Files.createDirectories(dir);
         Path tmp = dir.resolve(MANIFEST + ".tmp");
         JSON.writeValue(tmp.toFile(), manifest);
         publish(tmp, m);
+        startOutput(0);
         return 0;
+    }
+
+    /** Starts the output-to-be afresh with chunks {@code 0…committed-1}. */
+    private void startOutput(int committed) throws IOException {
+        joined = Output.start(dir.resolve(OUTPUT + format.extension()), format, schema);
+        for (int k = 0; k < committed; k++) joined.append(results(k));
     }
 
     /** Consecutive chunks from 0 whose results are in place; anything after them is a torn write and goes. */
@@ -118,31 +135,29 @@ final class ChunkStore {
         Files.deleteIfExists(tmp);
         ResultWriter.writeAll(tmp, format, schema, false, results);
         publish(tmp, results(chunk));
+        joined.append(results(chunk));
     }
 
     /**
-     * Joins chunks {@code 0…chunks-1} into the output and the bad rows into the side file, each written
-     * aside and renamed into place, then removes the directory.
+     * Puts the output in place (it holds chunks {@code 0…chunks-1} already) and joins the bad rows into
+     * the side file, each renamed into place after fsync, then removes the directory.
      *
      * @return how many bad rows the side file holds
      */
     long finish(int chunks) throws IOException {
-        Path tmp = output.resolveSibling(output.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        if (format == Format.PARQUET) ParquetResultWriter.join(tmp, schema, resultFiles(chunks));
-        else joinText(tmp, chunks);
-        publish(tmp, output);
+        joined.finish();
+        publish(joined.file(), output);
+        joined = null;
         long bad = joinBadRows(chunks);
         Files.createFile(dir.resolve(MERGED));
         cleanUp();
         return bad;
     }
 
-    private void joinText(Path tmp, int chunks) throws IOException {
-        if (format != Format.JSONL) ResultWriter.writeAll(tmp, format, schema, true, List.of());
-        try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-            for (Path part : resultFiles(chunks)) Files.copy(part, out);
-        }
+    /** Closes the output-to-be of a job that stopped before it was done; a re-run rebuilds it. */
+    void abandon() throws IOException {
+        if (joined != null) joined.close();
+        joined = null;
     }
 
     private long joinBadRows(int chunks) throws IOException {
@@ -168,6 +183,7 @@ final class ChunkStore {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "chunk-*")) {
             for (Path f : files) Files.delete(f);
         }
+        Files.deleteIfExists(dir.resolve(OUTPUT + format.extension()));
         Files.deleteIfExists(dir.resolve(MANIFEST));
         Files.deleteIfExists(dir.resolve(MERGED));
         Files.deleteIfExists(dir);

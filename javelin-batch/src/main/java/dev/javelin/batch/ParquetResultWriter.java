@@ -2,19 +2,16 @@ package dev.javelin.batch;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
 import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.OutputFile;
 
-/** Parquet, Snappy-compressed, written through a {@link LocalOutputFile} (no Hadoop file system). */
+/** Parquet, Snappy-compressed, dictionary-encoded only where values repeat, written through a {@link LocalOutputFile} (no Hadoop file system). */
 final class ParquetResultWriter implements ResultWriter {
     private final ParquetWriter<Result> out;
 
@@ -23,16 +20,11 @@ final class ParquetResultWriter implements ResultWriter {
                 .withConf(new PlainParquetConfiguration())
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
+                // Ids and model outputs are (nearly) all distinct: a dictionary would be built and
+                // dropped for every page, costing the job CPU. Only class labels repeat.
+                .withDictionaryEncoding(false)
+                .withDictionaryEncoding("label", true)
                 .build();
-    }
-
-    /** Joins {@code parts} into {@code file}, copying their row groups as they are, without decoding: the join costs I/O only. */
-    static void join(Path file, OutputSchema schema, List<Path> parts) throws IOException {
-        ParquetFileWriter w = new ParquetFileWriter(new LocalOutputFile(file), ParquetSchema.of(schema),
-                ParquetFileWriter.Mode.CREATE, ParquetWriter.DEFAULT_BLOCK_SIZE, ParquetWriter.MAX_PADDING_SIZE_DEFAULT);
-        w.start();
-        for (Path part : parts) w.appendFile(new LocalInputFile(part));
-        w.end(new HashMap<>());
     }
 
     @Override

@@ -8,11 +8,10 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
-import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.schema.GroupType;
 
 /**
- * Parquet through parquet-java's example {@link Group} model, opened as a {@link LocalInputFile} with a
+ * Parquet through parquet-java's example {@link Group} model, opened as a {@link ChannelInputFile} with a
  * plain configuration: no Hadoop file system (whose security layer fails on JDK 25) is touched.
  */
 final class ParquetRowReader implements RowReader {
@@ -24,7 +23,7 @@ final class ParquetRowReader implements RowReader {
     ParquetRowReader(Path file, Columns columns) throws IOException {
         this.file = file;
         this.columns = columns;
-        this.reader = new ParquetReader.Builder<Group>(new LocalInputFile(file), new PlainParquetConfiguration()) {
+        this.reader = new ParquetReader.Builder<Group>(new ChannelInputFile(file), new PlainParquetConfiguration()) {
             @Override
             protected ReadSupport<Group> getReadSupport() {
                 return new GroupReadSupport();
@@ -51,7 +50,7 @@ final class ParquetRowReader implements RowReader {
 
     @Override
     public long estimatedRows() throws IOException {
-        try (ParquetFileReader r = ParquetFileReader.open(new LocalInputFile(file))) {
+        try (ParquetFileReader r = ParquetFileReader.open(new ChannelInputFile(file))) {
             return r.getRecordCount();
         }
     }

@@ -40,8 +40,14 @@ final class Progress implements AutoCloseable {
         bar.stepBy(rows);
     }
 
-    /** Whether fd 2 is a terminal: Linux names the device behind it; elsewhere, whether the JVM has a console. */
+    /**
+     * Whether stderr is a terminal. A launcher that pipes stderr through a filter (the {@code javelin}
+     * script drops the JVM's incubator warning) says so with {@code -Djavelin.stderr.terminal=true};
+     * otherwise, on Linux, fd 2 names its device; elsewhere, whether the JVM has a console.
+     */
     private static boolean stderrIsTerminal() {
+        String told = System.getProperty("javelin.stderr.terminal");
+        if (told != null) return Boolean.parseBoolean(told);
         Path fd2 = Path.of("/proc/self/fd/2");
         try {
             String target = Files.readSymbolicLink(fd2).toString();

@@ -9,6 +9,7 @@ import dev.javelin.engine.ModelInfo;
 import dev.javelin.engine.ModelSpec;
 import dev.javelin.engine.PredictOptions;
 import dev.javelin.engine.Truncate;
+import dev.javelin.models.WeightDType;
 import dev.javelin.tokenizers.Encoding;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -25,10 +26,12 @@ public final class RowModel implements AutoCloseable {
 
     private final Task task;
     private final Engine engine;
+    private final WeightDType dtype;
 
-    private RowModel(Task task, Engine engine) {
+    private RowModel(Task task, Engine engine, WeightDType dtype) {
         this.task = task;
         this.engine = engine;
+        this.dtype = dtype;
     }
 
     /**
@@ -48,11 +51,16 @@ public final class RowModel implements AutoCloseable {
             engine.close();
             throw new IllegalArgumentException(engine.info().modelId() + ": " + e.getMessage(), e);
         }
-        return new RowModel(task, engine);
+        return new RowModel(task, engine, spec.dtype());
     }
 
     public ModelInfo info() {
         return engine.info();
+    }
+
+    /** The precision its linear layers were loaded in. */
+    public WeightDType dtype() {
+        return dtype;
     }
 
     /** The row's tokens, truncated to the model's length. @throws IllegalArgumentException naming why the row cannot be run */

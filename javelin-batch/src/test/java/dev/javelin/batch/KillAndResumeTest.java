@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.assertj.core.data.Offset;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,9 +13,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The no-lost-work promise, with real processes: a job is SIGKILLed twice after different numbers of
- * committed chunks, re-run with the same arguments each time, and its final output must hold every
- * row exactly once, in order, with the values of a run that was never interrupted.
+ * The no-lost-work promise, with real processes: a job is SIGKILLed three times after different
+ * numbers of committed chunks, re-run with the same arguments each time, and its final output must
+ * be byte for byte the output of a run that was never interrupted.
  */
 class KillAndResumeTest {
     /** All of SST-2 dev: 872 sentences, 15 chunks. */
@@ -29,7 +27,7 @@ class KillAndResumeTest {
 
     @ParameterizedTest
     @EnumSource(value = Format.class, names = {"JSONL", "PARQUET"})
-    void killedTwiceAndResumedEqualsAnUninterruptedRun(Format format) throws Exception {
+    void killedThriceAndResumedEqualsAnUninterruptedRun(Format format) throws Exception {
         Path input = TestFiles.write(dir.resolve("in.jsonl"), Format.JSONL, TestFiles.sst2Dev(ROWS));
         Path clean = dir.resolve("clean." + format.extension());
         Path resumed = dir.resolve("resumed." + format.extension());
@@ -38,7 +36,7 @@ class KillAndResumeTest {
         assertThat(start(input, clean).waitFor(5, TimeUnit.MINUTES)).isTrue();
 
         List<Integer> killedAt = new ArrayList<>();
-        for (int atLeast : new int[] {2, 7}) {
+        for (int atLeast : new int[] {1, 5, 11}) {
             Process p = start(input, resumed);
             while (chunks(parts) < atLeast) {
                 assertThat(p.isAlive()).as("the job ended before it could be killed").isTrue();
@@ -50,25 +48,16 @@ class KillAndResumeTest {
             killedAt.add(chunks(parts));
         }
         assertThat(resumed).doesNotExist();
-        assertThat(killedAt.get(1)).isGreaterThan(killedAt.get(0));
+        assertThat(killedAt).isSorted().doesNotHaveDuplicates();
 
         Process last = start(input, resumed);
         assertThat(last.waitFor(5, TimeUnit.MINUTES)).isTrue();
         String log = new String(last.getInputStream().readAllBytes());
         assertThat(last.exitValue()).as(log).isZero();
-        assertThat(log).contains("resuming after " + killedAt.get(1) + " committed chunks");
+        assertThat(log).contains("resuming after " + killedAt.getLast() + " committed chunks");
 
-        // Every row once, in input order, with the uninterrupted run's values. Not byte for byte: the
-        // engine's attention softmax sums lanes in an order that depends on the JIT tier (see the
-        // kernels docs), so a chunk computed in another process can differ in the last bit (seen:
-        // <= 1.1e-7) even after the job's warm-up pass. Most runs are byte-identical.
-        Map<String, Map<String, Object>> got = TestFiles.read(resumed, format), want = TestFiles.read(clean, format);
-        assertThat(got).hasSize(ROWS);
-        assertThat(got.keySet()).containsExactlyElementsOf(want.keySet());
-        for (String id : want.keySet()) {
-            assertThat((float[]) got.get(id).get("embedding")).as(id)
-                    .containsExactly((float[]) want.get(id).get("embedding"), Offset.offset(1e-6f));
-        }
+        assertThat(TestFiles.read(resumed, format)).hasSize(ROWS);
+        assertThat(Files.mismatch(resumed, clean)).as("first differing byte").isEqualTo(-1L);
         assertThat(parts).doesNotExist();
     }
 

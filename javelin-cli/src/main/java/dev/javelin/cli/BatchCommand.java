@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -68,6 +69,9 @@ public final class BatchCommand implements Callable<Integer> {
     @Option(names = "--fail-fast", description = "Stop at the first bad row instead of setting it aside.")
     boolean failFast;
 
+    @Mixin
+    DTypeOption dtype;
+
     @Option(names = "--spark-master", paramLabel = "URL", description = "Run on Apache Spark: local[N] or spark://host:port.")
     String sparkMaster;
 
@@ -78,13 +82,15 @@ public final class BatchCommand implements Callable<Integer> {
             Columns columns = new Columns(textColumn, idColumn, t == Task.RERANK ? queryColumn : null);
             BatchOptions options = new BatchOptions(t, input, Format.of(input, inputFormat), output, Format.of(output, format),
                     badRows != null ? badRows : BatchOptions.defaultBadRows(output), columns, model, chunkRows, failFast);
-            if (sparkMaster != null) return SparkDriverProcess.run(new ClusterJob(sparkMaster, batchTokens, options));
-            try (RowModel m = RowModel.load(t, ModelSpec.of(model), batchTokens)) {
+            if (sparkMaster != null) {
+                return SparkDriverProcess.run(new ClusterJob(sparkMaster, batchTokens, dtype.value().label(), options));
+            }
+            try (RowModel m = RowModel.load(t, ModelSpec.of(model).withDtype(dtype.value()), batchTokens)) {
                 BatchJob.Summary s = new BatchJob(options, m).run();
                 spec.commandLine().getErr().printf(Locale.ROOT,
-                        "javelin batch: %d rows (%d bad%s) in %.1f s (%.1f s joining chunks), %.1f rows/s; wrote %s%n",
+                        "javelin batch: %d rows (%d bad%s) in %.1f s (%.1f s finishing the output), %.1f rows/s; wrote %s%n",
                         s.rows(), s.badRows(), s.badRows() > 0 ? ", listed in " + options.badRows() : "", s.seconds(),
-                        s.joinSeconds(), s.rowsPerSecond(), output);
+                        s.finishSeconds(), s.rowsPerSecond(), output);
             }
             return 0;
         });

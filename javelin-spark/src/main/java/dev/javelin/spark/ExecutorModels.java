@@ -4,6 +4,7 @@ import dev.javelin.batch.RowModel;
 import dev.javelin.batch.Task;
 import dev.javelin.engine.ModelSpec;
 import dev.javelin.engine.Pooling;
+import dev.javelin.models.WeightDType;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -18,10 +19,14 @@ import org.apache.spark.SparkEnv;
 final class ExecutorModels {
     private static final ConcurrentHashMap<Key, RowModel> MODELS = new ConcurrentHashMap<>();
 
-    /** What identifies a loaded model: everything a Transformer's params can change. */
-    record Key(Task task, String model, String pooling, Boolean normalize, int batchTokens) implements Serializable {
+    /**
+     * What identifies a loaded model: everything a Transformer's params can change.
+     *
+     * @param dtype the linear layers' precision, as {@link WeightDType#parse} reads it
+     */
+    record Key(Task task, String model, String pooling, Boolean normalize, String dtype, int batchTokens) implements Serializable {
         ModelSpec spec() {
-            return new ModelSpec(model, pooling == null ? null : Pooling.parse(pooling), normalize);
+            return new ModelSpec(model, pooling == null ? null : Pooling.parse(pooling), normalize, WeightDType.parse(dtype));
         }
     }
 

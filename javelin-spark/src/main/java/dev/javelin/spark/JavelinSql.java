@@ -5,6 +5,7 @@ import dev.javelin.batch.Result;
 import dev.javelin.batch.RowModel;
 import dev.javelin.batch.Task;
 import dev.javelin.engine.Batcher;
+import dev.javelin.models.WeightDType;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -39,7 +40,7 @@ public final class JavelinSql {
     }
 
     private static ExecutorModels.Key key(Task task, String model) {
-        return new ExecutorModels.Key(task, model.isEmpty() ? null : model, null, null, Batcher.DEFAULT_MAX_TOKENS);
+        return new ExecutorModels.Key(task, model.isEmpty() ? null : model, null, null, WeightDType.F32.label(), Batcher.DEFAULT_MAX_TOKENS);
     }
 
     private static Result one(ExecutorModels.Key key, String text) {

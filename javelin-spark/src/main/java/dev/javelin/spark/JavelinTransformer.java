@@ -2,6 +2,7 @@ package dev.javelin.spark;
 
 import dev.javelin.batch.Task;
 import dev.javelin.engine.Batcher;
+import dev.javelin.models.WeightDType;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.Transformer;
@@ -34,6 +35,7 @@ public abstract class JavelinTransformer<T extends JavelinTransformer<T>> extend
     private final IntParam batchTokens;
     private final Param<String> pooling;
     private final BooleanParam normalize;
+    private final Param<String> dtype;
 
     protected JavelinTransformer(String uid, String defaultOutput) {
         this.uid = uid;
@@ -43,11 +45,13 @@ public abstract class JavelinTransformer<T extends JavelinTransformer<T>> extend
         this.batchTokens = new IntParam(this, "batchTokens", "token budget of one forward pass", ParamValidators.gtEq(1));
         this.pooling = new Param<>(this, "pooling", "pooling instead of the model's own: cls, mean, max, last-token; empty keeps the model's");
         this.normalize = new BooleanParam(this, "normalize", "L2-normalise embeddings; unset keeps the model's own");
+        this.dtype = new Param<>(this, "dtype", "precision of the linear layers: f32 (the checkpoint's), bf16 or int8 (quantized on load)");
         setDefault(model, "");
         setDefault(inputCol, "text");
         setDefault(outputCol, defaultOutput);
         setDefault(batchTokens, (Object) Batcher.DEFAULT_MAX_TOKENS);
         setDefault(pooling, "");
+        setDefault(dtype, WeightDType.F32.label());
     }
 
     /** The task run on each row. */
@@ -55,6 +59,11 @@ public abstract class JavelinTransformer<T extends JavelinTransformer<T>> extend
 
     /** The result columns this Transformer appends, in order. */
     abstract List<String> outputColumns();
+
+    /** The column of the query each text is scored against (rerank), else null. */
+    String queryColumn() {
+        return null;
+    }
 
     @SuppressWarnings("unchecked")
     private T self() {
@@ -90,6 +99,10 @@ public abstract class JavelinTransformer<T extends JavelinTransformer<T>> extend
         return normalize;
     }
 
+    public Param<String> dtype() {
+        return dtype;
+    }
+
     public T setModel(String value) {
         set(model, value == null ? "" : value);
         return self();
@@ -120,6 +133,12 @@ public abstract class JavelinTransformer<T extends JavelinTransformer<T>> extend
         return self();
     }
 
+    /** @param value f32, bf16 or int8 (any case); anything else is refused here, on the driver */
+    public T setDtype(String value) {
+        set(dtype, WeightDType.parse(value).label());
+        return self();
+    }
+
     public String getInputCol() {
         return $(inputCol);
     }
@@ -131,29 +150,33 @@ public abstract class JavelinTransformer<T extends JavelinTransformer<T>> extend
     ExecutorModels.Key key() {
         String m = $(model), p = $(pooling);
         Boolean n = isDefined(normalize) ? (Boolean) $(normalize) : null;
-        return new ExecutorModels.Key(task(), m.isEmpty() ? null : m, p.isEmpty() ? null : p, n, (Integer) $(batchTokens));
+        return new ExecutorModels.Key(task(), m.isEmpty() ? null : m, p.isEmpty() ? null : p, n, $(dtype), (Integer) $(batchTokens));
     }
 
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType in = dataset.schema();
         StructType out = transformSchema(in);
-        PartitionRunner runner = new PartitionRunner(key(), in.fieldIndex(getInputCol()), outputColumns().size());
+        int query = queryColumn() == null ? -1 : in.fieldIndex(queryColumn());
+        PartitionRunner runner = new PartitionRunner(key(), in.fieldIndex(getInputCol()), query, outputColumns().size());
         return dataset.toDF().mapPartitions(runner, Encoders.row(out));
     }
 
     @Override
     public StructType transformSchema(StructType schema) {
-        String col = getInputCol();
-        if (!List.of(schema.fieldNames()).contains(col)) {
-            throw new IllegalArgumentException("no input column '" + col + "' (columns: " + String.join(", ", schema.fieldNames()) + ")");
-        }
-        if (!schema.apply(col).dataType().equals(DataTypes.StringType)) {
-            throw new IllegalArgumentException("input column '" + col + "' must be a string, not " + schema.apply(col).dataType().simpleString());
+        List<String> names = List.of(schema.fieldNames());
+        List<String> inputs = queryColumn() == null ? List.of(getInputCol()) : List.of(queryColumn(), getInputCol());
+        for (String col : inputs) {
+            if (!names.contains(col)) {
+                throw new IllegalArgumentException("no input column '" + col + "' (columns: " + String.join(", ", names) + ")");
+            }
+            if (!schema.apply(col).dataType().equals(DataTypes.StringType)) {
+                throw new IllegalArgumentException("input column '" + col + "' must be a string, not " + schema.apply(col).dataType().simpleString());
+            }
         }
         List<StructField> fields = new ArrayList<>(List.of(schema.fields()));
         for (String name : outputColumns()) {
-            if (List.of(schema.fieldNames()).contains(name)) throw new IllegalArgumentException("output column '" + name + "' already exists");
+            if (names.contains(name)) throw new IllegalArgumentException("output column '" + name + "' already exists");
         }
         fields.addAll(SparkResults.fields(task(), outputColumns()));
         return DataTypes.createStructType(fields);

@@ -16,8 +16,8 @@ import org.apache.spark.sql.RowFactory;
 /**
  * Runs one partition through the executor's shared model, lazily: it pulls a window of rows,
  * tokenizes them, runs the engine's token-budget batches and hands the rows back with the result
- * columns appended, then pulls the next window. A row whose text is null, blank or cannot be
- * tokenized gets null results; rows are never dropped or reordered.
+ * columns appended, then pulls the next window. A row whose text (or, reranking, query) is null,
+ * blank or cannot be tokenized gets null results; rows are never dropped or reordered.
  */
 final class PartitionRunner implements MapPartitionsFunction<Row, Row> {
     /** Rows per window: a few batches of short texts, so the model runs full batches and memory stays small. */
@@ -25,11 +25,14 @@ final class PartitionRunner implements MapPartitionsFunction<Row, Row> {
 
     private final ExecutorModels.Key key;
     private final int textColumn;
+    private final int queryColumn;
     private final int resultColumns;
 
-    PartitionRunner(ExecutorModels.Key key, int textColumn, int resultColumns) {
+    /** @param queryColumn the query's column (rerank), else -1 */
+    PartitionRunner(ExecutorModels.Key key, int textColumn, int queryColumn, int resultColumns) {
         this.key = key;
         this.textColumn = textColumn;
+        this.queryColumn = queryColumn;
         this.resultColumns = resultColumns;
     }
 
@@ -60,9 +63,10 @@ final class PartitionRunner implements MapPartitionsFunction<Row, Row> {
         List<Encoding> encodings = new ArrayList<>(rows.size());
         List<Integer> positions = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
-            String text = rows.get(i).isNullAt(textColumn) ? null : rows.get(i).getString(textColumn);
-            if (text == null || text.isBlank()) continue;
-            InputRow r = new InputRow(i, i + 1, Integer.toString(i), text, null, null);
+            String text = string(rows.get(i), textColumn);
+            String query = queryColumn < 0 ? null : string(rows.get(i), queryColumn);
+            if (text == null || (queryColumn >= 0 && query == null)) continue;
+            InputRow r = new InputRow(i, i + 1, Integer.toString(i), text, query, null);
             try {
                 encodings.add(model.encode(r));
             } catch (IllegalArgumentException e) {
@@ -81,6 +85,12 @@ final class PartitionRunner implements MapPartitionsFunction<Row, Row> {
         List<Row> joined = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) joined.add(append(rows.get(i), results[i]));
         return joined;
+    }
+
+    /** The column's text, or null when it is null or blank. */
+    private static String string(Row row, int column) {
+        String s = row.isNullAt(column) ? null : row.getString(column);
+        return s == null || s.isBlank() ? null : s;
     }
 
     private Row append(Row row, Object[] result) {

@@ -21,6 +21,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * {@code javelin batch … --spark-master URL}: the batch job as a Spark application. Spark's readers
@@ -72,16 +73,31 @@ public final class SparkBatchDriver {
     public static long[] run(SparkSession spark, ClusterJob job) {
         BatchOptions o = job.options();
         Columns c = o.columns();
-        Dataset<Row> input = withRowNumbers(spark, read(spark, o.inputFormat(), o.input().toString()), c);
+        // Three actions use the numbered input (the results, the bad rows, the count): parse and number
+        // it once. Memory first, spilling to the executors' local disks when it does not fit.
+        Dataset<Row> input = withRowNumbers(spark, read(spark, o.inputFormat(), o.input().toString()), c)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            return run(job, input);
+        } finally {
+            input.unpersist();
+        }
+    }
+
+    private static long[] run(ClusterJob job, Dataset<Row> input) {
+        BatchOptions o = job.options();
+        Columns c = o.columns();
         Column text = functions.col(c.text());
-        Column bad = text.isNull().or(functions.trim(text).equalTo(""));
-        Dataset<Row> good = spread(spark, input.filter(functions.not(bad)));
+        Column reason = blank(text, c.text());
+        if (o.task() == Task.RERANK) reason = functions.coalesce(blank(functions.col(c.query()), c.query()), reason);
+        Column bad = reason.isNotNull();
+        Dataset<Row> good = spread(input.sparkSession(), input.filter(functions.not(bad)));
         JavelinTransformer<?> t = switch (o.task()) {
             case EMBED -> new JavelinEmbedder();
             case CLASSIFY -> new JavelinClassifier();
-            case RERANK -> throw new IllegalArgumentException("rerank is not yet available with --spark-master; run it without");
+            case RERANK -> new JavelinReranker().setQueryCol(c.query());
         };
-        t.setModel(o.model()).setInputCol(c.text()).setBatchTokens(job.batchTokens());
+        t.setModel(o.model()).setInputCol(c.text()).setBatchTokens(job.batchTokens()).setDtype(job.dtype());
         List<Column> out = new ArrayList<>();
         out.add(functions.col(c.idOut()));
         for (String name : t.outputColumns()) out.add(functions.col(name));
@@ -91,10 +107,15 @@ public final class SparkBatchDriver {
             results = results.withColumn(t.getOutputCol(), functions.to_json(functions.col(t.getOutputCol())));
         }
         write(results, o.outputFormat(), o.output().toString());
-        Dataset<Row> rejected = input.filter(bad).select(functions.col(c.idOut()),
-                functions.when(text.isNull(), functions.lit("no '" + c.text() + "' field")).otherwise(functions.lit("empty text")).as("reason"));
+        Dataset<Row> rejected = input.filter(bad).select(functions.col(c.idOut()), reason.as("reason"));
         rejected.write().mode("overwrite").json(o.output() + ".bad");
         return new long[] {input.count(), rejected.count()};
+    }
+
+    /** Why {@code column} cannot be used: null when it holds text. */
+    private static Column blank(Column column, String name) {
+        return functions.when(column.isNull(), functions.lit("no '" + name + "' field"))
+                .when(functions.trim(column).equalTo(""), functions.lit("empty " + name));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.javelin.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.javelin.batch.BatchOptions;
 import dev.javelin.batch.ClusterJob;
@@ -9,9 +10,14 @@ import dev.javelin.batch.Format;
 import dev.javelin.batch.Task;
 import dev.javelin.batch.TestFiles;
 import dev.javelin.engine.Label;
+import dev.javelin.engine.ModelSpec;
+import dev.javelin.engine.Rank;
 import dev.javelin.engine.Vectors;
 import dev.javelin.pipelines.EmbeddingsPipeline;
+import dev.javelin.models.WeightDType;
 import dev.javelin.pipelines.Pipelines;
+import dev.javelin.pipelines.RerankPipeline;
+import dev.javelin.server.SyntheticHeads;
 import dev.javelin.pipelines.TextClassificationPipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +28,14 @@ import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Transformers, the SQL functions and the batch driver in {@code local[2]}, checked against the in-process pipelines. */
+/** The Transformers (embed, classify, rerank, dtype, saved in Pipelines), the SQL functions and the batch driver in {@code local[2]}, checked against the in-process pipelines. */
 class SparkLocalTest {
     private static final int N = 200;
     private static SparkSession spark;
@@ -80,6 +88,8 @@ class SparkLocalTest {
         Dataset<Row> back = spark.read().parquet(out);
         assertThat(back.schema().apply("vec").dataType().simpleString()).isEqualTo("array<float>");
         assertEmbeddings(back.collectAsList(), "vec");
+        // local[2] runs its executor in this JVM: the first model it loaded sized the engine's pool to spark.task.cpus.
+        assertThat(System.getProperty("javelin.threads")).isEqualTo(spark.conf().get("spark.task.cpus", "1"));
     }
 
     @Test
@@ -89,7 +99,7 @@ class SparkLocalTest {
         for (Row r : rows) {
             Label expected = labels.get(row(r)).getFirst();
             assertThat(r.getString(r.fieldIndex("label"))).isEqualTo(expected.label());
-            assertThat(r.getFloat(r.fieldIndex("score"))).isCloseTo(expected.score(), org.assertj.core.data.Offset.offset(1e-5f));
+            assertThat(r.getFloat(r.fieldIndex("score"))).isCloseTo(expected.score(), Offset.offset(1e-5f));
         }
     }
 
@@ -125,9 +135,51 @@ class SparkLocalTest {
         Path out = dir.resolve("out.parquet");
         BatchOptions o = new BatchOptions(Task.EMBED, in, Format.JSONL, out, Format.PARQUET, BatchOptions.defaultBadRows(out),
                 new Columns("text", "id", null), null, BatchOptions.DEFAULT_CHUNK_ROWS, false);
-        long[] counts = SparkBatchDriver.run(spark, new ClusterJob("local[2]", 4096, o));
+        long[] counts = SparkBatchDriver.run(spark, new ClusterJob("local[2]", 4096, "f32", o));
         assertThat(counts).containsExactly(N + 1, 1);
         assertEmbeddings(spark.read().parquet(out.toString()).collectAsList(), "embedding");
+    }
+
+    @Test
+    void rerankerInASavedPipelineGivesThePipelinesScores() throws Exception {
+        String model = SyntheticHeads.create(dir.resolve("cross-encoder"), List.of("LABEL_0"), 2).toString();
+        String query = "a film worth seeing";
+        float[] want = new float[N];
+        try (RerankPipeline p = Pipelines.rerank(model)) {
+            for (Rank r : p.rerank(query, texts)) want[r.index()] = r.score();
+        }
+        JavelinReranker reranker = new JavelinReranker().setModel(model).setQueryCol("q").setOutputCol("relevance").setBatchTokens(2048);
+        Dataset<Row> in = input().withColumn("q", functions.lit(query));
+        String path = dir.resolve("pipeline").toString();
+        new Pipeline().setStages(new PipelineStage[] {reranker}).fit(in).write().save(path);
+        JavelinReranker loaded = (JavelinReranker) PipelineModel.load(path).stages()[0];
+        assertThat(loaded.key()).isEqualTo(reranker.key());
+
+        List<Row> rows = loaded.transform(in).collectAsList();
+        assertThat(rows).hasSize(N);
+        for (Row r : rows) {
+            assertThat(r.getFloat(r.fieldIndex("relevance"))).as("row %d", row(r)).isCloseTo(want[row(r)], Offset.offset(1e-5f));
+        }
+    }
+
+    @Test
+    void dtypeQuantizesOnTheExecutorsAsInProcess() throws Exception {
+        JavelinEmbedder int8 = new JavelinEmbedder().setDtype("INT8");
+        assertThat(int8.key().dtype()).isEqualTo("int8");
+        assertThatThrownBy(() -> new JavelinEmbedder().setDtype("fp64")).hasMessageContaining("unknown dtype \"fp64\"");
+        float[][] want;
+        try (EmbeddingsPipeline p = Pipelines.embeddings(ModelSpec.DEFAULT.withDtype(WeightDType.INT8))) {
+            want = p.embed(texts);
+        }
+        List<Row> rows = int8.transform(input()).collectAsList();
+        assertThat(rows).hasSize(N);
+        int unlikeF32 = 0;
+        for (Row r : rows) {
+            float[] got = floats(r.get(r.fieldIndex("embedding")));
+            assertThat(Vectors.cosine(got, want[row(r)])).as("row %d", row(r)).isGreaterThanOrEqualTo(0.99999f);
+            if (!java.util.Arrays.equals(got, embeddings[row(r)])) unlikeF32++;
+        }
+        assertThat(unlikeF32).as("rows whose int8 embedding differs from the f32 one").isEqualTo(N);
     }
 
     static float[] floats(Object array) {
