@@ -5,6 +5,7 @@ import dev.javelin.io.safetensors.SafeTensors;
 import dev.javelin.nn.EncoderLayer;
 import dev.javelin.nn.FeedForward;
 import dev.javelin.nn.MultiHeadSelfAttention;
+import dev.javelin.nn.TransformerBlock;
 import dev.javelin.nn.Workspace;
 import dev.javelin.tensor.Tensor;
 import java.util.ArrayList;
@@ -16,16 +17,12 @@ import java.util.List;
  * {@code transformer.layer.N.attention.{q,k,v,out}_lin}, {@code sa_layer_norm},
  * {@code ffn.lin1/lin2}, {@code output_layer_norm}; under {@code distilbert.} in task checkpoints).
  */
-public final class DistilBertModel implements EncoderModel {
+public final class DistilBertModel extends StackedEncoder {
     /** DistilBERT hard-codes its LayerNorm epsilon; it is not in the config. */
     private static final double EPS = 1e-12;
 
-    private final BertEmbeddings embeddings;
-    private final List<EncoderLayer> layers;
-
-    private DistilBertModel(BertEmbeddings embeddings, List<EncoderLayer> layers) {
-        this.embeddings = embeddings;
-        this.layers = layers;
+    private DistilBertModel(BertEmbeddings embeddings, List<TransformerBlock> layers, int maxPositions) {
+        super(embeddings, layers, null, maxPositions);
     }
 
     public static DistilBertModel load(SafeTensors weights, DistilBertConfig config, WeightDType dtype) throws ModelFormatException {
@@ -39,7 +36,7 @@ public final class DistilBertModel implements EncoderModel {
                 ckpt.embedding("embeddings.position_embeddings.weight", config.maxPositionEmbeddings(), h),
                 null,
                 ckpt.layerNorm("embeddings.LayerNorm", h, EPS), 0);
-        List<EncoderLayer> layers = new ArrayList<>();
+        List<TransformerBlock> layers = new ArrayList<>();
         for (int i = 0; i < config.nLayers(); i++) {
             String p = "transformer.layer." + i + ".";
             MultiHeadSelfAttention attention = new MultiHeadSelfAttention(
@@ -50,23 +47,7 @@ public final class DistilBertModel implements EncoderModel {
             layers.add(new EncoderLayer(attention, ckpt.layerNorm(p + "sa_layer_norm", h, EPS), ffn,
                     ckpt.layerNorm(p + "output_layer_norm", h, EPS)));
         }
-        if (ckpt.has("transformer.layer." + config.nLayers() + ".attention.q_lin.weight")) {
-            throw new ModelFormatException(weights.source() + " has more layers than n_layers = " + config.nLayers());
-        }
-        return new DistilBertModel(embeddings, List.copyOf(layers));
-    }
-
-    @Override
-    public int hiddenSize() { return embeddings.hidden(); }
-
-    @Override
-    public int maxPositions() { return embeddings.maxPositions(); }
-
-    @Override
-    public Tensor forward(TokenBatch batch, Workspace ws) {
-        Tensor x = ws.tensor("hidden", batch.tokens(), hiddenSize());
-        embeddings.forward(batch, x);
-        for (EncoderLayer layer : layers) layer.forward(x, batch.sequences(), batch.attentionMask(), ws);
-        return x;
+        ckpt.rejectExtraLayer("transformer.layer." + config.nLayers() + ".attention.q_lin.weight", "n_layers", config.nLayers());
+        return new DistilBertModel(embeddings, layers, embeddings.maxPositions());
     }
 }

@@ -6,7 +6,7 @@ import dev.javelin.tensor.Tensor;
  * One post-norm transformer encoder block (BERT, DistilBERT, RoBERTa):
  * h = LN(x + Attention(x)); y = LN(h + FFN(h)). Runs in place on the packed hidden states.
  */
-public final class EncoderLayer {
+public final class EncoderLayer implements TransformerBlock {
     private final MultiHeadSelfAttention attention;
     private final LayerNorm attentionNorm;
     private final FeedForward feedForward;
@@ -24,7 +24,7 @@ public final class EncoderLayer {
         this.outputNorm = outputNorm;
     }
 
-    /** Replaces x [T, hidden] by the block's output. */
+    @Override
     public void forward(Tensor x, PackedSequences seqs, int[] attentionMask, Workspace ws) {
         Tensor h = ws.tensor("layer.h", x.dim(0), x.dim(1));
         attention.forwardResidual(x, seqs, attentionMask, h, ws);
