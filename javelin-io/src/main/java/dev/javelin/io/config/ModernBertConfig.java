@@ -9,6 +9,7 @@ import java.util.Map;
  * {@code local_attention} tokens, GeGLU, and optionally no biases.
  *
  * @param globalLayers per layer, whether it attends globally (else within the local band)
+ * @param classifierPooling how a sequence classifier pools: "cls" (the first token) or "mean"
  */
 public record ModernBertConfig(
         Dimensions dims,
@@ -21,6 +22,8 @@ public record ModernBertConfig(
         List<Boolean> globalLayers,
         int padTokenId,
         String classifierPooling,
+        String classifierActivation,
+        boolean classifierBias,
         Map<Integer, String> id2label,
         String problemType,
         String json) implements ModelConfig {
@@ -69,7 +72,8 @@ public record ModernBertConfig(
         return new ModernBertConfig(dims, r.optionalBoolean("norm_bias", false),
                 r.optionalBoolean("attention_bias", false), r.optionalBoolean("mlp_bias", false),
                 globalTheta, localTheta, r.optionalInt("local_attention", 128), global, r.optionalInt("pad_token_id", 50283),
-                pooling, Labels.id2label(r), Labels.problemType(r), r.text());
+                pooling, r.optionalString("classifier_activation").orElse("gelu"), r.optionalBoolean("classifier_bias", false),
+                Labels.id2label(r), Labels.problemType(r), r.text());
     }
 
     private static double ropeTheta(ConfigReader rope, String kind, double fallback) throws ConfigException {
