@@ -3,6 +3,7 @@ package dev.javelin.cli;
 import dev.javelin.onnx.ImportedEncoder;
 import dev.javelin.onnx.OnnxConverter;
 import dev.javelin.onnx.OnnxGraph;
+import dev.javelin.onnx.SentenceTransformerModules;
 import dev.javelin.engine.Pooling;
 import dev.javelin.io.source.PoolingConfig;
 import java.nio.file.Path;
@@ -38,11 +39,17 @@ public final class ConvertCommand implements Callable<Integer> {
             description = "Add sentence-transformers' Normalize module (default: on; --no-normalize for raw vectors).")
     boolean normalize;
 
+    @Option(names = "--max-seq-length", defaultValue = "0", paramLabel = "N",
+            description = {"sentence-transformers' max_seq_length, from the model's sentence_bert_config.json (e.g. 256 for",
+                    "all-MiniLM-L6-v2); default: the tokenizer's truncation length, else the model's positions."})
+    int maxSeqLength;
+
     @Override
     public Integer call() {
         return JsonLines.run(spec, () -> {
             PoolingConfig.Mode mode = PoolingConfig.Mode.valueOf(Pooling.parse(pooling).name());
-            ImportedEncoder enc = OnnxConverter.convert(OnnxGraph.read(onnx), tokenizer, out, mode, normalize);
+            ImportedEncoder enc = OnnxConverter.convert(OnnxGraph.read(onnx), tokenizer, out,
+                    new SentenceTransformerModules(mode, normalize, maxSeqLength, false));
             spec.commandLine().getOut().printf("%s: BERT, %d layers, hidden %d, %d heads, intermediate %d, vocab %d, %d positions, %d weights → %s%n",
                     onnx.getFileName(), enc.numHiddenLayers(), enc.hiddenSize(), enc.numAttentionHeads(), enc.intermediateSize(),
                     enc.vocabSize(), enc.maxPositionEmbeddings(), enc.weights().size(), out);

@@ -69,6 +69,34 @@ class ModelCommandsTest {
         assertThat(run("", "rerank", "--model", model, "no query").status()).isEqualTo(2);
     }
 
+    /** A GTE cross-encoder (NewForSequenceClassification fixture) ranks through the CLI, a ModernBERT classifier labels. */
+    @Test
+    void newArchitectureHeadsRerankAndClassify() throws Exception {
+        String gte = architectureFixture("gte-classifier"), modern = architectureFixture("modernbert-classifier-mean");
+        CliRun ranked = run("", "rerank", "--model", gte, "--query", "what is a fox", "the quick brown fox", "hello world", "a");
+        assertThat(ranked.status()).as(ranked.err()).isZero();
+        assertThat(ranked.lines()).hasSize(3);
+        assertThat(ranked.lines()).extracting(l -> l.get("index").asInt()).containsExactlyInAnyOrder(0, 1, 2);
+        double previous = Double.POSITIVE_INFINITY;
+        for (JsonNode l : ranked.lines()) {
+            assertThat(l.get("score").asDouble()).isLessThanOrEqualTo(previous);
+            previous = l.get("score").asDouble();
+        }
+        CliRun labelled = run("", "classify", "--model", modern, "hello world");
+        assertThat(labelled.status()).as(labelled.err()).isZero();
+        // the best of its two labels, softmax-scored
+        JsonNode best = labelled.lines().getFirst().get(0);
+        assertThat(best.get("label").asText()).isIn("LABEL_0", "LABEL_1");
+        assertThat(best.get("score").asDouble()).isBetween(0.5, 1.0);
+    }
+
+    /** A fixture of javelin-models' tests; Maven runs each module's tests in its own directory. */
+    private static String architectureFixture(String name) {
+        java.nio.file.Path dir = java.nio.file.Path.of("../javelin-models/src/test/resources/architectures", name).toAbsolutePath().normalize();
+        assertThat(dir).isDirectory();
+        return dir.toString();
+    }
+
     @Test
     void classifyNeedsAClassifier() throws Exception {
         CliRun r = run("", "classify", "--model", model, "text");

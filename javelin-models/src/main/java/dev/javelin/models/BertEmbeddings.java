@@ -10,7 +10,7 @@ import dev.javelin.tensor.Tensor;
  * padding_idx + 1 ({@code positionOffset}); rotary models (GTE, NomicBERT, ModernBERT) have no
  * position table ({@code position} null): their positions enter in attention.
  */
-final class BertEmbeddings {
+final class BertEmbeddings implements StackedEncoder.Embeddings {
     private final Embedding word;
     private final Embedding position;
     private final Embedding tokenType;
@@ -32,17 +32,14 @@ final class BertEmbeddings {
         this.positionOffset = positionOffset;
     }
 
-    int hidden() { return word.dim(); }
+    @Override
+    public int hidden() { return word.dim(); }
 
     /** The positions the table covers; unbounded without a table. */
     int maxPositions() { return position == null ? Integer.MAX_VALUE : position.count() - positionOffset; }
 
-    /** Writes the embeddings of every packed token into out [T, hidden]. */
-    void forward(TokenBatch batch, Tensor out) {
-        if (batch.sequences().maxLength() > maxPositions()) {
-            throw new IllegalArgumentException("a sequence of " + batch.sequences().maxLength() + " tokens exceeds the model's "
-                    + maxPositions() + " positions; truncate the input");
-        }
+    @Override
+    public void forward(TokenBatch batch, Tensor out) {
         word.lookup(batch.ids(), out);
         if (position != null) {
             int[] positions = batch.sequences().positions();

@@ -23,14 +23,11 @@ import java.util.List;
  * task checkpoints). RoBERTa and its descendants (XLM-R, CamemBERT) are the same network under the
  * same names ({@code roberta.} in task checkpoints) whose positions start after the padding id.
  */
-public final class BertModel implements EncoderModel {
-    private final BertEmbeddings embeddings;
-    private final List<TransformerBlock> layers;
+public final class BertModel extends StackedEncoder {
     private final Linear pooler;
 
     private BertModel(BertEmbeddings embeddings, List<TransformerBlock> layers, Linear pooler) {
-        this.embeddings = embeddings;
-        this.layers = layers;
+        super(embeddings, layers, null, embeddings.maxPositions());
         this.pooler = pooler;
     }
 
@@ -63,30 +60,14 @@ public final class BertModel implements EncoderModel {
             FeedForward ffn = new FeedForward(ckpt.linear(p + "intermediate.dense", h, inner), ckpt.linear(p + "output.dense", inner, h));
             layers.add(new PostNormBlock(attention, attentionNorm, ffn, ckpt.layerNorm(p + "output.LayerNorm", h, eps)));
         }
-        if (ckpt.has("encoder.layer." + config.numHiddenLayers() + ".attention.self.query.weight")) {
-            throw new ModelFormatException(weights.source() + " has more layers than num_hidden_layers = " + config.numHiddenLayers());
-        }
+        ckpt.rejectExtraLayer("encoder.layer." + config.numHiddenLayers() + ".attention.self.query.weight", "num_hidden_layers",
+                config.numHiddenLayers());
         Linear pooler = ckpt.has("pooler.dense.weight") ? ckpt.linear("pooler.dense", h, h) : null;
-        return new BertModel(embeddings, List.copyOf(layers), pooler);
+        return new BertModel(embeddings, layers, pooler);
     }
 
-    @Override
-    public int hiddenSize() { return embeddings.hidden(); }
-
-    @Override
-    public int maxPositions() { return embeddings.maxPositions(); }
-
-    public int layers() { return layers.size(); }
 
     public boolean hasPooler() { return pooler != null; }
-
-    @Override
-    public Tensor forward(TokenBatch batch, Workspace ws) {
-        Tensor x = ws.tensor("hidden", batch.tokens(), hiddenSize());
-        embeddings.forward(batch, x);
-        for (TransformerBlock layer : layers) layer.forward(x, batch.sequences(), batch.attentionMask(), ws);
-        return x;
-    }
 
     /** BERT's pooler: tanh(dense(h[first token])) per sequence, [sequences, hidden] in {@code ws}. */
     public Tensor pool(Tensor hidden, PackedSequences seqs, Workspace ws) {

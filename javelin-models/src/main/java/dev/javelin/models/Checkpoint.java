@@ -50,6 +50,14 @@ final class Checkpoint {
         return weights.names().contains(prefix + name);
     }
 
+    /**
+     * Rejects a checkpoint that holds {@code probe}, a tensor of the layer numbered {@code layers}:
+     * one more than the config's {@code key} builds, which would otherwise be silently left out.
+     */
+    void rejectExtraLayer(String probe, String key, int layers) throws ModelFormatException {
+        if (has(probe)) throw new ModelFormatException(weights.source() + " has more layers than " + key + " = " + layers);
+    }
+
     Tensor tensor(String name, int... shape) throws ModelFormatException {
         String full = prefix + name;
         if (!weights.names().contains(full)) throw new ModelFormatException(weights.source() + " has no tensor " + full);

@@ -17,16 +17,12 @@ import java.util.List;
  * {@code transformer.layer.N.attention.{q,k,v,out}_lin}, {@code sa_layer_norm},
  * {@code ffn.lin1/lin2}, {@code output_layer_norm}; under {@code distilbert.} in task checkpoints).
  */
-public final class DistilBertModel implements EncoderModel {
+public final class DistilBertModel extends StackedEncoder {
     /** DistilBERT hard-codes its LayerNorm epsilon; it is not in the config. */
     private static final double EPS = 1e-12;
 
-    private final BertEmbeddings embeddings;
-    private final List<TransformerBlock> layers;
-
-    private DistilBertModel(BertEmbeddings embeddings, List<TransformerBlock> layers) {
-        this.embeddings = embeddings;
-        this.layers = layers;
+    private DistilBertModel(BertEmbeddings embeddings, List<TransformerBlock> layers, int maxPositions) {
+        super(embeddings, layers, null, maxPositions);
     }
 
     public static DistilBertModel load(SafeTensors weights, DistilBertConfig config, WeightDType dtype) throws ModelFormatException {
@@ -51,23 +47,7 @@ public final class DistilBertModel implements EncoderModel {
             layers.add(new PostNormBlock(attention, ckpt.layerNorm(p + "sa_layer_norm", h, EPS), ffn,
                     ckpt.layerNorm(p + "output_layer_norm", h, EPS)));
         }
-        if (ckpt.has("transformer.layer." + config.nLayers() + ".attention.q_lin.weight")) {
-            throw new ModelFormatException(weights.source() + " has more layers than n_layers = " + config.nLayers());
-        }
-        return new DistilBertModel(embeddings, List.copyOf(layers));
-    }
-
-    @Override
-    public int hiddenSize() { return embeddings.hidden(); }
-
-    @Override
-    public int maxPositions() { return embeddings.maxPositions(); }
-
-    @Override
-    public Tensor forward(TokenBatch batch, Workspace ws) {
-        Tensor x = ws.tensor("hidden", batch.tokens(), hiddenSize());
-        embeddings.forward(batch, x);
-        for (TransformerBlock layer : layers) layer.forward(x, batch.sequences(), batch.attentionMask(), ws);
-        return x;
+        ckpt.rejectExtraLayer("transformer.layer." + config.nLayers() + ".attention.q_lin.weight", "n_layers", config.nLayers());
+        return new DistilBertModel(embeddings, layers, embeddings.maxPositions());
     }
 }

@@ -4,8 +4,7 @@ import dev.javelin.nn.Workspace;
 import dev.javelin.tensor.Tensor;
 
 /** A transformer encoder: packed tokens in, one hidden vector per token out. Immutable and thread-safe. */
-public sealed interface EncoderModel
-        permits BertModel, DistilBertModel, MPNetModel, GteModel, NomicBertModel, ModernBertModel, Qwen3Model {
+public sealed interface EncoderModel permits StackedEncoder {
 
     int hiddenSize();
 

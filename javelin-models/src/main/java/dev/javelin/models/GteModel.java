@@ -1,5 +1,6 @@
 package dev.javelin.models;
 
+import dev.javelin.io.config.Dimensions;
 import dev.javelin.io.config.GteConfig;
 import dev.javelin.io.safetensors.SafeTensors;
 import dev.javelin.kernels.GatedLinearUnit;
@@ -22,31 +23,23 @@ import java.util.List;
  * encoder.layer.N.attention.qkv_proj / o_proj}, {@code attn_ln}, {@code mlp.up_gate_proj},
  * {@code mlp.down_proj}, {@code mlp_ln}; under {@code new.} in task checkpoints).
  */
-public final class GteModel implements EncoderModel {
-    private final BertEmbeddings embeddings;
-    private final List<TransformerBlock> layers;
-    private final int maxPositions;
-
+public final class GteModel extends StackedEncoder {
     private GteModel(BertEmbeddings embeddings, List<TransformerBlock> layers, int maxPositions) {
-        this.embeddings = embeddings;
-        this.layers = layers;
-        this.maxPositions = maxPositions;
+        super(embeddings, layers, null, maxPositions);
     }
 
     public static GteModel load(SafeTensors weights, GteConfig config, WeightDType dtype) throws ModelFormatException {
-        if (!config.hiddenAct().equals("gelu")) {
-            throw new ModelFormatException("hidden_act " + config.hiddenAct() + " is not supported; GTE models here use exact GELU (\"gelu\")");
-        }
-        int h = config.hiddenSize(), inner = config.intermediateSize(), heads = config.numAttentionHeads(), d = h / heads;
-        double eps = config.layerNormEps();
+        Dimensions dims = config.dims();
+        int h = dims.hiddenSize(), inner = dims.intermediateSize(), heads = dims.numHeads(), d = h / heads;
+        double eps = dims.normEps();
         Checkpoint ckpt = Checkpoint.under(weights, dtype, "new.", "embeddings.word_embeddings.weight");
         BertEmbeddings embeddings = new BertEmbeddings(
-                ckpt.embedding("embeddings.word_embeddings.weight", config.vocabSize(), h), null,
+                ckpt.embedding("embeddings.word_embeddings.weight", dims.vocabSize(), h), null,
                 config.typeVocabSize() > 0 ? ckpt.embedding("embeddings.token_type_embeddings.weight", config.typeVocabSize(), h) : null,
                 ckpt.layerNorm("embeddings.LayerNorm", h, eps), 0);
-        RotaryEmbedding rope = new RotaryEmbedding(frequencies(config, d), d, config.maxPositionEmbeddings());
+        RotaryEmbedding rope = new RotaryEmbedding(frequencies(config, d), d, dims.maxPositions());
         List<TransformerBlock> layers = new ArrayList<>();
-        for (int i = 0; i < config.numHiddenLayers(); i++) {
+        for (int i = 0; i < dims.numLayers(); i++) {
             String p = "encoder.layer." + i + ".";
             SelfAttention attention = new SelfAttention(ckpt.linear(p + "attention.qkv_proj", h, 3 * h),
                     ckpt.linear(p + "attention.o_proj", h, h), heads, heads, d).withRotary(rope);
@@ -54,10 +47,9 @@ public final class GteModel implements EncoderModel {
                     ckpt.linear(p + "mlp.down_proj", inner, h), GatedLinearUnit.Activation.GELU, false);
             layers.add(new PostNormBlock(attention, ckpt.layerNorm(p + "attn_ln", h, eps), mlp, ckpt.layerNorm(p + "mlp_ln", h, eps)));
         }
-        if (ckpt.has("encoder.layer." + config.numHiddenLayers() + ".attention.qkv_proj.weight")) {
-            throw new ModelFormatException(weights.source() + " has more layers than num_hidden_layers = " + config.numHiddenLayers());
-        }
-        return new GteModel(embeddings, List.copyOf(layers), config.maxPositionEmbeddings());
+        ckpt.rejectExtraLayer("encoder.layer." + dims.numLayers() + ".attention.qkv_proj.weight", "num_hidden_layers",
+                dims.numLayers());
+        return new GteModel(embeddings, layers, dims.maxPositions());
     }
 
     /**
@@ -73,16 +65,5 @@ public final class GteModel implements EncoderModel {
             for (int c = 0; c < f.length; c++) f[c] /= divisor;
         }
         return f;
-    }
-
-    @Override
-    public int hiddenSize() { return embeddings.hidden(); }
-
-    @Override
-    public int maxPositions() { return maxPositions; }
-
-    @Override
-    public Tensor forward(TokenBatch batch, Workspace ws) {
-        return Encoders.run(embeddings, layers, batch, ws, maxPositions);
     }
 }

@@ -1,5 +1,6 @@
 package dev.javelin.models;
 
+import dev.javelin.io.config.Dimensions;
 import dev.javelin.io.config.MPNetConfig;
 import dev.javelin.io.safetensors.SafeTensors;
 import dev.javelin.nn.FeedForward;
@@ -21,36 +22,30 @@ import java.util.List;
  * encoder.layer.N.attention.LayerNorm}, {@code intermediate.dense}, {@code output.dense},
  * {@code output.LayerNorm}, {@code encoder.relative_attention_bias}; under {@code mpnet.} in task checkpoints).
  */
-public final class MPNetModel implements EncoderModel {
+public final class MPNetModel extends StackedEncoder {
     /** MPNetEmbeddings hard-codes padding_idx = 1 whatever the config says. */
     private static final int PADDING_IDX = 1;
     /** MPNetEncoder.relative_position_bucket's max_distance. */
     private static final int MAX_DISTANCE = 128;
 
-    private final BertEmbeddings embeddings;
-    private final List<TransformerBlock> layers;
-
-    private MPNetModel(BertEmbeddings embeddings, List<TransformerBlock> layers) {
-        this.embeddings = embeddings;
-        this.layers = layers;
+    private MPNetModel(BertEmbeddings embeddings, List<TransformerBlock> layers, int maxPositions) {
+        super(embeddings, layers, null, maxPositions);
     }
 
     public static MPNetModel load(SafeTensors weights, MPNetConfig config, WeightDType dtype) throws ModelFormatException {
-        if (!config.hiddenAct().equals("gelu")) {
-            throw new ModelFormatException("hidden_act " + config.hiddenAct() + " is not supported; MPNet models here use exact GELU (\"gelu\")");
-        }
-        int h = config.hiddenSize(), inner = config.intermediateSize(), heads = config.numAttentionHeads();
-        double eps = config.layerNormEps();
+        Dimensions dims = config.dims();
+        int h = dims.hiddenSize(), inner = dims.intermediateSize(), heads = dims.numHeads();
+        double eps = dims.normEps();
         Checkpoint ckpt = Checkpoint.under(weights, dtype, "mpnet.", "embeddings.word_embeddings.weight");
         BertEmbeddings embeddings = new BertEmbeddings(
-                ckpt.embedding("embeddings.word_embeddings.weight", config.vocabSize(), h),
-                ckpt.embedding("embeddings.position_embeddings.weight", config.maxPositionEmbeddings(), h),
+                ckpt.embedding("embeddings.word_embeddings.weight", dims.vocabSize(), h),
+                ckpt.embedding("embeddings.position_embeddings.weight", dims.maxPositions(), h),
                 null, ckpt.layerNorm("embeddings.LayerNorm", h, eps), PADDING_IDX + 1);
         RelativePositionBias bias = relativeBias(
                 ckpt.tensor("encoder.relative_attention_bias.weight", config.relativeAttentionNumBuckets(), heads),
                 embeddings.maxPositions());
         List<TransformerBlock> layers = new ArrayList<>();
-        for (int i = 0; i < config.numHiddenLayers(); i++) {
+        for (int i = 0; i < dims.numLayers(); i++) {
             String p = "encoder.layer." + i + ".";
             String a = p + "attention.attn.";
             SelfAttention attention = new SelfAttention(
@@ -60,10 +55,9 @@ public final class MPNetModel implements EncoderModel {
                     new FeedForward(ckpt.linear(p + "intermediate.dense", h, inner), ckpt.linear(p + "output.dense", inner, h)),
                     ckpt.layerNorm(p + "output.LayerNorm", h, eps)));
         }
-        if (ckpt.has("encoder.layer." + config.numHiddenLayers() + ".attention.attn.q.weight")) {
-            throw new ModelFormatException(weights.source() + " has more layers than num_hidden_layers = " + config.numHiddenLayers());
-        }
-        return new MPNetModel(embeddings, List.copyOf(layers));
+        ckpt.rejectExtraLayer("encoder.layer." + dims.numLayers() + ".attention.attn.q.weight", "num_hidden_layers",
+                dims.numLayers());
+        return new MPNetModel(embeddings, layers, embeddings.maxPositions());
     }
 
     /**
@@ -96,16 +90,5 @@ public final class MPNetModel implements EncoderModel {
         float log = (float) Math.log((float) n / maxExact);
         float scaled = log / (float) Math.log((double) maxDistance / maxExact) * (half - maxExact);
         return ret + Math.min(maxExact + (int) scaled, half - 1);
-    }
-
-    @Override
-    public int hiddenSize() { return embeddings.hidden(); }
-
-    @Override
-    public int maxPositions() { return embeddings.maxPositions(); }
-
-    @Override
-    public Tensor forward(TokenBatch batch, Workspace ws) {
-        return Encoders.run(embeddings, layers, batch, ws, maxPositions());
     }
 }

@@ -43,10 +43,16 @@ public final class Models {
                 case DistilBertConfig distil -> head
                         ? withHead(dir, config, weights, DistilBertForSequenceClassification.load(weights, distil, dtype))
                         : new LoadedModel(dir, config, weights, DistilBertModel.load(weights, distil, dtype), null);
-                case MPNetConfig mpnet -> new LoadedModel(dir, config, weights, MPNetModel.load(weights, mpnet, dtype), null);
-                case GteConfig gte -> new LoadedModel(dir, config, weights, GteModel.load(weights, gte, dtype), null);
+                case MPNetConfig mpnet -> robertaHead
+                        ? withHead(dir, config, weights, MPNetForSequenceClassification.load(weights, mpnet, dtype))
+                        : new LoadedModel(dir, config, weights, MPNetModel.load(weights, mpnet, dtype), null);
+                case GteConfig gte -> head
+                        ? withHead(dir, config, weights, GteForSequenceClassification.load(weights, gte, dtype))
+                        : new LoadedModel(dir, config, weights, GteModel.load(weights, gte, dtype), null);
                 case NomicBertConfig nomic -> new LoadedModel(dir, config, weights, NomicBertModel.load(weights, nomic, dtype), null);
-                case ModernBertConfig modern -> new LoadedModel(dir, config, weights, ModernBertModel.load(weights, modern, dtype), null);
+                case ModernBertConfig modern -> head
+                        ? withHead(dir, config, weights, ModernBertForSequenceClassification.load(weights, modern, dtype))
+                        : new LoadedModel(dir, config, weights, ModernBertModel.load(weights, modern, dtype), null);
                 case Qwen3Config qwen -> new LoadedModel(dir, config, weights, Qwen3Model.load(weights, qwen, dtype), null);
             };
             return model;

@@ -1,11 +1,13 @@
 package dev.javelin.models;
 
+import dev.javelin.io.config.Dimensions;
 import dev.javelin.io.config.ModernBertConfig;
 import dev.javelin.io.safetensors.SafeTensors;
 import dev.javelin.kernels.AttentionWindow;
 import dev.javelin.kernels.GatedLinearUnit;
 import dev.javelin.nn.GatedFeedForward;
 import dev.javelin.nn.LayerNorm;
+import dev.javelin.nn.Normalization;
 import dev.javelin.nn.PreNormBlock;
 import dev.javelin.nn.RotaryEmbedding;
 import dev.javelin.nn.SelfAttention;
@@ -24,35 +26,24 @@ import java.util.List;
  * embeddings.tok_embeddings / norm}, {@code layers.N.attn_norm / attn.Wqkv / attn.Wo / mlp_norm /
  * mlp.Wi / mlp.Wo}, {@code final_norm}; under {@code model.} in task checkpoints).
  */
-public final class ModernBertModel implements EncoderModel {
-    private final BertEmbeddings embeddings;
-    private final List<TransformerBlock> layers;
-    private final LayerNorm finalNorm;
-    private final int maxPositions;
-
-    private ModernBertModel(BertEmbeddings embeddings, List<TransformerBlock> layers, LayerNorm finalNorm, int maxPositions) {
-        this.embeddings = embeddings;
-        this.layers = layers;
-        this.finalNorm = finalNorm;
-        this.maxPositions = maxPositions;
+public final class ModernBertModel extends StackedEncoder {
+    private ModernBertModel(Embeddings embeddings, List<TransformerBlock> layers, Normalization finalNorm, int maxPositions) {
+        super(embeddings, layers, finalNorm, maxPositions);
     }
 
     public static ModernBertModel load(SafeTensors weights, ModernBertConfig config, WeightDType dtype) throws ModelFormatException {
-        if (!config.hiddenActivation().equals("gelu")) {
-            throw new ModelFormatException("hidden_activation " + config.hiddenActivation()
-                    + " is not supported; ModernBERT models here use exact GELU (\"gelu\")");
-        }
-        int h = config.hiddenSize(), inner = config.intermediateSize(), heads = config.numAttentionHeads(), d = h / heads;
+        Dimensions dims = config.dims();
+        int h = dims.hiddenSize(), inner = dims.intermediateSize(), heads = dims.numHeads(), d = h / heads;
         Checkpoint ckpt = Checkpoint.under(weights, dtype, "model.", "embeddings.tok_embeddings.weight");
         BertEmbeddings embeddings = new BertEmbeddings(
-                ckpt.embedding("embeddings.tok_embeddings.weight", config.vocabSize(), h), null, null,
+                ckpt.embedding("embeddings.tok_embeddings.weight", dims.vocabSize(), h), null, null,
                 norm(ckpt, config, "embeddings.norm"), 0);
-        int positions = config.maxPositionEmbeddings();
+        int positions = dims.maxPositions();
         RotaryEmbedding globalRope = new RotaryEmbedding(RotaryEmbedding.defaultFrequencies(config.globalRopeTheta(), d), d, positions);
         RotaryEmbedding localRope = new RotaryEmbedding(RotaryEmbedding.defaultFrequencies(config.localRopeTheta(), d), d, positions);
         AttentionWindow band = AttentionWindow.band(config.localAttention() / 2);
         List<TransformerBlock> layers = new ArrayList<>();
-        for (int i = 0; i < config.numHiddenLayers(); i++) {
+        for (int i = 0; i < dims.numLayers(); i++) {
             String p = "layers." + i + ".";
             boolean global = config.globalLayers().get(i);
             SelfAttention attention = new SelfAttention(ckpt.linear(p + "attn.Wqkv", h, 3 * h, config.attentionBias()),
@@ -66,27 +57,12 @@ public final class ModernBertModel implements EncoderModel {
             }
             layers.add(new PreNormBlock(attnNorm, attention, norm(ckpt, config, p + "mlp_norm"), mlp));
         }
-        if (ckpt.has("layers." + config.numHiddenLayers() + ".attn.Wqkv.weight")) {
-            throw new ModelFormatException(weights.source() + " has more layers than num_hidden_layers = " + config.numHiddenLayers());
-        }
-        return new ModernBertModel(embeddings, List.copyOf(layers), norm(ckpt, config, "final_norm"), positions);
+        ckpt.rejectExtraLayer("layers." + dims.numLayers() + ".attn.Wqkv.weight", "num_hidden_layers", dims.numLayers());
+        return new ModernBertModel(embeddings, layers, norm(ckpt, config, "final_norm"), positions);
     }
 
     private static LayerNorm norm(Checkpoint ckpt, ModernBertConfig config, String name) throws ModelFormatException {
-        return config.normBias() ? ckpt.layerNorm(name, config.hiddenSize(), config.normEps())
-                : ckpt.layerNormNoBias(name, config.hiddenSize(), config.normEps());
-    }
-
-    @Override
-    public int hiddenSize() { return embeddings.hidden(); }
-
-    @Override
-    public int maxPositions() { return maxPositions; }
-
-    @Override
-    public Tensor forward(TokenBatch batch, Workspace ws) {
-        Tensor x = Encoders.run(embeddings, layers, batch, ws, maxPositions);
-        finalNorm.forward(x);
-        return x;
+        return config.normBias() ? ckpt.layerNorm(name, config.dims().hiddenSize(), config.dims().normEps())
+                : ckpt.layerNormNoBias(name, config.dims().hiddenSize(), config.dims().normEps());
     }
 }

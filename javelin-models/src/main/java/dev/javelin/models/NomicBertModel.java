@@ -1,5 +1,6 @@
 package dev.javelin.models;
 
+import dev.javelin.io.config.Dimensions;
 import dev.javelin.io.config.NomicBertConfig;
 import dev.javelin.io.safetensors.SafeTensors;
 import dev.javelin.kernels.GatedLinearUnit;
@@ -21,32 +22,23 @@ import java.util.List;
  * {@code emb_ln}, {@code encoder.layers.N.attn.Wqkv / out_proj}, {@code norm1}, {@code
  * mlp.fc11 / fc12 / fc2}, {@code norm2}; under {@code bert.} in task checkpoints).
  */
-public final class NomicBertModel implements EncoderModel {
-    private final BertEmbeddings embeddings;
-    private final List<TransformerBlock> layers;
-    private final int maxPositions;
-
+public final class NomicBertModel extends StackedEncoder {
     private NomicBertModel(BertEmbeddings embeddings, List<TransformerBlock> layers, int maxPositions) {
-        this.embeddings = embeddings;
-        this.layers = layers;
-        this.maxPositions = maxPositions;
+        super(embeddings, layers, null, maxPositions);
     }
 
     public static NomicBertModel load(SafeTensors weights, NomicBertConfig config, WeightDType dtype) throws ModelFormatException {
-        if (!config.activationFunction().equals("swiglu")) {
-            throw new ModelFormatException("activation_function " + config.activationFunction()
-                    + " is not supported; NomicBERT models here use \"swiglu\"");
-        }
-        int h = config.nEmbd(), inner = config.nInner(), heads = config.nHead(), d = h / heads;
-        double eps = config.layerNormEpsilon();
+        Dimensions dims = config.dims();
+        int h = dims.hiddenSize(), inner = dims.intermediateSize(), heads = dims.numHeads(), d = h / heads;
+        double eps = dims.normEps();
         Checkpoint ckpt = Checkpoint.under(weights, dtype, "bert.", "embeddings.word_embeddings.weight");
         BertEmbeddings embeddings = new BertEmbeddings(
-                ckpt.embedding("embeddings.word_embeddings.weight", config.vocabSize(), h), null,
+                ckpt.embedding("embeddings.word_embeddings.weight", dims.vocabSize(), h), null,
                 config.typeVocabSize() > 0 ? ckpt.embedding("embeddings.token_type_embeddings.weight", config.typeVocabSize(), h) : null,
                 ckpt.layerNorm("emb_ln", h, eps), 0);
-        RotaryEmbedding rope = new RotaryEmbedding(RotaryEmbedding.defaultFrequencies(config.rotaryEmbBase(), d), d, config.nPositions());
+        RotaryEmbedding rope = new RotaryEmbedding(RotaryEmbedding.defaultFrequencies(config.rotaryEmbBase(), d), d, dims.maxPositions());
         List<TransformerBlock> layers = new ArrayList<>();
-        for (int i = 0; i < config.nLayer(); i++) {
+        for (int i = 0; i < dims.numLayers(); i++) {
             String p = "encoder.layers." + i + ".";
             SelfAttention attention = new SelfAttention(ckpt.linear(p + "attn.Wqkv", h, 3 * h, config.qkvProjBias()),
                     ckpt.linear(p + "attn.out_proj", h, h, config.qkvProjBias()), heads, heads, d).withRotary(rope);
@@ -55,20 +47,7 @@ public final class NomicBertModel implements EncoderModel {
                     ckpt.linear(p + "mlp.fc2", inner, h, config.mlpFc2Bias()), GatedLinearUnit.Activation.SILU, false);
             layers.add(new PostNormBlock(attention, ckpt.layerNorm(p + "norm1", h, eps), mlp, ckpt.layerNorm(p + "norm2", h, eps)));
         }
-        if (ckpt.has("encoder.layers." + config.nLayer() + ".attn.Wqkv.weight")) {
-            throw new ModelFormatException(weights.source() + " has more layers than n_layer = " + config.nLayer());
-        }
-        return new NomicBertModel(embeddings, List.copyOf(layers), config.nPositions());
-    }
-
-    @Override
-    public int hiddenSize() { return embeddings.hidden(); }
-
-    @Override
-    public int maxPositions() { return maxPositions; }
-
-    @Override
-    public Tensor forward(TokenBatch batch, Workspace ws) {
-        return Encoders.run(embeddings, layers, batch, ws, maxPositions);
+        ckpt.rejectExtraLayer("encoder.layers." + dims.numLayers() + ".attn.Wqkv.weight", "n_layer", dims.numLayers());
+        return new NomicBertModel(embeddings, layers, dims.maxPositions());
     }
 }

@@ -6,8 +6,8 @@ import dev.javelin.kernels.AttentionWindow;
 import dev.javelin.kernels.GatedLinearUnit;
 import dev.javelin.nn.Embedding;
 import dev.javelin.nn.GatedFeedForward;
+import dev.javelin.nn.Normalization;
 import dev.javelin.nn.PreNormBlock;
-import dev.javelin.nn.RmsNorm;
 import dev.javelin.nn.RotaryEmbedding;
 import dev.javelin.nn.SelfAttention;
 import dev.javelin.nn.TransformerBlock;
@@ -26,17 +26,9 @@ import java.util.List;
  * self_attn.{q,k,v,o}_proj / self_attn.{q,k}_norm / post_attention_layernorm /
  * mlp.{gate,up,down}_proj}, {@code norm}; under {@code model.} in causal-LM checkpoints).
  */
-public final class Qwen3Model implements EncoderModel {
-    private final Embedding embedTokens;
-    private final List<TransformerBlock> layers;
-    private final RmsNorm norm;
-    private final int maxPositions;
-
-    private Qwen3Model(Embedding embedTokens, List<TransformerBlock> layers, RmsNorm norm, int maxPositions) {
-        this.embedTokens = embedTokens;
-        this.layers = layers;
-        this.norm = norm;
-        this.maxPositions = maxPositions;
+public final class Qwen3Model extends StackedEncoder {
+    private Qwen3Model(Embeddings embeddings, List<TransformerBlock> layers, Normalization finalNorm, int maxPositions) {
+        super(embeddings, layers, finalNorm, maxPositions);
     }
 
     public static Qwen3Model load(SafeTensors weights, Qwen3Config config, WeightDType dtype) throws ModelFormatException {
@@ -64,29 +56,18 @@ public final class Qwen3Model implements EncoderModel {
             layers.add(new PreNormBlock(ckpt.rmsNorm(p + "input_layernorm", h, eps), attention,
                     ckpt.rmsNorm(p + "post_attention_layernorm", h, eps), mlp));
         }
-        if (ckpt.has("layers." + config.numHiddenLayers() + ".self_attn.q_proj.weight")) {
-            throw new ModelFormatException(weights.source() + " has more layers than num_hidden_layers = " + config.numHiddenLayers());
-        }
-        return new Qwen3Model(ckpt.embedding("embed_tokens.weight", config.vocabSize(), h), List.copyOf(layers),
-                ckpt.rmsNorm("norm", h, eps), config.maxPositionEmbeddings());
+        ckpt.rejectExtraLayer("layers." + config.numHiddenLayers() + ".self_attn.q_proj.weight", "num_hidden_layers",
+                config.numHiddenLayers());
+        return new Qwen3Model(new TokenEmbeddings(ckpt.embedding("embed_tokens.weight", config.vocabSize(), h)),
+                layers, ckpt.rmsNorm("norm", h, eps), config.maxPositionEmbeddings());
     }
 
-    @Override
-    public int hiddenSize() { return embedTokens.dim(); }
+    /** embed_tokens: a plain lookup, without positions (rotary, in attention) or norm. */
+    private record TokenEmbeddings(Embedding table) implements StackedEncoder.Embeddings {
+        @Override
+        public int hidden() { return table.dim(); }
 
-    @Override
-    public int maxPositions() { return maxPositions; }
-
-    @Override
-    public Tensor forward(TokenBatch batch, Workspace ws) {
-        if (batch.sequences().maxLength() > maxPositions) {
-            throw new IllegalArgumentException("a sequence of " + batch.sequences().maxLength() + " tokens exceeds the model's "
-                    + maxPositions + " positions; truncate the input");
-        }
-        Tensor x = ws.tensor("hidden", batch.tokens(), hiddenSize());
-        embedTokens.lookup(batch.ids(), x);
-        for (TransformerBlock layer : layers) layer.forward(x, batch.sequences(), batch.attentionMask(), ws);
-        norm.forward(x);
-        return x;
+        @Override
+        public void forward(TokenBatch batch, Tensor out) { table.lookup(batch.ids(), out); }
     }
 }

@@ -6,7 +6,8 @@ import dev.javelin.tensor.Tensor;
 
 /** An encoder with a sequence classification head; one label = a cross-encoder relevance score. */
 public sealed interface SequenceClassifier permits BertForSequenceClassification, DistilBertForSequenceClassification,
-        RobertaForSequenceClassification {
+        RobertaForSequenceClassification, MPNetForSequenceClassification, GteForSequenceClassification,
+        ModernBertForSequenceClassification {
 
     EncoderModel encoder();
 

@@ -23,9 +23,10 @@ import java.util.TreeSet;
  * same walk: head count from the Reshape that splits heads, eps from the LayerNorm, the activation
  * from the ops between the feed-forward MatMuls.
  *
- * <p>Handles the forms exporters produce for BERT: MatMul+Add linears, decomposed or fused
- * LayerNormalization, erf-decomposed or fused Gelu, the 1/√d scale on the scores or on Q/K. Anything
- * else fails with a message naming the layer and the node where the pattern broke.
+ * <p>Handles the forms exporters produce for BERT: MatMul+Add or Gemm linears, decomposed or fused
+ * LayerNormalization, erf-decomposed or fused Gelu, the 1/√d scale on the scores or on Q/K, and the
+ * pooler branch older exports keep as a second output. Anything else fails with a message naming
+ * the layer and the node where the pattern broke.
  */
 public final class BertGraphImporter {
     /** Ops that only compute shapes: they read a value but never its data. */
@@ -44,13 +45,17 @@ public final class BertGraphImporter {
         return new BertGraphImporter(graph).run();
     }
 
-    private record Linear(NodeProto matmul, TensorProto weight, TensorProto bias, String output) {
+    /**
+     * A linear layer: a MatMul by a 2-D initializer plus a bias Add, or a Gemm. {@code outMajor}: the
+     * weight is stored [out, in] (Gemm with transB, PyTorch's own layout), else [in, out].
+     */
+    private record Linear(NodeProto matmul, TensorProto weight, boolean outMajor, TensorProto bias, String output) {
         int outFeatures() {
-            return (int) OnnxGraph.dims(weight)[1];
+            return (int) OnnxGraph.dims(weight)[outMajor ? 0 : 1];
         }
 
         int inFeatures() {
-            return (int) OnnxGraph.dims(weight)[0];
+            return (int) OnnxGraph.dims(weight)[outMajor ? 1 : 0];
         }
     }
 
@@ -93,6 +98,7 @@ public final class BertGraphImporter {
         if (!g.outputNames().contains(state)) {
             throw fail("encoder", "the last layer's output " + state + " is not a graph output (outputs: " + g.outputNames() + ")");
         }
+        pooler(state, embeddings.hidden());
         requireEverythingPlaced();
         return new ImportedEncoder(embeddings.vocab(), embeddings.hidden(), layers, heads, intermediate, act,
                 embeddings.positions(), embeddings.types(), embeddings.norm().eps(), List.copyOf(weights));
@@ -268,6 +274,28 @@ public final class BertGraphImporter {
         return single(linearsReading(merged), where, "the attention output projection");
     }
 
+    /**
+     * BERT's pooler, tanh(dense(h[:, 0])), when the export keeps it as a second output: its weights go
+     * under pooler.dense (BertModel loads them; sentence embeddings do not use them). Any other
+     * reader of the last hidden state is a branch the import would silently drop, so it fails.
+     */
+    private void pooler(String state, int hidden) throws OnnxFormatException {
+        for (NodeProto n : dataConsumers(state)) {
+            String where = "pooler (" + n.getName() + ")";
+            if (!n.getOpType().equals("Gather") || !n.getInput(0).equals(state)
+                    || OnnxGraph.attribute(n, "axis").map(AttributeProto::getI).orElse(0L) != 1 || scalar(n.getInput(1), where) != 0) {
+                throw fail(where, describe(n) + " reads the last hidden state; only the pooler branch tanh(dense(h[:, 0])) may");
+            }
+            Linear dense = single(linearsReading(n.getOutput(0)), where, "the pooler's first token");
+            NodeProto tanh = single(dataConsumers(dense.output()), where, "the pooler dense output");
+            if (!tanh.getOpType().equals("Tanh")) throw fail(where, "expected Tanh after the pooler dense, found " + describe(tanh));
+            if (!g.outputNames().contains(tanh.getOutput(0)) || !dataConsumers(tanh.getOutput(0)).isEmpty()) {
+                throw fail(where, "the pooler output " + tanh.getOutput(0) + " is not only a graph output");
+            }
+            placeLinear("pooler.dense", dense, hidden, hidden, where);
+        }
+    }
+
     // ---- pattern pieces ---------------------------------------------------------------------
 
     private String requireInput(String name) throws OnnxFormatException {
@@ -367,7 +395,7 @@ public final class BertGraphImporter {
                 initializer(otherInput(add, mul.getOutput(0)), where), cleanFloat(eps), add.getOutput(0));
     }
 
-    /** Linear layers whose input is {@code x}: MatMul by a 2-D initializer plus a bias Add. */
+    /** Linear layers whose input is {@code x}: MatMul by a 2-D initializer plus a bias Add, or a Gemm. */
     private List<Linear> linearsReading(String x) throws OnnxFormatException {
         List<Linear> out = new ArrayList<>();
         for (NodeProto n : dataConsumers(x)) {
@@ -376,10 +404,26 @@ public final class BertGraphImporter {
                 NodeProto add = single(dataConsumers(n.getOutput(0)), "linear " + n.getName(), "its bias Add");
                 if (!add.getOpType().equals("Add")) throw fail("linear " + n.getName(), "expected a bias Add, found " + add.getOpType());
                 TensorProto b = initializer(otherInput(add, n.getOutput(0)), "linear " + n.getName());
-                out.add(new Linear(n, w, b, add.getOutput(0)));
+                out.add(new Linear(n, w, false, b, add.getOutput(0)));
+            } else if (n.getOpType().equals("Gemm") && n.getInput(0).equals(x) && isMatrix(n.getInput(1))) {
+                out.add(gemm(n));
             }
         }
         return out;
+    }
+
+    /** Gemm: y = α·A·B' + β·C, a linear layer when α = β = 1, A untransposed, and C the bias. */
+    private Linear gemm(NodeProto n) throws OnnxFormatException {
+        String where = "linear " + n.getName();
+        float alpha = OnnxGraph.attribute(n, "alpha").map(AttributeProto::getF).orElse(1f);
+        float beta = OnnxGraph.attribute(n, "beta").map(AttributeProto::getF).orElse(1f);
+        long transA = OnnxGraph.attribute(n, "transA").map(AttributeProto::getI).orElse(0L);
+        if (alpha != 1 || beta != 1 || transA != 0) {
+            throw fail(where, "Gemm with alpha " + alpha + ", beta " + beta + ", transA " + transA + " is not a plain linear layer");
+        }
+        if (n.getInputCount() < 3 || n.getInput(2).isEmpty()) throw fail(where, "Gemm without a bias");
+        boolean outMajor = OnnxGraph.attribute(n, "transB").map(AttributeProto::getI).orElse(0L) != 0;
+        return new Linear(n, g.initializers().get(n.getInput(1)), outMajor, initializer(n.getInput(2), where), n.getOutput(0));
     }
 
     private boolean isMatrix(String name) {
@@ -502,7 +546,7 @@ public final class BertGraphImporter {
         if (OnnxGraph.dims(l.bias()).length != 1 || OnnxGraph.dims(l.bias())[0] != out) {
             throw fail(where, prefix + " bias " + l.bias().getName() + " does not have " + out + " elements");
         }
-        place(prefix + ".weight", l.weight(), true);
+        place(prefix + ".weight", l.weight(), !l.outMajor());
         place(prefix + ".bias", l.bias(), false);
     }
 

@@ -27,9 +27,8 @@ import java.util.stream.Stream;
  * {@code model.safetensors} under Hugging Face names, the {@code tokenizer.json}, and the
  * sentence-transformers pooling modules.
  *
- * <p>The pooling is not part of an ONNX encoder export (its output is the last hidden state), so
- * the caller states it; {@link PoolingConfig.Mode#MEAN} with normalisation is what sentence-transformers
- * models mostly use.
+ * <p>The sentence-transformers modules are not part of an ONNX encoder export (its output is the
+ * last hidden state), so the caller states them ({@link SentenceTransformerModules}).
  */
 public final class OnnxConverter {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -42,7 +41,7 @@ public final class OnnxConverter {
      * never sees half a model and two converters racing for the same target leave one complete copy;
      * a converter that was killed leaves nothing the next one does not delete ({@link StagingDirectory}).
      */
-    public static ImportedEncoder convert(OnnxGraph graph, Path tokenizerJson, Path out, PoolingConfig.Mode pooling, boolean normalize)
+    public static ImportedEncoder convert(OnnxGraph graph, Path tokenizerJson, Path out, SentenceTransformerModules modules)
             throws IOException {
         ImportedEncoder enc = BertGraphImporter.importEncoder(graph);
         JsonNode tokenizer = readTokenizer(tokenizerJson, enc);
@@ -51,7 +50,7 @@ public final class OnnxConverter {
             writeSafetensors(graph, enc, tmp.resolve("model.safetensors"));
             writeConfig(enc, tokenizer, tmp.resolve("config.json"));
             Files.copy(tokenizerJson, tmp.resolve("tokenizer.json"));
-            writeSentenceTransformers(enc, tokenizer, pooling, normalize, tmp);
+            writeSentenceTransformers(enc, tokenizer, modules, tmp);
             makeReadable(tmp);
             publish(tmp, out);
         }
@@ -115,8 +114,9 @@ public final class OnnxConverter {
         return id.isInt() ? id.asInt() : 0;
     }
 
-    private static void writeSentenceTransformers(ImportedEncoder enc, JsonNode tokenizer, PoolingConfig.Mode pooling,
-            boolean normalize, Path dir) throws IOException {
+    private static void writeSentenceTransformers(ImportedEncoder enc, JsonNode tokenizer, SentenceTransformerModules st, Path dir)
+            throws IOException {
+        PoolingConfig.Mode pooling = st.pooling();
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("word_embedding_dimension", enc.hiddenSize());
         p.put("pooling_mode_cls_token", pooling == PoolingConfig.Mode.CLS);
@@ -132,15 +132,25 @@ public final class OnnxConverter {
         List<Map<String, Object>> modules = new java.util.ArrayList<>(List.of(
                 module(0, "", "sentence_transformers.models.Transformer"),
                 module(1, "1_Pooling", "sentence_transformers.models.Pooling")));
-        if (normalize) {
+        if (st.normalize()) {
             modules.add(module(2, "2_Normalize", "sentence_transformers.models.Normalize"));
             Files.createDirectories(dir.resolve("2_Normalize"));
         }
         JSON.writeValue(dir.resolve("modules.json").toFile(), modules);
 
+        JSON.writeValue(dir.resolve("sentence_bert_config.json").toFile(),
+                Map.of("max_seq_length", maxSeqLength(enc, tokenizer, st), "do_lower_case", st.doLowerCase()));
+    }
+
+    /** The stated max_seq_length, else the tokenizer's truncation; never past the position table. */
+    static int maxSeqLength(ImportedEncoder enc, JsonNode tokenizer, SentenceTransformerModules st) throws IOException {
+        int positions = enc.maxPositionEmbeddings();
+        if (st.maxSeqLength() > positions) {
+            throw new IOException("max_seq_length " + st.maxSeqLength() + " exceeds the model's " + positions + " positions");
+        }
+        if (st.maxSeqLength() > 0) return st.maxSeqLength();
         JsonNode truncation = tokenizer.path("truncation").path("max_length");
-        int maxSeq = truncation.isInt() ? Math.min(truncation.asInt(), enc.maxPositionEmbeddings()) : enc.maxPositionEmbeddings();
-        JSON.writeValue(dir.resolve("sentence_bert_config.json").toFile(), Map.of("max_seq_length", maxSeq, "do_lower_case", false));
+        return truncation.isInt() ? Math.min(truncation.asInt(), positions) : positions;
     }
 
     private static Map<String, Object> module(int idx, String path, String type) {

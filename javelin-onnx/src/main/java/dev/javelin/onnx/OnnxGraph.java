@@ -1,8 +1,8 @@
 package dev.javelin.onnx;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.javelin.io.ContainedPath;
 import dev.javelin.onnx.proto.Onnx.AttributeProto;
 import dev.javelin.onnx.proto.Onnx.GraphProto;
 import dev.javelin.onnx.proto.Onnx.ModelProto;
@@ -13,8 +13,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,17 +26,21 @@ import java.util.Optional;
 
 /**
  * An ONNX model's main graph, indexed for walking: who produces a value, who consumes it, and the
- * values of initializers and {@code Constant} nodes.
+ * values of initializers and {@code Constant} nodes. Initializers stored as external data (beside
+ * the model file, as exporters write models over 2 GiB) are read from their files on demand.
  */
 public final class OnnxGraph {
     private final String source;
+    /** Where external data files are looked up: the model file's directory; null for a stream. */
+    private final Path directory;
     private final GraphProto graph;
     private final Map<String, TensorProto> initializers = new LinkedHashMap<>();
     private final Map<String, NodeProto> producers = new HashMap<>();
     private final Map<String, List<NodeProto>> consumers = new HashMap<>();
 
-    private OnnxGraph(String source, ModelProto model) throws OnnxFormatException {
+    private OnnxGraph(String source, Path directory, ModelProto model) throws OnnxFormatException {
         this.source = source;
+        this.directory = directory;
         if (!model.hasGraph()) throw new OnnxFormatException(source + ": not an ONNX model (no graph)");
         this.graph = model.getGraph();
         for (TensorProto t : graph.getInitializerList()) initializers.put(t.getName(), t);
@@ -58,29 +64,33 @@ public final class OnnxGraph {
         }
         if (!Files.isRegularFile(file)) throw new OnnxFormatException(file + ": no such file");
         long size = Files.size(file);
-        // Protobuf messages are limited to 2 GiB; bigger models use external data, which we do not read.
+        // Protobuf messages are limited to 2 GiB; bigger models keep their weights as external data.
         if (size >= Integer.MAX_VALUE) {
-            throw new OnnxFormatException(file + ": " + size + " bytes is over protobuf's 2 GiB limit (external data is not supported)");
+            throw new OnnxFormatException(file + ": " + size + " bytes is over protobuf's 2 GiB limit; a model this large must keep"
+                    + " its weights as external data");
         }
-        return parse(file.toString(), Files.readAllBytes(file));
+        return parse(file.toString(), file.toAbsolutePath().getParent(), Files.readAllBytes(file));
     }
 
     /** Reads a model from a stream (e.g. a class-path resource); {@code name} appears in errors. */
     public static OnnxGraph read(InputStream in, String name) throws IOException {
-        return parse(name, in.readAllBytes());
+        return parse(name, null, in.readAllBytes());
     }
 
     /** Wraps an in-memory model (tests build them with the generated builders). */
     public static OnnxGraph of(ModelProto model, String name) throws OnnxFormatException {
-        return new OnnxGraph(name, model);
+        return new OnnxGraph(name, null, model);
     }
 
-    private static OnnxGraph parse(String name, byte[] bytes) throws OnnxFormatException {
+    private static OnnxGraph parse(String name, Path directory, byte[] bytes) throws OnnxFormatException {
+        if (startsWith(bytes, "version https://git-lfs")) {
+            throw new OnnxFormatException(name + ": is a Git LFS pointer file, not the model: the model itself was never downloaded");
+        }
         try {
             CodedInputStream in = CodedInputStream.newInstance(bytes);
             in.enableAliasing(true);
             in.setSizeLimit(Integer.MAX_VALUE);
-            return new OnnxGraph(name, ModelProto.parseFrom(in));
+            return new OnnxGraph(name, directory, ModelProto.parseFrom(in));
         } catch (InvalidProtocolBufferException e) {
             throw new OnnxFormatException(name + ": not a valid ONNX protobuf: " + e.getMessage(), e);
         } catch (IOException e) {
@@ -143,11 +153,8 @@ public final class OnnxGraph {
         int count = (int) n;
         double[] out = new double[count];
         int type = t.getDataType();
-        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-            throw new OnnxFormatException(source + ": tensor " + t.getName() + " uses external data, which is not supported");
-        }
-        if (t.hasRawData()) {
-            ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        if (t.hasRawData() || t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+            ByteBuffer raw = rawBytes(t);
             int width = switch (type) {
                 case TensorProto.DataType.FLOAT_VALUE, TensorProto.DataType.INT32_VALUE -> 4;
                 case TensorProto.DataType.INT64_VALUE, TensorProto.DataType.DOUBLE_VALUE -> 8;
@@ -197,17 +204,15 @@ public final class OnnxGraph {
     public ByteBuffer floatBytes(TensorProto t) throws OnnxFormatException {
         long n = 1;
         for (long d : dims(t)) n = Math.multiplyExact(n, d);
-        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-            throw new OnnxFormatException(source + ": tensor " + t.getName() + " uses external data, which is not supported");
-        }
+        boolean external = t.getDataLocation() == TensorProto.DataLocation.EXTERNAL;
         int type = t.getDataType();
-        if (type == TensorProto.DataType.FLOAT_VALUE && t.hasRawData()) {
-            ByteString raw = t.getRawData();
-            if (raw.size() != n * Float.BYTES) {
-                throw new OnnxFormatException(source + ": tensor " + t.getName() + " has " + raw.size()
+        if (type == TensorProto.DataType.FLOAT_VALUE && (t.hasRawData() || external)) {
+            ByteBuffer raw = rawBytes(t);
+            if (raw.remaining() != n * Float.BYTES) {
+                throw new OnnxFormatException(source + ": tensor " + t.getName() + " has " + raw.remaining()
                         + " bytes of raw data, its shape needs " + n * Float.BYTES);
             }
-            return raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            return raw;
         }
         ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(n * Float.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
         if (type == TensorProto.DataType.FLOAT_VALUE) {
@@ -216,8 +221,8 @@ public final class OnnxGraph {
                         + " values, its shape needs " + n);
             }
             for (int i = 0; i < n; i++) out.putFloat(t.getFloatData(i));
-        } else if (type == TensorProto.DataType.FLOAT16_VALUE && t.hasRawData()) {
-            ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        } else if (type == TensorProto.DataType.FLOAT16_VALUE && (t.hasRawData() || external)) {
+            ByteBuffer raw = rawBytes(t);
             if (raw.remaining() != n * 2) {
                 throw new OnnxFormatException(source + ": tensor " + t.getName() + " has " + raw.remaining()
                         + " bytes of raw data, its shape needs " + n * 2);
@@ -227,6 +232,41 @@ public final class OnnxGraph {
             throw unsupportedType(t);
         }
         return out.flip();
+    }
+
+    /** The tensor's raw little-endian bytes: its raw_data, or the byte range its external_data names. */
+    private ByteBuffer rawBytes(TensorProto t) throws OnnxFormatException {
+        if (t.getDataLocation() != TensorProto.DataLocation.EXTERNAL) {
+            return t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        }
+        String where = source + ": tensor " + t.getName() + "'s external data";
+        if (directory == null) throw new OnnxFormatException(where + " cannot be found: the model was not read from a file");
+        Map<String, String> keys = new HashMap<>();
+        for (var e : t.getExternalDataList()) keys.put(e.getKey(), e.getValue());
+        String location = keys.get("location");
+        if (location == null) throw new OnnxFormatException(where + " names no location");
+        Path file = ContainedPath.resolve(directory, location)
+                .orElseThrow(() -> new OnnxFormatException(where + ": location " + location + " is outside " + directory));
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long offset = Long.parseLong(keys.getOrDefault("offset", "0"));
+            long length = keys.containsKey("length") ? Long.parseLong(keys.get("length")) : ch.size() - offset;
+            if (offset < 0 || length < 0 || offset + length > ch.size()) {
+                throw new OnnxFormatException(where + ": bytes " + offset + "+" + length + " lie outside " + file + " ("
+                        + ch.size() + " bytes)");
+            }
+            return ch.map(FileChannel.MapMode.READ_ONLY, offset, length).order(ByteOrder.LITTLE_ENDIAN);
+        } catch (NumberFormatException e) {
+            throw new OnnxFormatException(where + ": offset or length is not a number: " + e.getMessage(), e);
+        } catch (OnnxFormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new OnnxFormatException(where + ": cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean startsWith(byte[] bytes, String prefix) {
+        byte[] p = prefix.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return bytes.length >= p.length && java.util.Arrays.equals(bytes, 0, p.length, p, 0, p.length);
     }
 
     private OnnxFormatException unsupportedType(TensorProto t) {

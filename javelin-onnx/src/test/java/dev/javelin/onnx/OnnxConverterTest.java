@@ -38,7 +38,7 @@ class OnnxConverterTest {
     @Test
     void writesAHuggingFaceDirectory() throws IOException {
         Path out = tmp.resolve("minilm");
-        OnnxConverter.convert(graph, tokenizer, out, PoolingConfig.Mode.MEAN, true);
+        OnnxConverter.convert(graph, tokenizer, out, SentenceTransformerModules.of(PoolingConfig.Mode.MEAN, true));
 
         ObjectMapper json = new ObjectMapper();
         JsonNode config = json.readTree(out.resolve("config.json").toFile());
@@ -80,11 +80,25 @@ class OnnxConverterTest {
     }
 
     @Test
+    void aStatedMaxSeqLengthWinsOverTheTokenizersTruncation() throws IOException {
+        Path out = tmp.resolve("minilm-256");
+        OnnxConverter.convert(graph, tokenizer, out, new SentenceTransformerModules(PoolingConfig.Mode.MEAN, true, 256, false));
+        JsonNode st = new ObjectMapper().readTree(out.resolve("sentence_bert_config.json").toFile());
+        assertThat(st.get("max_seq_length").asInt()).isEqualTo(256);
+        assertThat(st.get("do_lower_case").asBoolean()).isFalse();
+        Path tooLong = tmp.resolve("minilm-600");
+        assertThatThrownBy(() -> OnnxConverter.convert(graph, tokenizer, tooLong,
+                new SentenceTransformerModules(PoolingConfig.Mode.MEAN, true, 600, false)))
+                .isInstanceOf(IOException.class).hasMessageContaining("max_seq_length 600 exceeds the model's 512 positions");
+        assertThat(tooLong).doesNotExist();
+    }
+
+    @Test
     void refusesToOverwriteAndLeavesNoTemporaryFiles() throws IOException {
         Path out = tmp.resolve("taken");
         Files.createDirectories(out);
         Files.writeString(out.resolve("keep.txt"), "mine");
-        assertThatThrownBy(() -> OnnxConverter.convert(graph, tokenizer, out, PoolingConfig.Mode.CLS, false))
+        assertThatThrownBy(() -> OnnxConverter.convert(graph, tokenizer, out, SentenceTransformerModules.of(PoolingConfig.Mode.CLS, false)))
                 .isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining("not empty");
         assertThat(Files.readString(out.resolve("keep.txt"))).isEqualTo("mine");
         try (var s = Files.list(tmp)) {
@@ -96,7 +110,7 @@ class OnnxConverterTest {
     void aTokenizerThatDoesNotFitIsRejected() throws IOException {
         Path bogus = tmp.resolve("bogus.json");
         Files.writeString(bogus, "{\"model\": {}}");
-        assertThatThrownBy(() -> OnnxConverter.convert(graph, bogus, tmp.resolve("x"), PoolingConfig.Mode.MEAN, true))
+        assertThatThrownBy(() -> OnnxConverter.convert(graph, bogus, tmp.resolve("x"), SentenceTransformerModules.of(PoolingConfig.Mode.MEAN, true)))
                 .isInstanceOf(IOException.class).hasMessageContaining("no model.vocab");
     }
 

@@ -57,6 +57,27 @@ class ArchitecturesThroughTheEngineTest {
         }
     }
 
+    /**
+     * The heads' fixtures (checked against PyTorch in javelin-models' HeadParityTest) through the
+     * engine: one label makes a re-ranker, more a classifier, and a packed batch of texts scores as
+     * each text alone.
+     */
+    @ParameterizedTest
+    @CsvSource({"mpnet-classifier,CLASSIFIER", "gte-classifier,RERANKER", "modernbert-classifier-mean,CLASSIFIER",
+            "modernbert-classifier-cls,RERANKER"})
+    void classifiesAndReranksTexts(String name, ModelInfo.Kind kind) throws Exception {
+        try (Encoder encoder = Encoder.load(fixture(name), name)) {
+            assertThat(encoder.info().kind()).isEqualTo(kind);
+            List<Encoding> batch = new java.util.ArrayList<>(encoder.tokenizer().encodeBatch(TEXTS));
+            batch.add(encoder.tokenizer().encode("what is a fox", "the quick brown fox"));
+            float[][] together = encoder.predict(batch);
+            for (int s = 0; s < batch.size(); s++) {
+                float[] alone = encoder.predict(List.of(batch.get(s)))[0];
+                assertThat(together[s]).as(name + " text " + s).containsExactly(alone, org.assertj.core.data.Offset.offset(1e-5f));
+            }
+        }
+    }
+
     private static double cosine(float[] a, float[] b) {
         double dot = 0, na = 0, nb = 0;
         for (int i = 0; i < a.length; i++) {

@@ -51,7 +51,7 @@ class EncoderTest {
         assertThat(info.kind()).isEqualTo(ModelInfo.Kind.EMBEDDING);
         assertThat(info.modelType()).isEqualTo("bert");
         assertThat(info.hiddenSize()).isEqualTo(384);
-        assertThat(info.maxInputLength()).isEqualTo(128);
+        assertThat(info.maxInputLength()).isEqualTo(256);
         assertThat(info.pooling()).isEqualTo(Pooling.MEAN);
         assertThat(info.normalize()).isTrue();
         assertThat(info.labels()).isNull();
@@ -133,7 +133,7 @@ class EncoderTest {
     void inputsBeyondTheModelAreClearErrors() {
         Encoding tooLong = encoder.tokenizer().withoutTruncation().encode("word ".repeat(300));
         assertThatThrownBy(() -> encoder.embed(List.of(tooLong), Pooling.MEAN))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 128");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 256");
         Encoding empty = encoder.tokenizer().encode("", null, false);
         assertThatThrownBy(() -> encoder.embed(List.of(empty), Pooling.MEAN))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no tokens");

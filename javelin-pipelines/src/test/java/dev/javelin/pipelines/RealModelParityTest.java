@@ -70,7 +70,7 @@ abstract class RealModelParityTest {
         compare("mixed batch of " + batch.size() + ", lengths " + batch.stream().map(Encoding::length).toList(), batch);
     }
 
-    private void compare(String what, List<Encoding> batch) throws Exception {
+    void compare(String what, List<Encoding> batch) throws Exception {
         float[][][] ref = reference.run(batch, "last_hidden_state");
         float[][][] hidden = encoder.embedAll(batch);
         Pooling pooling = encoder.info().pooling();

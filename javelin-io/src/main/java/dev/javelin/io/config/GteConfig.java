@@ -11,15 +11,8 @@ import java.util.Map;
  * @param typeVocabSize 0 when the model has no token type embeddings
  */
 public record GteConfig(
-        int vocabSize,
-        int hiddenSize,
-        int numHiddenLayers,
-        int numAttentionHeads,
-        int intermediateSize,
-        String hiddenAct,
-        int maxPositionEmbeddings,
+        Dimensions dims,
         int typeVocabSize,
-        double layerNormEps,
         double ropeTheta,
         double ntkFactor,
         Map<Integer, String> id2label,
@@ -36,8 +29,6 @@ public record GteConfig(
     public String modelType() { return MODEL_TYPE; }
 
     static GteConfig from(ConfigReader r) throws ConfigException {
-        int hidden = r.requiredPositiveInt("hidden_size");
-        int heads = ModelConfigs.heads(r, "num_attention_heads", hidden);
         String positions = r.optionalString("position_embedding_type").orElse("rope");
         if (!positions.equals("rope")) {
             throw new ConfigException(r.file(), "position_embedding_type", "\"" + positions + "\" is not supported; GTE models use \"rope\"");
@@ -61,12 +52,8 @@ public record GteConfig(
             ntk = s.optionalDouble("factor", 1);
             if (!(ntk >= 1)) throw new ConfigException(r.file(), "rope_scaling.factor", "must be at least 1, is " + ntk);
         }
-        return new GteConfig(
-                r.requiredPositiveInt("vocab_size"), hidden, r.requiredPositiveInt("num_hidden_layers"), heads,
-                r.requiredPositiveInt("intermediate_size"), r.optionalString("hidden_act").orElse("gelu"),
-                r.requiredPositiveInt("max_position_embeddings"), r.optionalInt("type_vocab_size", 0),
-                r.optionalDouble("layer_norm_eps", 1e-12), r.optionalDouble("rope_theta", 10000), ntk,
-                Labels.id2label(r), Labels.problemType(r), r.text());
+        return new GteConfig(Dimensions.read(r, Dimensions.BERT), r.optionalInt("type_vocab_size", 0),
+                r.optionalDouble("rope_theta", 10000), ntk, Labels.id2label(r), Labels.problemType(r), r.text());
     }
 
     @Override

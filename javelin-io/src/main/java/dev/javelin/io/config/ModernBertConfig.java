@@ -9,16 +9,10 @@ import java.util.Map;
  * {@code local_attention} tokens, GeGLU, and optionally no biases.
  *
  * @param globalLayers per layer, whether it attends globally (else within the local band)
+ * @param classifierPooling how a sequence classifier pools: "cls" (the first token) or "mean"
  */
 public record ModernBertConfig(
-        int vocabSize,
-        int hiddenSize,
-        int numHiddenLayers,
-        int numAttentionHeads,
-        int intermediateSize,
-        String hiddenActivation,
-        int maxPositionEmbeddings,
-        double normEps,
+        Dimensions dims,
         boolean normBias,
         boolean attentionBias,
         boolean mlpBias,
@@ -28,6 +22,8 @@ public record ModernBertConfig(
         List<Boolean> globalLayers,
         int padTokenId,
         String classifierPooling,
+        String classifierActivation,
+        boolean classifierBias,
         Map<Integer, String> id2label,
         String problemType,
         String json) implements ModelConfig {
@@ -43,9 +39,8 @@ public record ModernBertConfig(
     public String modelType() { return MODEL_TYPE; }
 
     static ModernBertConfig from(ConfigReader r) throws ConfigException {
-        int hidden = r.requiredPositiveInt("hidden_size");
-        int heads = ModelConfigs.heads(r, "num_attention_heads", hidden);
-        int layers = r.requiredPositiveInt("num_hidden_layers");
+        Dimensions dims = Dimensions.read(r, Dimensions.MODERN_BERT);
+        int layers = dims.numLayers();
         // transformers ≥ 4.57 writes layer_types and rope_parameters; earlier configs the per-kind keys
         List<String> types = r.optionalStrings("layer_types");
         List<Boolean> global = new java.util.ArrayList<>();
@@ -74,13 +69,11 @@ public record ModernBertConfig(
         if (!pooling.equals("cls") && !pooling.equals("mean")) {
             throw new ConfigException(r.file(), "classifier_pooling", "\"" + pooling + "\" is neither \"cls\" nor \"mean\"");
         }
-        return new ModernBertConfig(
-                r.requiredPositiveInt("vocab_size"), hidden, layers, heads, r.requiredPositiveInt("intermediate_size"),
-                r.optionalString("hidden_activation").orElse("gelu"), r.optionalInt("max_position_embeddings", 8192),
-                r.optionalDouble("norm_eps", 1e-5), r.optionalBoolean("norm_bias", false),
+        return new ModernBertConfig(dims, r.optionalBoolean("norm_bias", false),
                 r.optionalBoolean("attention_bias", false), r.optionalBoolean("mlp_bias", false),
                 globalTheta, localTheta, r.optionalInt("local_attention", 128), global, r.optionalInt("pad_token_id", 50283),
-                pooling, Labels.id2label(r), Labels.problemType(r), r.text());
+                pooling, r.optionalString("classifier_activation").orElse("gelu"), r.optionalBoolean("classifier_bias", false),
+                Labels.id2label(r), Labels.problemType(r), r.text());
     }
 
     private static double ropeTheta(ConfigReader rope, String kind, double fallback) throws ConfigException {

@@ -7,15 +7,8 @@ import java.util.Map;
  * a post-norm BERT with rotary positions, a fused QKV projection and a SwiGLU feed-forward.
  */
 public record NomicBertConfig(
-        int vocabSize,
-        int nEmbd,
-        int nLayer,
-        int nHead,
-        int nInner,
-        String activationFunction,
-        int nPositions,
+        Dimensions dims,
         int typeVocabSize,
-        double layerNormEpsilon,
         double rotaryEmbBase,
         boolean qkvProjBias,
         boolean mlpFc1Bias,
@@ -34,8 +27,6 @@ public record NomicBertConfig(
     public String modelType() { return MODEL_TYPE; }
 
     static NomicBertConfig from(ConfigReader r) throws ConfigException {
-        int hidden = r.requiredPositiveInt("n_embd");
-        int heads = ModelConfigs.heads(r, "n_head", hidden);
         if (r.optionalBoolean("prenorm", false)) throw new ConfigException(r.file(), "prenorm", "pre-norm NomicBERT is not supported");
         if (r.optionalBoolean("causal", false)) throw new ConfigException(r.file(), "causal", "causal NomicBERT is not supported");
         if (r.optionalDouble("rotary_emb_fraction", 1.0) != 1.0) {
@@ -48,13 +39,9 @@ public record NomicBertConfig(
             throw new ConfigException(r.file(), r.has("rotary_emb_scale_base") ? "rotary_emb_scale_base" : "rotary_scaling_factor",
                     "scaled rotary embeddings are not supported");
         }
-        return new NomicBertConfig(
-                r.requiredPositiveInt("vocab_size"), hidden, r.requiredPositiveInt("n_layer"), heads,
-                r.optionalInt("n_inner", 4 * hidden), r.optionalString("activation_function").orElse("swiglu"),
-                r.optionalInt("n_positions", 2048), r.optionalInt("type_vocab_size", 2),
-                r.optionalDouble("layer_norm_epsilon", 1e-12), r.optionalDouble("rotary_emb_base", 10000),
-                r.optionalBoolean("qkv_proj_bias", true), r.optionalBoolean("mlp_fc1_bias", true),
-                r.optionalBoolean("mlp_fc2_bias", true), Labels.id2label(r), Labels.problemType(r), r.text());
+        return new NomicBertConfig(Dimensions.read(r, Dimensions.GPT2), r.optionalInt("type_vocab_size", 2),
+                r.optionalDouble("rotary_emb_base", 10000), r.optionalBoolean("qkv_proj_bias", true),
+                r.optionalBoolean("mlp_fc1_bias", true), r.optionalBoolean("mlp_fc2_bias", true), Labels.id2label(r), Labels.problemType(r), r.text());
     }
 
     @Override

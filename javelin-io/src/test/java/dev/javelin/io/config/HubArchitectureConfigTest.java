@@ -18,44 +18,44 @@ class HubArchitectureConfigTest {
     @Test
     void allMpnetBaseV2() throws IOException {
         MPNetConfig c = (MPNetConfig) ModelConfig.load(ModelConfigTest.model("all-mpnet-base-v2"));
-        assertThat(c.hiddenSize()).isEqualTo(768);
-        assertThat(c.numHiddenLayers()).isEqualTo(12);
-        assertThat(c.numAttentionHeads()).isEqualTo(12);
-        assertThat(c.vocabSize()).isEqualTo(30527);
-        assertThat(c.maxPositionEmbeddings()).isEqualTo(514);
+        assertThat(c.dims().hiddenSize()).isEqualTo(768);
+        assertThat(c.dims().numLayers()).isEqualTo(12);
+        assertThat(c.dims().numHeads()).isEqualTo(12);
+        assertThat(c.dims().vocabSize()).isEqualTo(30527);
+        assertThat(c.dims().maxPositions()).isEqualTo(514);
         assertThat(c.relativeAttentionNumBuckets()).isEqualTo(32);
-        assertThat(c.layerNormEps()).isEqualTo(1e-5);
+        assertThat(c.dims().normEps()).isEqualTo(1e-5);
     }
 
     @Test
     void gteBaseEnV15() throws IOException {
         GteConfig c = (GteConfig) ModelConfig.load(ModelConfigTest.model("gte-base-en-v1.5"));
         assertThat(c.modelType()).isEqualTo("new");
-        assertThat(c.hiddenSize()).isEqualTo(768);
-        assertThat(c.intermediateSize()).isEqualTo(3072);
+        assertThat(c.dims().hiddenSize()).isEqualTo(768);
+        assertThat(c.dims().intermediateSize()).isEqualTo(3072);
         assertThat(c.typeVocabSize()).isZero();
         assertThat(c.ropeTheta()).isEqualTo(500000);
         assertThat(c.ntkFactor()).isEqualTo(2.0);
-        assertThat(c.maxPositionEmbeddings()).isEqualTo(8192);
+        assertThat(c.dims().maxPositions()).isEqualTo(8192);
     }
 
     @Test
     void nomicEmbedTextV15() throws IOException {
         NomicBertConfig c = (NomicBertConfig) ModelConfig.load(ModelConfigTest.model("nomic-embed-text-v1.5"));
-        assertThat(c.nEmbd()).isEqualTo(768);
-        assertThat(c.nLayer()).isEqualTo(12);
-        assertThat(c.nInner()).isEqualTo(3072);
+        assertThat(c.dims().hiddenSize()).isEqualTo(768);
+        assertThat(c.dims().numLayers()).isEqualTo(12);
+        assertThat(c.dims().intermediateSize()).isEqualTo(3072);
         assertThat(c.rotaryEmbBase()).isEqualTo(1000);
         assertThat(c.qkvProjBias()).isFalse();
         assertThat(c.mlpFc1Bias()).isFalse();
-        assertThat(c.nPositions()).isEqualTo(8192);
+        assertThat(c.dims().maxPositions()).isEqualTo(8192);
     }
 
     @Test
     void modernBertBase() throws IOException {
         ModernBertConfig c = (ModernBertConfig) ModelConfig.load(ModelConfigTest.model("ModernBERT-base"));
-        assertThat(c.numHiddenLayers()).isEqualTo(22);
-        assertThat(c.intermediateSize()).isEqualTo(1152);
+        assertThat(c.dims().numLayers()).isEqualTo(22);
+        assertThat(c.dims().intermediateSize()).isEqualTo(1152);
         assertThat(c.localAttention()).isEqualTo(128);
         assertThat(c.globalRopeTheta()).isEqualTo(160000);
         assertThat(c.localRopeTheta()).isEqualTo(10000);
@@ -106,5 +106,18 @@ class HubArchitectureConfigTest {
                 {"model_type": "qwen3", "vocab_size": 10, "hidden_size": 8, "num_hidden_layers": 1, "num_attention_heads": 4,
                  "num_key_value_heads": 3, "intermediate_size": 16}""");
         assertThatThrownBy(() -> ModelConfig.load(f)).isInstanceOf(ConfigException.class).hasMessageContaining("num_key_value_heads");
+        Files.writeString(f, """
+                {"model_type": "nomic_bert", "vocab_size": 10, "n_embd": 8, "n_layer": 1, "n_head": 2, "n_inner": 16,
+                 "activation_function": "gelu"}""");
+        assertThatThrownBy(() -> ModelConfig.load(f)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("activation_function").hasMessageContaining("\"gelu\" is not supported; only \"swiglu\"");
+        Files.writeString(f, """
+                {"model_type": "modernbert", "vocab_size": 10, "hidden_size": 8, "num_hidden_layers": 1, "num_attention_heads": 2,
+                 "intermediate_size": 16}""");
+        assertThat(((ModernBertConfig) ModelConfig.load(f)).dims().maxPositions()).isEqualTo(8192);
+        Files.writeString(f, """
+                {"model_type": "mpnet", "vocab_size": 10, "hidden_size": 8, "num_hidden_layers": 1, "num_attention_heads": 2,
+                 "intermediate_size": 16}""");
+        assertThatThrownBy(() -> ModelConfig.load(f)).isInstanceOf(ConfigException.class).hasMessageContaining("max_position_embeddings");
     }
 }
