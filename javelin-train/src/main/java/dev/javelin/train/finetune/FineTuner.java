@@ -56,6 +56,7 @@ public final class FineTuner {
                 : TrainingCheckpoint.load(o.checkpointDir(), model, optimizer, fingerprint);
         if (state == null) state = new TrainingCheckpoint.State(0, 0, Double.NaN, 0, fingerprint, new LinkedHashMap<>());
         else progress.accept(String.format("resuming at step %d of %d", state.step(), total));
+        long resumedAt = state.step();
         long step = 0, tokens = 0;
         long started = System.nanoTime();
         double lossSum = 0;
@@ -69,7 +70,7 @@ public final class FineTuner {
                 lossCount++;
                 if (step % 20 == 0 || step == total) {
                     double secs = (System.nanoTime() - started) / 1e9;
-                    double perStep = secs / Math.max(1, step - state.step());
+                    double perStep = secs / (step - resumedAt);
                     progress.accept(String.format("epoch %d/%d  step %d/%d  loss %.4f  lr %.2e  %.0f tokens/s  ETA %s",
                             e + 1, o.epochs(), step, total, lossSum / lossCount, schedule.at(step - 1), tokens / secs,
                             duration(perStep * (total - step))));
