@@ -11,11 +11,7 @@ public final class LayerNormGradReference {
     public static double[] forward(double[] x, double[] gamma, double[] beta, double eps, int t, int h) {
         double[] y = new double[t * h];
         for (int r = 0; r < t; r++) {
-            double mu = 0, var = 0;
-            for (int i = 0; i < h; i++) mu += x[r * h + i];
-            mu /= h;
-            for (int i = 0; i < h; i++) var += (x[r * h + i] - mu) * (x[r * h + i] - mu);
-            double rs = 1 / Math.sqrt(var / h + eps);
+            double mu = mean(x, r, h), rs = inverseStd(x, r, h, mu, eps);
             for (int i = 0; i < h; i++) y[r * h + i] = gamma[i] * (x[r * h + i] - mu) * rs + beta[i];
         }
         return y;
@@ -26,11 +22,7 @@ public final class LayerNormGradReference {
                                     double[] dGamma, double[] dBeta) {
         double[] dx = new double[t * h];
         for (int r = 0; r < t; r++) {
-            double mu = 0, var = 0;
-            for (int i = 0; i < h; i++) mu += x[r * h + i];
-            mu /= h;
-            for (int i = 0; i < h; i++) var += (x[r * h + i] - mu) * (x[r * h + i] - mu);
-            double rs = 1 / Math.sqrt(var / h + eps);
+            double mu = mean(x, r, h), rs = inverseStd(x, r, h, mu, eps);
             double sumG = 0, sumGx = 0;
             for (int i = 0; i < h; i++) {
                 double xh = (x[r * h + i] - mu) * rs, gi = gamma[i] * dy[r * h + i];
@@ -45,5 +37,17 @@ public final class LayerNormGradReference {
             }
         }
         return dx;
+    }
+
+    private static double mean(double[] x, int r, int h) {
+        double mu = 0;
+        for (int i = 0; i < h; i++) mu += x[r * h + i];
+        return mu / h;
+    }
+
+    private static double inverseStd(double[] x, int r, int h, double mu, double eps) {
+        double var = 0;
+        for (int i = 0; i < h; i++) var += (x[r * h + i] - mu) * (x[r * h + i] - mu);
+        return 1 / Math.sqrt(var / h + eps);
     }
 }
