@@ -1,0 +1,142 @@
+package dev.javelin.models;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.javelin.io.safetensors.SafeTensors;
+import dev.javelin.io.safetensors.SafeTensorsWriter;
+import dev.javelin.kernels.MatMul;
+import dev.javelin.tensor.Tensor;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * LoRA adapters in the PEFT library's layout: {@code adapter_config.json} and
+ * {@code adapter_model.safetensors} with PEFT's tensor names, {@code base_model.model.<module>.lora_A.weight}
+ * [r, in] and {@code .lora_B.weight} [out, r] for each adapted linear layer, and
+ * {@code base_model.model.<module>.weight}/{@code .bias} for the modules saved whole
+ * ({@code modules_to_save}, e.g. a task's classifier). Merging folds each pair into its base weight,
+ * W ← W + s·B·A with s = lora_alpha/r (lora_alpha/√r under {@code use_rslora}), and writes an ordinary
+ * Hugging Face model directory that every loader reads; inference then costs what the base model does.
+ */
+public final class PeftLora {
+    public static final String CONFIG = "adapter_config.json";
+    public static final String WEIGHTS = "adapter_model.safetensors";
+    /** PEFT's prefix on every saved name: PeftModel.base_model (the LoraModel) → .model (the wrapped model). */
+    public static final String PREFIX = "base_model.model.";
+
+    private PeftLora() {}
+
+    /** Whether {@code dir} holds a PEFT adapter. */
+    public static boolean isAdapter(Path dir) {
+        return Files.isRegularFile(dir.resolve(CONFIG)) && Files.isRegularFile(dir.resolve(WEIGHTS));
+    }
+
+    /**
+     * Writes the base model in {@code baseDir} with the adapter in {@code adapterDir} merged into it as
+     * a model directory {@code out} (created; replaced files are written whole, then renamed). A base
+     * encoder saved without its task prefix (a plain {@code BertModel}: {@code encoder.layer.0…}) takes
+     * {@code bert.} when the adapter names modules under it. {@code id2label}, when not null, is written
+     * into config.json with its inverse, for a classification adapter.
+     */
+    public static void merge(Path baseDir, Path adapterDir, Path out, Map<Integer, String> id2label) throws IOException {
+        JsonNode cfg = new ObjectMapper().readTree(adapterDir.resolve(CONFIG).toFile());
+        String type = cfg.path("peft_type").asText("");
+        if (!type.equals("LORA")) throw new IOException(adapterDir + ": peft_type is \"" + type + "\"; only LORA adapters merge");
+        if (cfg.path("fan_in_fan_out").asBoolean(false)) throw new IOException(adapterDir + ": fan_in_fan_out (Conv1D weights) is not supported");
+        if (cfg.path("use_dora").asBoolean(false)) throw new IOException(adapterDir + ": DoRA adapters (use_dora) are not supported");
+        if (!cfg.path("bias").asText("none").equals("none")) throw new IOException(adapterDir + ": bias \"" + cfg.path("bias").asText() + "\" is not supported, only \"none\"");
+        if (cfg.path("rank_pattern").size() > 0 || cfg.path("alpha_pattern").size() > 0) {
+            throw new IOException(adapterDir + ": per-module rank_pattern / alpha_pattern are not supported");
+        }
+        int r = cfg.path("r").asInt(0);
+        double alpha = cfg.path("lora_alpha").asDouble(Double.NaN);
+        if (r < 1 || !(alpha > 0)) throw new IOException(adapterDir + ": adapter_config.json needs r ≥ 1 and lora_alpha > 0");
+        float scale = (float) (cfg.path("use_rslora").asBoolean(false) ? alpha / Math.sqrt(r) : alpha / r);
+        Files.createDirectories(out);
+        try (SafeTensors base = SafeTensors.open(baseDir); SafeTensors adapter = SafeTensors.open(adapterDir.resolve(WEIGHTS));
+             Arena arena = Arena.ofConfined()) {
+            Map<String, Tensor> merged = new LinkedHashMap<>();
+            Set<String> modules = new TreeSet<>(), whole = new TreeSet<>();
+            for (String name : adapter.names()) {
+                if (!name.startsWith(PREFIX)) throw new IOException(adapterDir + ": tensor " + name + " lacks PEFT's prefix " + PREFIX);
+                String local = name.substring(PREFIX.length());
+                if (local.endsWith(".lora_A.weight")) modules.add(local.substring(0, local.length() - ".lora_A.weight".length()));
+                else if (!local.contains(".lora_")) whole.add(local);
+                else if (!local.endsWith(".lora_B.weight")) throw new IOException(adapterDir + ": unexpected LoRA tensor " + name);
+            }
+            String taskPrefix = taskPrefix(base, modules);
+            for (String name : base.names()) merged.put(taskPrefix + name, base.tensor(name));
+            for (String module : modules) {
+                String w = module + ".weight";
+                Tensor weight = merged.get(w);
+                if (weight == null) throw new IOException(adapterDir + ": adapter module " + module + " is not in the base model " + baseDir);
+                Tensor a = adapter.tensor(PREFIX + module + ".lora_A.weight");
+                String bName = PREFIX + module + ".lora_B.weight";
+                if (!adapter.names().contains(bName)) throw new IOException(adapterDir + ": " + module + " has lora_A but no lora_B");
+                Tensor b = adapter.tensor(bName);
+                int outF = weight.dim(0), inF = weight.dim(1);
+                a.requireShape(module + ".lora_A", r, inF);
+                b.requireShape(module + ".lora_B", outF, r);
+                Tensor delta = Tensor.allocate(arena, outF, inF);
+                MatMul.matmul(b, a, delta);
+                float[] wv = weight.toArray(), dv = delta.toArray();
+                for (int i = 0; i < wv.length; i++) wv[i] += scale * dv[i];
+                merged.put(w, Tensor.of(arena, wv, outF, inF));
+            }
+            for (String name : whole) merged.put(name, adapter.tensor(PREFIX + name).copy(arena));
+            Path tmp = out.resolve(SafeTensors.SINGLE_FILE + ".tmp");
+            SafeTensorsWriter.write(tmp, merged, Map.of("format", "pt"));
+            Files.move(tmp, out.resolve(SafeTensors.SINGLE_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            writeConfig(baseDir, out, merged.containsKey("classifier.weight"), id2label);
+        }
+        for (String f : List.of("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json")) {
+            if (Files.isRegularFile(baseDir.resolve(f)) && !baseDir.resolve(f).equals(out.resolve(f))) {
+                Files.copy(baseDir.resolve(f), out.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    /** "bert." when the adapter's modules live under bert. but the base was saved as a bare encoder; else "". */
+    private static String taskPrefix(SafeTensors base, Set<String> modules) {
+        boolean adapterUnderBert = modules.stream().anyMatch(m -> m.startsWith("bert."));
+        boolean baseBare = base.names().contains("embeddings.word_embeddings.weight");
+        return adapterUnderBert && baseBare ? "bert." : "";
+    }
+
+    /**
+     * Writes out/config.json: the base's, naming the task architecture when the model has a
+     * {@code classifier}, with {@code id2label} (and its inverse) when not null.
+     */
+    public static void writeConfig(Path baseDir, Path out, boolean classifier, Map<Integer, String> id2label) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode config = (ObjectNode) json.readTree(baseDir.resolve("config.json").toFile());
+        if (classifier) {
+            String type = config.path("model_type").asText();
+            String arch = switch (type) {
+                case "bert" -> "BertForSequenceClassification";
+                case "distilbert" -> "DistilBertForSequenceClassification";
+                default -> throw new IOException("a classification adapter over model_type " + type + " is not supported");
+            };
+            config.putArray("architectures").add(arch);
+        }
+        if (id2label != null) {
+            ObjectNode ids = config.putObject("id2label"), labels = config.putObject("label2id");
+            id2label.forEach((i, l) -> {
+                ids.put(String.valueOf(i), l);
+                labels.put(l, i);
+            });
+        }
+        Path tmp = out.resolve("config.json.tmp");
+        json.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), config);
+        Files.move(tmp, out.resolve("config.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}
