@@ -1,4 +1,4 @@
-/** Training on frozen embeddings: classification heads, data sets and metrics. */
+/** Training: heads on frozen embeddings, fine-tuning the encoder (full or LoRA), data sets and metrics. */
 module dev.javelin.train {
     requires transitive dev.javelin.pipelines;
     requires org.apache.commons.csv;
@@ -7,6 +7,7 @@ module dev.javelin.train {
     exports dev.javelin.train;
     exports dev.javelin.train.data;
     exports dev.javelin.train.embed;
+    exports dev.javelin.train.finetune;
     exports dev.javelin.train.linear;
     exports dev.javelin.train.metrics;
 
