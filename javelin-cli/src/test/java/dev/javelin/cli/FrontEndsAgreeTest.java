@@ -1,7 +1,6 @@
 package dev.javelin.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.javelin.bundled.BundledModel;
@@ -36,14 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * on an embedding-only model, a single-label classifier, a multi-label classifier and a
  * cross-encoder (the last three: the real all-MiniLM-L6-v2 encoder under fixed-seed heads), and the
  * embedded default: the same labels in the same order, the same ranks, the same refusals, and the
- * same numbers. Numbers are compared to {@value #KERNEL_TOLERANCE}, not bit for bit, because the
- * kernels are not yet bit-stable across JIT warm-up: the same batch through the same engine gave the
- * first cross-encoder logit as -3.2769332, -3.276934, then -3.276933 on every later call (batch
- * composition did not matter: that sequence alone gave the same). The likely cause is the attention
- * softmax's {@code reduceLanes(ADD)}, whose order differs between the interpreter and C2, while the
- * first sequence's attention runs as the method is being compiled. Everything above the kernels is
- * one code path, so any difference beyond that (a softmax for a sigmoid, another pooling, a missed
- * normalisation) is orders of magnitude larger and fails.
+ * same numbers, bit for bit. Exact equality holds because the kernels give the same bits in every JIT
+ * tier and whatever else is in the batch (JitTierIndependenceTest), and everything above them is one
+ * code path; a softmax for a sigmoid, another pooling or a missed normalisation fails at once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FrontEndsAgreeTest {
@@ -52,9 +46,6 @@ class FrontEndsAgreeTest {
     private static final String QUERY = "What is Deep Learning?";
     private static final List<String> DOCUMENTS = List.of("Deep Learning is a kind of machine learning.", "Paris is in France.",
             "Neural networks with many layers.", "cheese");
-
-    /** How far a number moves with JIT warm-up in the kernels: a few float ulps at these magnitudes. */
-    private static final float KERNEL_TOLERANCE = 1e-6f;
 
     private final List<InferenceServer> servers = new ArrayList<>();
     private String embedding;
@@ -119,8 +110,8 @@ class FrontEndsAgreeTest {
             assertThat(cli).hasSameSizeAs(pipeline[i]);
             assertThat(server[i]).hasSameSizeAs(pipeline[i]);
             for (int d = 0; d < pipeline[i].length; d++) {
-                assertThat(cli[d]).as("CLI input %d, dimension %d", i, d).isCloseTo(pipeline[i][d], within(KERNEL_TOLERANCE));
-                assertThat(server[i][d]).as("server input %d, dimension %d", i, d).isCloseTo(pipeline[i][d], within(KERNEL_TOLERANCE));
+                assertThat(cli[d]).as("CLI input %d, dimension %d", i, d).isEqualTo(pipeline[i][d]);
+                assertThat(server[i][d]).as("server input %d, dimension %d", i, d).isEqualTo(pipeline[i][d]);
             }
         }
     }
@@ -138,14 +129,14 @@ class FrontEndsAgreeTest {
     private static void assertSameLabels(List<Label> actual, List<Label> expected, String what) {
         assertThat(actual).extracting(Label::label).as(what).containsExactlyElementsOf(expected.stream().map(Label::label).toList());
         for (int k = 0; k < expected.size(); k++) {
-            assertThat(actual.get(k).score()).as(what).isCloseTo(expected.get(k).score(), within(KERNEL_TOLERANCE));
+            assertThat(actual.get(k).score()).as(what).isEqualTo(expected.get(k).score());
         }
     }
 
     private static void assertSameRanks(List<Rank> actual, List<Rank> expected, String what) {
         assertThat(actual).extracting(Rank::index).as(what).containsExactlyElementsOf(expected.stream().map(Rank::index).toList());
         for (int k = 0; k < expected.size(); k++) {
-            assertThat(actual.get(k).score()).as(what).isCloseTo(expected.get(k).score(), within(KERNEL_TOLERANCE));
+            assertThat(actual.get(k).score()).as(what).isEqualTo(expected.get(k).score());
         }
     }
 
@@ -182,7 +173,7 @@ class FrontEndsAgreeTest {
         for (int i = 0; i < TEXTS.size(); i++) {
             float[] v = TestClient.floats(openAi.get(i).get("embedding"));
             for (int d = 0; d < v.length; d++) {
-                assertThat(v[d]).as("/v1/embeddings input %d", i).isCloseTo(viaPipeline[i][d], within(KERNEL_TOLERANCE));
+                assertThat(v[d]).as("/v1/embeddings input %d", i).isEqualTo(viaPipeline[i][d]);
             }
         }
 
@@ -212,7 +203,7 @@ class FrontEndsAgreeTest {
                 float[] logits = engine.logits(List.of(engine.encode(Input.of(TEXTS.get(i)), Truncate.RIGHT)))[0];
                 for (Label label : viaPipeline.get(i)) {
                     int id = List.of("funny", "sad", "toxic").indexOf(label.label());
-                    assertThat(label.score()).isCloseTo((float) (1 / (1 + Math.exp(-logits[id]))), within(KERNEL_TOLERANCE));
+                    assertThat(label.score()).isEqualTo((float) (1 / (1 + Math.exp(-logits[id]))));
                 }
             }
         }
