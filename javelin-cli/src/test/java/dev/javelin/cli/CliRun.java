@@ -29,6 +29,8 @@ record CliRun(int status, List<JsonNode> lines, String err) {
             case EmbedCommand c -> c.stdin = in;
             case RerankCommand c -> c.stdin = in;
             case ClassifyCommand c -> c.stdin = in;
+            case SimilarityCommand c -> c.stdin = in;
+            case TokenizeCommand c -> c.stdin = in;
             default -> { }
         }
         int status = cli.execute(args);

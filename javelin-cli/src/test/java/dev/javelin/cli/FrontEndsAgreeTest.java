@@ -1,10 +1,13 @@
 package dev.javelin.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.javelin.bundled.BundledModel;
+import dev.javelin.engine.EmbedOptions;
 import dev.javelin.engine.Engine;
+import dev.javelin.engine.Head;
 import dev.javelin.engine.Input;
 import dev.javelin.engine.Label;
 import dev.javelin.engine.ModelSpec;
@@ -19,6 +22,7 @@ import dev.javelin.server.InferenceServer;
 import dev.javelin.server.ServerConfig;
 import dev.javelin.server.SyntheticHeads;
 import dev.javelin.server.TestClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +56,8 @@ class FrontEndsAgreeTest {
     private String singleLabel;
     private String multiLabel;
     private String crossEncoder;
+    /** The embedding model with sentence-transformers prompts, "query" by default. */
+    private String prompted;
 
     @BeforeAll
     void models(@TempDir Path tmp) throws Exception {
@@ -60,6 +66,17 @@ class FrontEndsAgreeTest {
         multiLabel = SyntheticHeads.create(tmp.resolve("multi"), List.of("funny", "sad", "toxic"), 3,
                 "multi_label_classification").toString();
         crossEncoder = SyntheticHeads.create(tmp.resolve("cross"), List.of("LABEL_0"), 2).toString();
+        Path withPrompts = Files.createDirectories(tmp.resolve("prompted"));
+        try (Stream<Path> files = Files.walk(Path.of(embedding))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Path to = withPrompts.resolve(Path.of(embedding).relativize(f));
+                Files.createDirectories(to.getParent());
+                Files.createSymbolicLink(to, f);
+            }
+        }
+        Files.writeString(withPrompts.resolve("config_sentence_transformers.json"),
+                "{\"prompts\": {\"query\": \"query: \", \"passage\": \"passage: \"}, \"default_prompt_name\": \"query\"}");
+        prompted = withPrompts.toString();
     }
 
     @AfterAll
@@ -69,7 +86,11 @@ class FrontEndsAgreeTest {
 
     /** A server on a free loopback port serving {@code model} (null: the embedded default), started as `serve` starts it. */
     private TestClient serve(String model) throws Exception {
-        InferenceServer server = InferenceServer.launch(ServerConfig.builder().model(model).hostname("127.0.0.1").port(0)
+        return serve(model, Head.AUTO);
+    }
+
+    private TestClient serve(String model, Head head) throws Exception {
+        InferenceServer server = InferenceServer.launch(ServerConfig.builder().model(model).head(head).hostname("127.0.0.1").port(0)
                 .build(), System.err);
         servers.add(server);
         return new TestClient(server.port());
@@ -177,10 +198,70 @@ class FrontEndsAgreeTest {
             }
         }
 
+        // /embed_all and `embed --all-tokens`: every token's vector
+        float[][][] tokens;
+        float[] similarity;
+        try (Engine engine = Engine.load(ModelSpec.of(embedding))) {
+            tokens = engine.embedAll(TEXTS.stream().map(Input::of).toList(), Truncate.RIGHT, null);
+            similarity = engine.similarity(QUERY, TEXTS, Truncate.RIGHT, null);
+        }
+        JsonNode allHttp = server.post("/embed_all", "{\"inputs\": " + jsonStrings(TEXTS) + "}").json();
+        List<JsonNode> allCli = cli("embed", embedding, TEXTS, "--all-tokens").lines();
+        for (int i = 0; i < TEXTS.size(); i++) {
+            assertThat(TestClient.matrix(allHttp.get(i))).as("/embed_all input %d", i).isDeepEqualTo(tokens[i]);
+            assertThat(TestClient.matrix(allCli.get(i).get("tokens"))).as("embed --all-tokens input %d", i).isDeepEqualTo(tokens[i]);
+        }
+
+        // /similarity and `similarity`
+        float[] simHttp = TestClient.floats(server.post("/similarity", "{\"inputs\": {\"source_sentence\": \"" + QUERY
+                + "\", \"sentences\": " + jsonStrings(TEXTS) + "}}").json());
+        List<JsonNode> simCli = cli("similarity", embedding, TEXTS, "--source", QUERY).lines();
+        assertThat(simHttp).containsExactly(similarity);
+        assertThat(simCli.stream().map(l -> l.get("similarity").floatValue()).toList())
+                .containsExactlyElementsOf(TestClient.boxed(similarity));
+
+        // /tokenize and `tokenize --as-served`
+        assertThat(cli("tokenize", embedding, TEXTS, "--as-served").lines())
+                .containsExactlyElementsOf(server.post("/tokenize", "{\"inputs\": " + jsonStrings(TEXTS) + "}").json());
+
         assertRefused(server.post("/predict", "{\"inputs\": \"a\"}"), CliRun.of("", "classify", "--model", embedding, "a"),
                 "Model is not a classifier model");
         assertRefused(server.post("/rerank", "{\"query\": \"q\", \"texts\": [\"a\"]}"),
                 CliRun.of("", "rerank", "--model", embedding, "--query", "q", "a"), "model is not a re-ranker model");
+    }
+
+    @Test
+    void promptsAndDimensionsAgree() throws Exception {
+        TestClient server = serve(prompted);
+        List<Input> inputs = TEXTS.stream().map(Input::of).toList();
+        try (EmbeddingsPipeline p = Pipelines.embeddings(prompted); EmbeddingsPipeline plain = Pipelines.embeddings(embedding)) {
+            // the default prompt: as if each text began with "query: "
+            float[][] viaPipeline = p.embed(TEXTS);
+            assertThat(viaPipeline).isDeepEqualTo(plain.embed(TEXTS.stream().map(t -> "query: " + t).toList()));
+            assertSameVectors(TestClient.matrix(server.post("/embed", "{\"inputs\": " + jsonStrings(TEXTS) + "}").json()),
+                    cli("embed", prompted, TEXTS).lines(), viaPipeline);
+
+            // a named prompt and Matryoshka dimensions, on each route and its CLI twin
+            float[][] passage16 = p.embed(inputs, new EmbedOptions(Truncate.RIGHT, null, 16, "passage"));
+            assertThat(passage16[0]).hasSize(16);
+            assertSameVectors(TestClient.matrix(server.post("/embed", "{\"inputs\": " + jsonStrings(TEXTS)
+                            + ", \"prompt_name\": \"passage\", \"dimensions\": 16}").json()),
+                    cli("embed", prompted, TEXTS, "--prompt-name", "passage", "--dimensions", "16").lines(), passage16);
+            float[][] query16 = p.embed(inputs, new EmbedOptions(Truncate.RIGHT, null, 16));
+            JsonNode openAi = server.post("/v1/embeddings", "{\"input\": " + jsonStrings(TEXTS) + ", \"dimensions\": 16}").json().get("data");
+            for (int i = 0; i < TEXTS.size(); i++) {
+                assertThat(TestClient.floats(openAi.get(i).get("embedding"))).as("/v1/embeddings input %d", i).containsExactly(query16[i]);
+            }
+        }
+        assertThat(cli("tokenize", prompted, TEXTS, "--as-served", "--prompt-name", "passage").lines()).containsExactlyElementsOf(
+                server.post("/tokenize", "{\"inputs\": " + jsonStrings(TEXTS) + ", \"prompt_name\": \"passage\"}").json());
+        TestClient.Answer unknown = server.post("/embed", "{\"inputs\": \"a\", \"prompt_name\": \"doc\"}");
+        assertThat(unknown.status()).isEqualTo(422);
+        CliRun cli = CliRun.of("", "embed", "--model", prompted, "--prompt-name", "doc", "a");
+        assertThat(cli.status()).isNotZero();
+        String message = "`prompt_name` 'doc' is not one of the model's prompts [query, passage]";
+        assertThat(unknown.json().get("error").asText()).isEqualTo(message);
+        assertThat(cli.err()).contains(message);
     }
 
     @Test
@@ -239,6 +320,48 @@ class FrontEndsAgreeTest {
         assertSameRanks(ranks(StreamSupport.stream(viaHttp.spliterator(), false)), viaPipeline, "server");
         assertRefused(server.post("/embed", "{\"inputs\": \"a\"}"), CliRun.of("", "embed", "--model", crossEncoder, "a"),
                 "Model is not an embedding model");
+    }
+
+    @Test
+    void theHeadIsDecidedOnceAtLoadTheSameForEveryCaller() throws Exception {
+        // --head none: a classifier checkpoint serves its encoder's embeddings and classifies nothing
+        TestClient server = serve(singleLabel, Head.NONE);
+        float[][] viaHttp = TestClient.matrix(server.post("/embed", "{\"inputs\": " + jsonStrings(TEXTS) + "}").json());
+        float[][] viaPipeline;
+        try (EmbeddingsPipeline p = Pipelines.embeddings(ModelSpec.builder().model(singleLabel).head(Head.NONE).build());
+             EmbeddingsPipeline plain = Pipelines.embeddings(embedding)) {
+            viaPipeline = p.embed(TEXTS);
+            assertThat(viaPipeline).isDeepEqualTo(plain.embed(TEXTS));
+        }
+        assertSameVectors(viaHttp, cli("embed", singleLabel, TEXTS, "--head", "none").lines(), viaPipeline);
+        assertRefused(server.post("/predict", "{\"inputs\": \"a\"}"),
+                CliRun.of("", "classify", "--model", singleLabel, "--head", "none", "a"), "Model is not a classifier model");
+
+        // a head the directory does not have fails at load, with the same message for every caller
+        String notACrossEncoder = "has a sequence-classification head with 3 labels; --head cross-encoder needs exactly one output";
+        assertThatThrownBy(() -> Engine.load(ModelSpec.builder().model(singleLabel).head(Head.CROSS_ENCODER).build()))
+                .hasMessageContaining(notACrossEncoder);
+        assertThatThrownBy(() -> serve(singleLabel, Head.CROSS_ENCODER)).hasMessageContaining(notACrossEncoder);
+        CliRun rerank = CliRun.of("", "rerank", "--model", singleLabel, "--head", "cross-encoder", "--query", "q", "a");
+        assertThat(rerank.status()).isNotZero();
+        assertThat(rerank.err()).contains(notACrossEncoder);
+        assertThatThrownBy(() -> Engine.load(ModelSpec.builder().model(crossEncoder).head(Head.CLASSIFIER).build()))
+                .hasMessageContaining("has a sequence-classification head with 1 output (a cross-encoder); --head classifier needs two or more labels");
+        assertThatThrownBy(() -> Engine.load(ModelSpec.builder().model(embedding).head(Head.CLASSIFIER).build()))
+                .hasMessageContaining("has no sequence-classification head");
+        assertThatThrownBy(() -> Engine.load(ModelSpec.builder().model(singleLabel).head(Head.JAVELIN).build()))
+                .hasMessageContaining("is not a javelin-embedding-classifier directory");
+
+        // the embedded default is a Javelin head over all-MiniLM-L6-v2: --head none drops the head, not the encoder
+        try (Engine javelin = Engine.load(ModelSpec.builder().head(Head.JAVELIN).build());
+             Engine none = Engine.load(ModelSpec.builder().head(Head.NONE).build())) {
+            assertThat(javelin.info().labels()).containsExactly("NEGATIVE", "POSITIVE");
+            assertThat(none.info().predicts()).isFalse();
+            assertThat(none.embed(List.of(Input.of(QUERY)), dev.javelin.engine.EmbedOptions.DEFAULT))
+                    .isDeepEqualTo(javelin.embed(List.of(Input.of(QUERY)), dev.javelin.engine.EmbedOptions.DEFAULT));
+        }
+        assertThatThrownBy(() -> Engine.load(ModelSpec.builder().head(Head.CLASSIFIER).build()))
+                .hasMessageContaining("is a Javelin head over an encoder");
     }
 
     @Test

@@ -82,6 +82,14 @@ public final class TestClient {
         return v;
     }
 
+    public static java.util.List<Float> boxed(float[] v) {
+        java.util.List<Float> out = new java.util.ArrayList<>(v.length);
+        for (float x : v) {
+            out.add(x);
+        }
+        return out;
+    }
+
     public static float[][] matrix(JsonNode array) {
         float[][] m = new float[array.size()][];
         for (int i = 0; i < m.length; i++) {
