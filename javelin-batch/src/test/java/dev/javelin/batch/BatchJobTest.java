@@ -72,7 +72,7 @@ class BatchJobTest {
     void classifiesAsTheSentimentPipelineDoes() throws Exception {
         Path input = TestFiles.write(dir.resolve("in.jsonl"), Format.JSONL, texts.subList(0, 40));
         Path output = dir.resolve("out.csv");
-        try (RowModel m = RowModel.load(Task.CLASSIFY, ModelSpec.DEFAULT, 4096); TextClassificationPipeline p = Pipelines.textClassification(null)) {
+        try (RowModel m = RowModel.load(Task.CLASSIFY, ModelSpec.DEFAULT, 4096); TextClassificationPipeline p = Pipelines.textClassification((String) null)) {
             run(m, Task.CLASSIFY, input, output, 16, false);
             var expectedLabels = p.classify(texts.subList(0, 40), 1, null);
             Map<String, Map<String, Object>> rows = TestFiles.read(output, Format.CSV);

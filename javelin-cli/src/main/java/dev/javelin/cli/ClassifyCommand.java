@@ -1,6 +1,7 @@
 package dev.javelin.cli;
 
 import dev.javelin.engine.Label;
+import dev.javelin.engine.ModelSpec;
 import dev.javelin.pipelines.Pipelines;
 import dev.javelin.engine.PredictOptions;
 import dev.javelin.engine.ScoreFunction;
@@ -42,12 +43,15 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Mixin
     DTypeOption dtype;
 
+    @Mixin
+    HeadOption head;
+
     @Override
     public Integer call() {
         return JsonLines.run(spec, () -> {
             if (topK < 0) throw new IllegalArgumentException("--top-k must be ≥ 0, got " + topK);
             PredictOptions options = new PredictOptions(Truncate.RIGHT, function == null ? null : ScoreFunction.parse(function), topK);
-            try (TextClassificationPipeline p = Pipelines.textClassification(model, dtype.value())) {
+            try (TextClassificationPipeline p = Pipelines.textClassification(ModelSpec.builder().model(model).dtype(dtype.value()).head(head.value()).build())) {
                 PrintWriter out = spec.commandLine().getOut();
                 TextInputs.forEachChunk(texts, stdin, chunk -> {
                     for (List<Label> labels : p.classify(chunk, options)) JsonLines.print(out, labels);

@@ -32,11 +32,16 @@ final class ConnectionLimitOptions {
                     + " Default: ${DEFAULT-VALUE}. [IDLE_TIMEOUT]")
     double idleTimeout;
 
+    @Option(names = "--write-timeout", defaultValue = "${env:WRITE_TIMEOUT:-60}", paramLabel = "SECONDS",
+            description = "A client that stops reading its answer for this long is disconnected (its slot freed)."
+                    + " Default: ${DEFAULT-VALUE}. [WRITE_TIMEOUT]")
+    double writeTimeout;
+
     /** @throws IllegalArgumentException naming the flag that is out of range */
     EdgeLimits limits() {
         int max = maxConnections == 0 ? EdgeLimits.defaultMaxConnections() : maxConnections;
         EdgeLimits limits = new EdgeLimits(max, seconds(requestLineTimeout), seconds(headerTimeout),
-                seconds(bodyTimeout), seconds(idleTimeout));
+                seconds(bodyTimeout), seconds(idleTimeout), seconds(writeTimeout));
         limits.requireWithinFileLimit();
         return limits;
     }

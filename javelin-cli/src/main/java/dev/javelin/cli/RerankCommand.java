@@ -1,5 +1,6 @@
 package dev.javelin.cli;
 
+import dev.javelin.engine.ModelSpec;
 import dev.javelin.pipelines.Pipelines;
 import dev.javelin.engine.Rank;
 import dev.javelin.pipelines.RerankPipeline;
@@ -40,10 +41,13 @@ public final class RerankCommand implements Callable<Integer> {
     @Mixin
     DTypeOption dtype;
 
+    @Mixin
+    HeadOption head;
+
     @Override
     public Integer call() {
         return JsonLines.run(spec, () -> {
-            try (RerankPipeline p = Pipelines.rerank(model, dtype.value())) {
+            try (RerankPipeline p = Pipelines.rerank(ModelSpec.builder().model(model).dtype(dtype.value()).head(head.value()).build())) {
                 // Texts are scored chunk by chunk; only their ranks stay until all are in and sorted.
                 List<Rank> ranks = new ArrayList<>();
                 TextInputs.forEachChunk(texts, stdin, chunk -> {

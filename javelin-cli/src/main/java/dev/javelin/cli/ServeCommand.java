@@ -95,6 +95,13 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Weights of the linear layers: f32 (as the checkpoint stores them), bf16 or int8 (quantized on load). "
                     + "Default: ${DEFAULT-VALUE}. [DTYPE]")
     String dtype;
+
+    @Option(names = "--head", defaultValue = "${env:HEAD:-auto}", paramLabel = "auto|classifier|cross-encoder|javelin|none",
+            description = "What classifies or ranks: the checkpoint's classifier, its one-output classifier (cross-encoder), "
+                    + "a Javelin head over an encoder, none (embeddings only), or auto: read from the directory. "
+                    + "Default: ${DEFAULT-VALUE}. [HEAD]")
+    String head;
+
     @Mixin
     ConnectionLimitOptions connectionLimits = new ConnectionLimitOptions();
 
@@ -110,7 +117,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .maxClientBatchSize(maxClientBatchSize).autoTruncate(autoTruncate)
                     .hostname(hostname).port(port).payloadLimit(payloadLimit).apiKey(apiKey)
                     .corsAllowOrigin(corsAllowOrigin).shutdownGracePeriod(Duration.ofSeconds(shutdownGracePeriod))
-                    .dtype(WeightDType.parse(dtype))
+                    .dtype(WeightDType.parse(dtype)).head(HeadOption.parse(head))
                     .connectionLimits(connectionLimits.limits())
                     .build();
         } catch (IllegalArgumentException e) {

@@ -6,13 +6,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.javelin.io.source.ModelSource;
+import dev.javelin.engine.Engine;
 import dev.javelin.engine.Input;
+import dev.javelin.engine.ModelSpec;
+import dev.javelin.server.http.SimpleToken;
 import dev.javelin.tokenizers.Encoding;
 import dev.javelin.tokenizers.Tokenizer;
 import dev.javelin.tokenizers.Truncation;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,8 +27,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code javelin tokenize}: runs a {@code tokenizer.json} on texts or on JSON lines from stdin. */
 @Command(name = "tokenize", mixinStandardHelpOptions = true,
@@ -52,11 +59,28 @@ public final class TokenizeCommand implements Callable<Integer> {
     @Option(names = "--no-special-tokens", description = "Do not add [CLS]/[SEP] or the like.")
     boolean noSpecialTokens;
 
+    @Option(names = "--as-served", description = "Tokenize as the server's /tokenize does (its command-line twin): the "
+            + "model loaded by the engine, never truncated, the model's prompt before each text (--prompt-name, else its "
+            + "default); one JSON line [{\"id\", \"text\", \"special\", \"start\", \"stop\"}, …] per input, offsets in UTF-8 bytes.")
+    boolean asServed;
+
+    @Option(names = "--prompt-name", description = "With --as-served: one of the model's prompts to put before each text.")
+    String promptName;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Where JSON lines are read from when no texts are given (tests substitute it). */
+    InputStream stdin = System.in;
+
     @Parameters(arity = "0..*", paramLabel = "TEXT", description = "Texts to tokenize.")
     List<String> texts;
 
     @Override
     public Integer call() throws IOException {
+        if (asServed) {
+            return asServed();
+        }
         PrintStream err = System.err;
         Truncation.Direction direction = switch (truncationSide.toLowerCase(Locale.ROOT)) {
             case "right" -> Truncation.Direction.RIGHT;
@@ -113,6 +137,23 @@ public final class TokenizeCommand implements Callable<Integer> {
         } finally {
             out.flush();
         }
+    }
+
+    /** /tokenize's answer for each input, through the same engine calls. */
+    private int asServed() {
+        return JsonLines.run(spec, () -> {
+            try (Engine engine = Engine.load(ModelSpec.of(model))) {
+                PrintWriter out = spec.commandLine().getOut();
+                TextInputs.forEachChunk(texts, stdin, chunk -> {
+                    for (Input input : engine.prompted(chunk, promptName)) {
+                        if (!(input instanceof Input.Text t)) throw new IllegalArgumentException("--as-served tokenizes single texts, not pairs");
+                        JsonLines.print(out, SimpleToken.of(t.text(), engine.tokenize(t.text(), !noSpecialTokens)));
+                    }
+                    out.flush();
+                });
+            }
+            return 0;
+        });
     }
 
     /** An existing path, or a file name, as given; anything else is a model spec (HF cache, Hub). */

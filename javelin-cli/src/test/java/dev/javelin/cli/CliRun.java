@@ -1,5 +1,6 @@
 package dev.javelin.cli;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
@@ -15,7 +16,8 @@ import picocli.CommandLine;
  * printed, and its stderr.
  */
 record CliRun(int status, List<JsonNode> lines, String err) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Numbers as decimals, so that a float read back is the float written (no double rounding on the way). */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     static CliRun of(String stdin, String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
@@ -27,6 +29,8 @@ record CliRun(int status, List<JsonNode> lines, String err) {
             case EmbedCommand c -> c.stdin = in;
             case RerankCommand c -> c.stdin = in;
             case ClassifyCommand c -> c.stdin = in;
+            case SimilarityCommand c -> c.stdin = in;
+            case TokenizeCommand c -> c.stdin = in;
             default -> { }
         }
         int status = cli.execute(args);

@@ -1,11 +1,13 @@
 package dev.javelin.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.javelin.bundled.BundledModel;
+import dev.javelin.engine.EmbedOptions;
 import dev.javelin.engine.Engine;
+import dev.javelin.engine.Head;
 import dev.javelin.engine.Input;
 import dev.javelin.engine.Label;
 import dev.javelin.engine.ModelSpec;
@@ -20,6 +22,7 @@ import dev.javelin.server.InferenceServer;
 import dev.javelin.server.ServerConfig;
 import dev.javelin.server.SyntheticHeads;
 import dev.javelin.server.TestClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,14 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  * on an embedding-only model, a single-label classifier, a multi-label classifier and a
  * cross-encoder (the last three: the real all-MiniLM-L6-v2 encoder under fixed-seed heads), and the
  * embedded default: the same labels in the same order, the same ranks, the same refusals, and the
- * same numbers. Numbers are compared to {@value #KERNEL_TOLERANCE}, not bit for bit, because the
- * kernels are not yet bit-stable across JIT warm-up: the same batch through the same engine gave the
- * first cross-encoder logit as -3.2769332, -3.276934, then -3.276933 on every later call (batch
- * composition did not matter: that sequence alone gave the same). The likely cause is the attention
- * softmax's {@code reduceLanes(ADD)}, whose order differs between the interpreter and C2, while the
- * first sequence's attention runs as the method is being compiled. Everything above the kernels is
- * one code path, so any difference beyond that (a softmax for a sigmoid, another pooling, a missed
- * normalisation) is orders of magnitude larger and fails.
+ * same numbers, bit for bit. Exact equality holds because the kernels give the same bits in every JIT
+ * tier and whatever else is in the batch (JitTierIndependenceTest), and everything above them is one
+ * code path; a softmax for a sigmoid, another pooling or a missed normalisation fails at once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FrontEndsAgreeTest {
@@ -53,14 +51,13 @@ class FrontEndsAgreeTest {
     private static final List<String> DOCUMENTS = List.of("Deep Learning is a kind of machine learning.", "Paris is in France.",
             "Neural networks with many layers.", "cheese");
 
-    /** How far a number moves with JIT warm-up in the kernels: a few float ulps at these magnitudes. */
-    private static final float KERNEL_TOLERANCE = 1e-6f;
-
     private final List<InferenceServer> servers = new ArrayList<>();
     private String embedding;
     private String singleLabel;
     private String multiLabel;
     private String crossEncoder;
+    /** The embedding model with sentence-transformers prompts, "query" by default. */
+    private String prompted;
 
     @BeforeAll
     void models(@TempDir Path tmp) throws Exception {
@@ -69,6 +66,17 @@ class FrontEndsAgreeTest {
         multiLabel = SyntheticHeads.create(tmp.resolve("multi"), List.of("funny", "sad", "toxic"), 3,
                 "multi_label_classification").toString();
         crossEncoder = SyntheticHeads.create(tmp.resolve("cross"), List.of("LABEL_0"), 2).toString();
+        Path withPrompts = Files.createDirectories(tmp.resolve("prompted"));
+        try (Stream<Path> files = Files.walk(Path.of(embedding))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Path to = withPrompts.resolve(Path.of(embedding).relativize(f));
+                Files.createDirectories(to.getParent());
+                Files.createSymbolicLink(to, f);
+            }
+        }
+        Files.writeString(withPrompts.resolve("config_sentence_transformers.json"),
+                "{\"prompts\": {\"query\": \"query: \", \"passage\": \"passage: \"}, \"default_prompt_name\": \"query\"}");
+        prompted = withPrompts.toString();
     }
 
     @AfterAll
@@ -78,7 +86,11 @@ class FrontEndsAgreeTest {
 
     /** A server on a free loopback port serving {@code model} (null: the embedded default), started as `serve` starts it. */
     private TestClient serve(String model) throws Exception {
-        InferenceServer server = InferenceServer.launch(ServerConfig.builder().model(model).hostname("127.0.0.1").port(0)
+        return serve(model, Head.AUTO);
+    }
+
+    private TestClient serve(String model, Head head) throws Exception {
+        InferenceServer server = InferenceServer.launch(ServerConfig.builder().model(model).head(head).hostname("127.0.0.1").port(0)
                 .build(), System.err);
         servers.add(server);
         return new TestClient(server.port());
@@ -119,8 +131,8 @@ class FrontEndsAgreeTest {
             assertThat(cli).hasSameSizeAs(pipeline[i]);
             assertThat(server[i]).hasSameSizeAs(pipeline[i]);
             for (int d = 0; d < pipeline[i].length; d++) {
-                assertThat(cli[d]).as("CLI input %d, dimension %d", i, d).isCloseTo(pipeline[i][d], within(KERNEL_TOLERANCE));
-                assertThat(server[i][d]).as("server input %d, dimension %d", i, d).isCloseTo(pipeline[i][d], within(KERNEL_TOLERANCE));
+                assertThat(cli[d]).as("CLI input %d, dimension %d", i, d).isEqualTo(pipeline[i][d]);
+                assertThat(server[i][d]).as("server input %d, dimension %d", i, d).isEqualTo(pipeline[i][d]);
             }
         }
     }
@@ -138,14 +150,14 @@ class FrontEndsAgreeTest {
     private static void assertSameLabels(List<Label> actual, List<Label> expected, String what) {
         assertThat(actual).extracting(Label::label).as(what).containsExactlyElementsOf(expected.stream().map(Label::label).toList());
         for (int k = 0; k < expected.size(); k++) {
-            assertThat(actual.get(k).score()).as(what).isCloseTo(expected.get(k).score(), within(KERNEL_TOLERANCE));
+            assertThat(actual.get(k).score()).as(what).isEqualTo(expected.get(k).score());
         }
     }
 
     private static void assertSameRanks(List<Rank> actual, List<Rank> expected, String what) {
         assertThat(actual).extracting(Rank::index).as(what).containsExactlyElementsOf(expected.stream().map(Rank::index).toList());
         for (int k = 0; k < expected.size(); k++) {
-            assertThat(actual.get(k).score()).as(what).isCloseTo(expected.get(k).score(), within(KERNEL_TOLERANCE));
+            assertThat(actual.get(k).score()).as(what).isEqualTo(expected.get(k).score());
         }
     }
 
@@ -182,14 +194,74 @@ class FrontEndsAgreeTest {
         for (int i = 0; i < TEXTS.size(); i++) {
             float[] v = TestClient.floats(openAi.get(i).get("embedding"));
             for (int d = 0; d < v.length; d++) {
-                assertThat(v[d]).as("/v1/embeddings input %d", i).isCloseTo(viaPipeline[i][d], within(KERNEL_TOLERANCE));
+                assertThat(v[d]).as("/v1/embeddings input %d", i).isEqualTo(viaPipeline[i][d]);
             }
         }
+
+        // /embed_all and `embed --all-tokens`: every token's vector
+        float[][][] tokens;
+        float[] similarity;
+        try (Engine engine = Engine.load(ModelSpec.of(embedding))) {
+            tokens = engine.embedAll(TEXTS.stream().map(Input::of).toList(), Truncate.RIGHT, null);
+            similarity = engine.similarity(QUERY, TEXTS, Truncate.RIGHT, null);
+        }
+        JsonNode allHttp = server.post("/embed_all", "{\"inputs\": " + jsonStrings(TEXTS) + "}").json();
+        List<JsonNode> allCli = cli("embed", embedding, TEXTS, "--all-tokens").lines();
+        for (int i = 0; i < TEXTS.size(); i++) {
+            assertThat(TestClient.matrix(allHttp.get(i))).as("/embed_all input %d", i).isDeepEqualTo(tokens[i]);
+            assertThat(TestClient.matrix(allCli.get(i).get("tokens"))).as("embed --all-tokens input %d", i).isDeepEqualTo(tokens[i]);
+        }
+
+        // /similarity and `similarity`
+        float[] simHttp = TestClient.floats(server.post("/similarity", "{\"inputs\": {\"source_sentence\": \"" + QUERY
+                + "\", \"sentences\": " + jsonStrings(TEXTS) + "}}").json());
+        List<JsonNode> simCli = cli("similarity", embedding, TEXTS, "--source", QUERY).lines();
+        assertThat(simHttp).containsExactly(similarity);
+        assertThat(simCli.stream().map(l -> l.get("similarity").floatValue()).toList())
+                .containsExactlyElementsOf(TestClient.boxed(similarity));
+
+        // /tokenize and `tokenize --as-served`
+        assertThat(cli("tokenize", embedding, TEXTS, "--as-served").lines())
+                .containsExactlyElementsOf(server.post("/tokenize", "{\"inputs\": " + jsonStrings(TEXTS) + "}").json());
 
         assertRefused(server.post("/predict", "{\"inputs\": \"a\"}"), CliRun.of("", "classify", "--model", embedding, "a"),
                 "Model is not a classifier model");
         assertRefused(server.post("/rerank", "{\"query\": \"q\", \"texts\": [\"a\"]}"),
                 CliRun.of("", "rerank", "--model", embedding, "--query", "q", "a"), "model is not a re-ranker model");
+    }
+
+    @Test
+    void promptsAndDimensionsAgree() throws Exception {
+        TestClient server = serve(prompted);
+        List<Input> inputs = TEXTS.stream().map(Input::of).toList();
+        try (EmbeddingsPipeline p = Pipelines.embeddings(prompted); EmbeddingsPipeline plain = Pipelines.embeddings(embedding)) {
+            // the default prompt: as if each text began with "query: "
+            float[][] viaPipeline = p.embed(TEXTS);
+            assertThat(viaPipeline).isDeepEqualTo(plain.embed(TEXTS.stream().map(t -> "query: " + t).toList()));
+            assertSameVectors(TestClient.matrix(server.post("/embed", "{\"inputs\": " + jsonStrings(TEXTS) + "}").json()),
+                    cli("embed", prompted, TEXTS).lines(), viaPipeline);
+
+            // a named prompt and Matryoshka dimensions, on each route and its CLI twin
+            float[][] passage16 = p.embed(inputs, new EmbedOptions(Truncate.RIGHT, null, 16, "passage"));
+            assertThat(passage16[0]).hasSize(16);
+            assertSameVectors(TestClient.matrix(server.post("/embed", "{\"inputs\": " + jsonStrings(TEXTS)
+                            + ", \"prompt_name\": \"passage\", \"dimensions\": 16}").json()),
+                    cli("embed", prompted, TEXTS, "--prompt-name", "passage", "--dimensions", "16").lines(), passage16);
+            float[][] query16 = p.embed(inputs, new EmbedOptions(Truncate.RIGHT, null, 16));
+            JsonNode openAi = server.post("/v1/embeddings", "{\"input\": " + jsonStrings(TEXTS) + ", \"dimensions\": 16}").json().get("data");
+            for (int i = 0; i < TEXTS.size(); i++) {
+                assertThat(TestClient.floats(openAi.get(i).get("embedding"))).as("/v1/embeddings input %d", i).containsExactly(query16[i]);
+            }
+        }
+        assertThat(cli("tokenize", prompted, TEXTS, "--as-served", "--prompt-name", "passage").lines()).containsExactlyElementsOf(
+                server.post("/tokenize", "{\"inputs\": " + jsonStrings(TEXTS) + ", \"prompt_name\": \"passage\"}").json());
+        TestClient.Answer unknown = server.post("/embed", "{\"inputs\": \"a\", \"prompt_name\": \"doc\"}");
+        assertThat(unknown.status()).isEqualTo(422);
+        CliRun cli = CliRun.of("", "embed", "--model", prompted, "--prompt-name", "doc", "a");
+        assertThat(cli.status()).isNotZero();
+        String message = "`prompt_name` 'doc' is not one of the model's prompts [query, passage]";
+        assertThat(unknown.json().get("error").asText()).isEqualTo(message);
+        assertThat(cli.err()).contains(message);
     }
 
     @Test
@@ -212,7 +284,7 @@ class FrontEndsAgreeTest {
                 float[] logits = engine.logits(List.of(engine.encode(Input.of(TEXTS.get(i)), Truncate.RIGHT)))[0];
                 for (Label label : viaPipeline.get(i)) {
                     int id = List.of("funny", "sad", "toxic").indexOf(label.label());
-                    assertThat(label.score()).isCloseTo((float) (1 / (1 + Math.exp(-logits[id]))), within(KERNEL_TOLERANCE));
+                    assertThat(label.score()).isEqualTo((float) (1 / (1 + Math.exp(-logits[id]))));
                 }
             }
         }
@@ -248,6 +320,48 @@ class FrontEndsAgreeTest {
         assertSameRanks(ranks(StreamSupport.stream(viaHttp.spliterator(), false)), viaPipeline, "server");
         assertRefused(server.post("/embed", "{\"inputs\": \"a\"}"), CliRun.of("", "embed", "--model", crossEncoder, "a"),
                 "Model is not an embedding model");
+    }
+
+    @Test
+    void theHeadIsDecidedOnceAtLoadTheSameForEveryCaller() throws Exception {
+        // --head none: a classifier checkpoint serves its encoder's embeddings and classifies nothing
+        TestClient server = serve(singleLabel, Head.NONE);
+        float[][] viaHttp = TestClient.matrix(server.post("/embed", "{\"inputs\": " + jsonStrings(TEXTS) + "}").json());
+        float[][] viaPipeline;
+        try (EmbeddingsPipeline p = Pipelines.embeddings(ModelSpec.builder().model(singleLabel).head(Head.NONE).build());
+             EmbeddingsPipeline plain = Pipelines.embeddings(embedding)) {
+            viaPipeline = p.embed(TEXTS);
+            assertThat(viaPipeline).isDeepEqualTo(plain.embed(TEXTS));
+        }
+        assertSameVectors(viaHttp, cli("embed", singleLabel, TEXTS, "--head", "none").lines(), viaPipeline);
+        assertRefused(server.post("/predict", "{\"inputs\": \"a\"}"),
+                CliRun.of("", "classify", "--model", singleLabel, "--head", "none", "a"), "Model is not a classifier model");
+
+        // a head the directory does not have fails at load, with the same message for every caller
+        String notACrossEncoder = "has a sequence-classification head with 3 labels; --head cross-encoder needs exactly one output";
+        assertThatThrownBy(() -> Engine.load(ModelSpec.builder().model(singleLabel).head(Head.CROSS_ENCODER).build()))
+                .hasMessageContaining(notACrossEncoder);
+        assertThatThrownBy(() -> serve(singleLabel, Head.CROSS_ENCODER)).hasMessageContaining(notACrossEncoder);
+        CliRun rerank = CliRun.of("", "rerank", "--model", singleLabel, "--head", "cross-encoder", "--query", "q", "a");
+        assertThat(rerank.status()).isNotZero();
+        assertThat(rerank.err()).contains(notACrossEncoder);
+        assertThatThrownBy(() -> Engine.load(ModelSpec.builder().model(crossEncoder).head(Head.CLASSIFIER).build()))
+                .hasMessageContaining("has a sequence-classification head with 1 output (a cross-encoder); --head classifier needs two or more labels");
+        assertThatThrownBy(() -> Engine.load(ModelSpec.builder().model(embedding).head(Head.CLASSIFIER).build()))
+                .hasMessageContaining("has no sequence-classification head");
+        assertThatThrownBy(() -> Engine.load(ModelSpec.builder().model(singleLabel).head(Head.JAVELIN).build()))
+                .hasMessageContaining("is not a javelin-embedding-classifier directory");
+
+        // the embedded default is a Javelin head over all-MiniLM-L6-v2: --head none drops the head, not the encoder
+        try (Engine javelin = Engine.load(ModelSpec.builder().head(Head.JAVELIN).build());
+             Engine none = Engine.load(ModelSpec.builder().head(Head.NONE).build())) {
+            assertThat(javelin.info().labels()).containsExactly("NEGATIVE", "POSITIVE");
+            assertThat(none.info().predicts()).isFalse();
+            assertThat(none.embed(List.of(Input.of(QUERY)), dev.javelin.engine.EmbedOptions.DEFAULT))
+                    .isDeepEqualTo(javelin.embed(List.of(Input.of(QUERY)), dev.javelin.engine.EmbedOptions.DEFAULT));
+        }
+        assertThatThrownBy(() -> Engine.load(ModelSpec.builder().head(Head.CLASSIFIER).build()))
+                .hasMessageContaining("is a Javelin head over an encoder");
     }
 
     @Test

@@ -111,10 +111,7 @@ public final class EmbeddingClassifier {
                 throw new IOException(dir.resolve("model.safetensors") + ": classifier.weight " + java.util.Arrays.toString(ws)
                         + " and classifier.bias " + java.util.Arrays.toString(b.shape()) + " do not fit " + id2label.size() + " labels");
             }
-            float[] flat = w.toArray();
-            float[][] weight = new float[ws[0]][ws[1]];
-            for (int c = 0; c < ws[0]; c++) System.arraycopy(flat, c * ws[1], weight[c], 0, ws[1]);
-            return new EmbeddingClassifier(model, pooling, normalize, id2label, weight, b.toArray(),
+            return new EmbeddingClassifier(model, pooling, normalize, id2label, LinearMap.rows(w.toArray(), ws[0], ws[1]), b.toArray(),
                     JSON.convertValue(config.path("javelin_training"), Map.class));
         }
     }
@@ -210,17 +207,13 @@ public final class EmbeddingClassifier {
 
     /** logits[i] = weight · features[i] + bias. */
     public float[][] logits(float[][] features) {
-        float[][] out = new float[features.length][weight.length];
+        LinearMap linear = new LinearMap(weight, bias);
+        float[][] out = new float[features.length][];
         for (int i = 0; i < features.length; i++) {
-            if (features[i].length != weight[0].length) {
-                throw new IllegalArgumentException("features of width " + features[i].length + " for a head of width " + weight[0].length);
+            if (features[i].length != linear.in()) {
+                throw new IllegalArgumentException("features of width " + features[i].length + " for a head of width " + linear.in());
             }
-            for (int c = 0; c < weight.length; c++) {
-                double z = bias[c];
-                float[] w = weight[c];
-                for (int h = 0; h < w.length; h++) z += w[h] * features[i][h];
-                out[i][c] = (float) z;
-            }
+            out[i] = linear.apply(features[i]);
         }
         return out;
     }

@@ -44,12 +44,21 @@ public final class Encoder implements AutoCloseable {
 
     /** The head of a javelin-embedding-classifier directory (train-classifier's output), else null. */
     private final EmbeddingClassifier embeddingHead;
+    /** The checkpoint's own sequence classifier when the model's {@link Head} uses it, else null. */
+    private final SequenceClassifier checkpointHead;
+    /** sentence-transformers Dense modules applied to the pooled vector, in order. */
+    private final List<DenseLayer> dense;
+    private final Prompts prompts;
 
-    private Encoder(LoadedModel model, Tokenizer tokenizer, ModelInfo info, EmbeddingClassifier embeddingHead) {
+    private Encoder(LoadedModel model, Tokenizer tokenizer, ModelInfo info, EmbeddingClassifier embeddingHead,
+                    SequenceClassifier checkpointHead, List<DenseLayer> dense, Prompts prompts) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.info = info;
         this.embeddingHead = embeddingHead;
+        this.checkpointHead = checkpointHead;
+        this.dense = List.copyOf(dense);
+        this.prompts = prompts;
     }
 
     /** Loads {@code model}: a local Hugging Face directory or a Hub id (HF cache, else download). */
@@ -79,34 +88,99 @@ public final class Encoder implements AutoCloseable {
      * load; an embedding classifier's encoder too).
      */
     public static Encoder load(Path dir, String modelId, WeightDType dtype) throws IOException {
-        if (EmbeddingClassifier.isEmbeddingClassifier(dir)) return withHead(EmbeddingClassifier.load(dir), modelId, dtype);
+        return load(dir, modelId, dtype, Head.AUTO);
+    }
+
+    /**
+     * {@link #load(Path, String, WeightDType)} with the head the caller expects.
+     *
+     * @throws IOException naming the model and what it is when it has no such head
+     */
+    public static Encoder load(Path dir, String modelId, WeightDType dtype, Head head) throws IOException {
+        if (EmbeddingClassifier.isEmbeddingClassifier(dir)) {
+            EmbeddingClassifier classifier = EmbeddingClassifier.load(dir);
+            return switch (head) {
+                case AUTO, JAVELIN -> withHead(classifier, modelId, dtype);
+                case NONE -> encoderOf(classifier, dtype);
+                case CLASSIFIER, CROSS_ENCODER -> throw new IOException(modelId + " is a Javelin head over an encoder ("
+                        + EmbeddingClassifier.MODEL_TYPE + "), not a checkpoint with its own " + head.wireName()
+                        + " head; --head javelin or auto uses it");
+            };
+        }
+        if (head == Head.JAVELIN) {
+            throw new IOException(modelId + " is not a " + EmbeddingClassifier.MODEL_TYPE
+                    + " directory (train-classifier's output); --head auto reads what it is");
+        }
         Path tokenizerFile = dir.resolve("tokenizer.json");
         if (!Files.isRegularFile(tokenizerFile)) throw new IOException(dir + " has no tokenizer.json");
         LoadedModel model = Models.load(dir, dtype);
         try {
+            SequenceClassifier classifier = checkpointHead(model.classifier(), head, modelId);
             int maxLength = Math.min(model.encoder().maxPositions(), maxSeqLength(dir));
             Tokenizer tokenizer = Tokenizer.fromFile(tokenizerFile).withoutPadding()
                     .withTruncation(new Truncation(maxLength, Truncation.Strategy.LONGEST_FIRST, 0, Truncation.Direction.RIGHT));
-            return new Encoder(model, tokenizer, info(dir, modelId, model, maxLength), null);
+            PoolingConfig pooling = PoolingConfig.load(dir);
+            List<DenseLayer> dense = dense(pooling, model.encoder().hiddenSize());
+            int width = dense.isEmpty() ? model.encoder().hiddenSize() : dense.getLast().out();
+            return new Encoder(model, tokenizer, info(modelId, model, pooling, classifier, width, maxLength), null, classifier,
+                    dense, Prompts.load(dir));
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
         }
     }
 
+    /** The checkpoint's classifier as {@code head} asks for it: null for embeddings only. */
+    private static SequenceClassifier checkpointHead(SequenceClassifier classifier, Head head, String modelId) throws IOException {
+        int outputs = classifier == null ? 0 : classifier.numLabels();
+        boolean fits = switch (head) {
+            case AUTO, NONE, JAVELIN -> true;
+            case CLASSIFIER -> outputs >= 2;
+            case CROSS_ENCODER -> outputs == 1;
+        };
+        if (!fits) {
+            throw new IOException(modelId + " has " + (outputs == 0 ? "no sequence-classification head"
+                    : "a sequence-classification head with " + outputs + (outputs == 1 ? " output (a cross-encoder)" : " labels"))
+                    + "; --head " + head.wireName() + " needs " + (head == Head.CLASSIFIER ? "two or more labels" : "exactly one output"));
+        }
+        return head == Head.NONE ? null : classifier;
+    }
+
     /** What a checkpoint is: its head decides the kind (none: embeddings; one output: a cross-encoder), config.json the labels. */
-    private static ModelInfo info(Path dir, String modelId, LoadedModel model, int maxLength) throws IOException {
-        PoolingConfig pooling = PoolingConfig.load(dir);
-        SequenceClassifier head = model.classifier();
+    private static ModelInfo info(String modelId, LoadedModel model, PoolingConfig pooling, SequenceClassifier head, int width,
+                                  int maxLength) {
         ModelConfig cfg = model.config();
         ModelInfo.Kind kind = head == null ? ModelInfo.Kind.EMBEDDING
                 : head.numLabels() == 1 ? ModelInfo.Kind.RERANKER : ModelInfo.Kind.CLASSIFIER;
         List<String> labels = head == null ? null : labels(cfg.id2label(), head.numLabels());
-        return new ModelInfo(modelId, cfg.modelType(), kind, model.encoder().hiddenSize(), maxLength,
+        return new ModelInfo(modelId, cfg.modelType(), kind, width, maxLength,
                 // sentence-transformers defaults to mean pooling; classifiers read the first token
                 pooling != null ? Pooling.valueOf(pooling.mode().name()) : head != null ? Pooling.CLS : Pooling.MEAN,
                 pooling != null && pooling.normalize(), labels,
                 head == null ? null : ScoreFunction.defaultFor(cfg.problemType(), head.numLabels()));
+    }
+
+    /** The Dense modules of a sentence-transformers model, each taking the width the one before gives. */
+    private static List<DenseLayer> dense(PoolingConfig pooling, int hiddenSize) throws IOException {
+        if (pooling == null) return List.of();
+        List<DenseLayer> layers = new ArrayList<>();
+        int width = hiddenSize;
+        for (Path dir : pooling.denseDirs()) {
+            DenseLayer layer = DenseLayer.load(dir);
+            if (layer.in() != width) {
+                throw new IOException(dir + ": in_features is " + layer.in() + " but the vector before it has " + width + " dimensions");
+            }
+            layers.add(layer);
+            width = layer.out();
+        }
+        return layers;
+    }
+
+    /** The plain encoder a trained embedding classifier names (the embedded default's for {@value EmbeddingClassifier#DEFAULT_ENCODER}). */
+    private static Encoder encoderOf(EmbeddingClassifier head, WeightDType dtype) throws IOException {
+        if (head.encoderSpec() != null) return load(head.encoderSpec(), dtype);
+        DefaultModel defaultModel = DefaultModel.find();
+        return load(defaultModel.directory(), defaultModel.modelId(), dtype);
     }
 
     /**
@@ -114,12 +188,9 @@ public final class Encoder implements AutoCloseable {
      * encoder's pooling and normalisation) that also classifies, with softmax over the head's labels.
      */
     private static Encoder withHead(EmbeddingClassifier head, String modelId, WeightDType dtype) throws IOException {
-        DefaultModel defaultModel = head.encoderSpec() == null ? DefaultModel.find() : null;
-        Encoder base = defaultModel != null
-                ? load(defaultModel.directory(), defaultModel.modelId(), dtype)
-                : load(head.encoderSpec(), dtype);
+        Encoder base = encoderOf(head, dtype);
         ModelInfo b = base.info;
-        if (base.embeddingHead != null || b.kind() != ModelInfo.Kind.EMBEDDING || b.hiddenSize() != head.hiddenSize()) {
+        if (base.embeddingHead != null || b.kind() != ModelInfo.Kind.EMBEDDING || base.model.encoder().hiddenSize() != head.hiddenSize()) {
             base.close();
             throw new IOException(modelId + ": its encoder " + head.encoder() + " must be a plain encoder of hidden size "
                     + head.hiddenSize());
@@ -127,7 +198,7 @@ public final class Encoder implements AutoCloseable {
         List<String> labels = labels(head.id2label(), head.numLabels());
         ModelInfo info = new ModelInfo(modelId, b.modelType(), ModelInfo.Kind.EMBEDDING, b.hiddenSize(), b.maxInputLength(),
                 b.pooling(), b.normalize(), labels, ScoreFunction.defaultFor(EmbeddingClassifier.PROBLEM_TYPE, labels.size()));
-        return new Encoder(base.model, base.tokenizer, info, head);
+        return new Encoder(base.model, base.tokenizer, info, head, null, base.dense, base.prompts);
     }
 
     /** sentence_bert_config.json's max_seq_length when present (sentence-transformers truncates there). */
@@ -152,7 +223,7 @@ public final class Encoder implements AutoCloseable {
     Encoder withEmbedding(Pooling pooling, boolean normalize) {
         ModelInfo i = info;
         return new Encoder(model, tokenizer, new ModelInfo(i.modelId(), i.modelType(), i.kind(), i.hiddenSize(),
-                i.maxInputLength(), pooling, normalize, i.labels(), i.scoreFunction()), embeddingHead);
+                i.maxInputLength(), pooling, normalize, i.labels(), i.scoreFunction()), embeddingHead, checkpointHead, dense, prompts);
     }
 
     /** The model's tokenizer, set to truncate at {@link ModelInfo#maxInputLength()} and not to pad. */
@@ -160,12 +231,22 @@ public final class Encoder implements AutoCloseable {
 
     public ModelInfo info() { return info; }
 
-    /** One pooled (not normalised) vector per input, with the model's pooling. */
+    /** The model's instruction prompts (sentence-transformers' config_sentence_transformers.json). */
+    public Prompts prompts() { return prompts; }
+
+    /**
+     * One sentence vector (not normalised) per input: the model's pooling, then its Dense modules;
+     * what sentence-transformers computes before its Normalize module.
+     */
     public float[][] embed(List<Encoding> batch) {
-        return embed(batch, info.pooling());
+        float[][] out = embed(batch, info.pooling());
+        for (DenseLayer layer : dense) {
+            for (int i = 0; i < out.length; i++) out[i] = layer.apply(out[i]);
+        }
+        return out;
     }
 
-    /** One pooled (not normalised) vector per input. */
+    /** One pooled (not normalised) vector per input, the encoder's last hidden state only (no Dense module). */
     public float[][] embed(List<Encoding> batch, Pooling pooling) {
         float[][] out = new float[batch.size()][];
         run(batch, (seqs, hidden, ws) -> {
@@ -190,7 +271,7 @@ public final class Encoder implements AutoCloseable {
     /** Raw logits [input][label] of the classification head. */
     public float[][] predict(List<Encoding> batch) {
         if (embeddingHead != null) return embeddingHead.logits(embeddingHead.features(this, batch));
-        SequenceClassifier head = model.classifier();
+        SequenceClassifier head = checkpointHead;
         if (head == null) {
             throw new UnsupportedTaskException(info.modelId() + " has no classification head; it is an embedding model");
         }

@@ -64,8 +64,8 @@ public final class Engine implements AutoCloseable {
      */
     public static Engine load(ModelSpec spec, Batcher batcher) throws IOException {
         Encoder encoder = spec.isDefault()
-                ? Encoder.load(EmbeddingClassifier.defaultSentiment(), DefaultModel.find().modelId(), spec.dtype())
-                : Encoder.load(ModelSource.resolve(spec.source()), spec.source(), spec.dtype());
+                ? Encoder.load(EmbeddingClassifier.defaultSentiment(), DefaultModel.find().modelId(), spec.dtype(), spec.head())
+                : Encoder.load(ModelSource.resolve(spec.source()), spec.source(), spec.dtype(), spec.head());
         ModelInfo loaded = encoder.info();
         if (spec.pooling() != null || spec.normalize() != null) {
             encoder = encoder.withEmbedding(spec.pooling() != null ? spec.pooling() : loaded.pooling(),
@@ -135,6 +135,27 @@ public final class Engine implements AutoCloseable {
                     + " tokens. Given: " + encoding.length());
         }
         return encoding;
+    }
+
+    /**
+     * The inputs with the model's prompt {@code promptName} (null: its default prompt) before each text,
+     * as sentence-transformers and TEI put it before texts to embed; the inputs themselves without one.
+     * Token ids are decoded to text first (TEI's rule).
+     *
+     * @throws InputException for a prompt name the model does not have, or a prompt with a pair of texts
+     */
+    public List<Input> prompted(List<Input> inputs, String promptName) {
+        String prompt = encoder.prompts().text(promptName);
+        if (prompt == null || prompt.isEmpty()) return inputs;
+        List<Input> out = new ArrayList<>(inputs.size());
+        for (Input input : inputs) {
+            out.add(switch (input) {
+                case Input.Text t -> new Input.Text(prompt + t.text());
+                case Input.Pair p -> throw InputException.invalid("`prompt_name` cannot be set with dual inputs");
+                case Input.Ids ids -> new Input.Text(prompt + untruncated.decode(checkVocabulary(ids.ids()), true));
+            });
+        }
+        return out;
     }
 
     /** A text's tokens as a tokenizer shows them: never truncated, special tokens as asked. */
@@ -274,15 +295,16 @@ public final class Engine implements AutoCloseable {
     public float[][] embed(List<Input> inputs, EmbedOptions options) {
         requireEmbeds();
         checkDimensions(options.dimensions());
-        List<float[]> pooled = inBatches(inputs, options.truncate(), this::pooled);
+        List<float[]> pooled = inBatches(prompted(inputs, options.promptName()), options.truncate(), this::pooled);
         float[][] out = new float[pooled.size()][];
         for (int i = 0; i < out.length; i++) out[i] = embedding(pooled.get(i), options);
         return out;
     }
 
-    public float[][][] embedAll(List<Input> inputs, Truncate truncate) {
+    /** Every token's last hidden state, {@code promptName}'s prompt (null: the model's default) before each text. */
+    public float[][][] embedAll(List<Input> inputs, Truncate truncate, String promptName) {
         requireEmbeds();
-        return inBatches(inputs, truncate, this::tokenVectors).toArray(float[][][]::new);
+        return inBatches(prompted(inputs, promptName), truncate, this::tokenVectors).toArray(float[][][]::new);
     }
 
     public List<List<Label>> predict(List<Input> inputs, PredictOptions options) {
@@ -299,13 +321,13 @@ public final class Engine implements AutoCloseable {
         return ranks(scores, texts, options.returnText());
     }
 
-    /** Cosine similarity of each sentence's embedding to the source sentence's. */
-    public float[] similarity(String source, List<String> sentences, Truncate truncate) {
+    /** Cosine similarity of each sentence's embedding to the source sentence's, all with {@code promptName}'s prompt. */
+    public float[] similarity(String source, List<String> sentences, Truncate truncate, String promptName) {
         requireEmbeds();
         List<Input> inputs = new ArrayList<>(sentences.size() + 1);
         inputs.add(Input.of(source));
         sentences.forEach(s -> inputs.add(Input.of(s)));
-        return similarities(inBatches(inputs, truncate, this::pooled).toArray(float[][]::new));
+        return similarities(inBatches(prompted(inputs, promptName), truncate, this::pooled).toArray(float[][]::new));
     }
 
     private <T> List<T> inBatches(List<Input> inputs, Truncate truncate, Function<List<Encoding>, T[]> pass) {

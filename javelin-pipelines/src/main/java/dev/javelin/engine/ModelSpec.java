@@ -13,14 +13,21 @@ import dev.javelin.models.WeightDType;
  * @param normalize L2 normalisation of {@code embed} by default instead of the model's own; null keeps the model's
  * @param dtype     precision of the linear layers: {@link WeightDType#F32} keeps the checkpoint's own,
  *                  int8 / bf16 quantize on load (docs/quantization.md)
+ * @param head      what classifies or ranks: {@link Head#AUTO} reads it from the directory
  */
-public record ModelSpec(String source, Pooling pooling, Boolean normalize, WeightDType dtype) {
+public record ModelSpec(String source, Pooling pooling, Boolean normalize, WeightDType dtype, Head head) {
 
     /** The embedded default, with its own pooling and normalisation. */
     public static final ModelSpec DEFAULT = new ModelSpec(null, null, null);
 
     public ModelSpec {
         if (dtype == null) throw new IllegalArgumentException("dtype is null; WeightDType.F32 keeps the checkpoint's weights");
+        if (head == null) throw new IllegalArgumentException("head is null; Head.AUTO reads it from the directory");
+    }
+
+    /** The head read from the directory. */
+    public ModelSpec(String source, Pooling pooling, Boolean normalize, WeightDType dtype) {
+        this(source, pooling, normalize, dtype, Head.AUTO);
     }
 
     /** Weights as the checkpoint stores them. */
@@ -30,7 +37,7 @@ public record ModelSpec(String source, Pooling pooling, Boolean normalize, Weigh
 
     /** The same model with its linear layers in {@code dtype}. */
     public ModelSpec withDtype(WeightDType dtype) {
-        return new ModelSpec(source, pooling, normalize, dtype);
+        return new ModelSpec(source, pooling, normalize, dtype, head);
     }
 
     /** {@code source} with the model's own pooling and normalisation (null: the embedded default). */
@@ -53,6 +60,7 @@ public record ModelSpec(String source, Pooling pooling, Boolean normalize, Weigh
         private Pooling pooling;
         private Boolean normalize;
         private WeightDType dtype = WeightDType.F32;
+        private Head head = Head.AUTO;
 
         private Builder() {}
 
@@ -65,8 +73,10 @@ public record ModelSpec(String source, Pooling pooling, Boolean normalize, Weigh
 
         public Builder dtype(WeightDType dtype) { this.dtype = dtype; return this; }
 
+        public Builder head(Head head) { this.head = head; return this; }
+
         public ModelSpec build() {
-            return new ModelSpec(model, pooling, normalize, dtype);
+            return new ModelSpec(model, pooling, normalize, dtype, head);
         }
     }
 }

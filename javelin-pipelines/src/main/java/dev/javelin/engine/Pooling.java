@@ -2,7 +2,6 @@ package dev.javelin.engine;
 
 import dev.javelin.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
-import java.util.Locale;
 
 /** How sentence-transformers turns per-token vectors into one sentence vector. */
 public enum Pooling {
@@ -17,9 +16,7 @@ public enum Pooling {
 
     /** Parses the names TEI and the CLI use: cls, mean, max, last-token (or last_token). */
     public static Pooling parse(String name) {
-        String n = name.trim().toLowerCase(Locale.ROOT).replace('-', '_');
-        for (Pooling p : values()) if (p.name().toLowerCase(Locale.ROOT).equals(n)) return p;
-        throw new IllegalArgumentException("unknown pooling '" + name + "'; expected cls, mean, max or last-token");
+        return WireName.parse(Pooling.class, name, "pooling");
     }
 
     /** Pools rows [start, end) of hidden [T, H] into a new vector. */
@@ -57,6 +54,6 @@ public enum Pooling {
 
     /** The name TEI and the CLI use: cls, mean, max, last-token. */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return WireName.of(this);
     }
 }

@@ -29,7 +29,7 @@ public final class Pipelines {
 
     /** The embedded default's classifier: the built-in SST-2 sentiment head (NEGATIVE/POSITIVE). */
     public static TextClassificationPipeline textClassification() throws IOException {
-        return textClassification(null);
+        return textClassification(ModelSpec.DEFAULT);
     }
 
     public static TextClassificationPipeline textClassification(String model) throws IOException {
@@ -38,7 +38,11 @@ public final class Pipelines {
 
     /** A classifier with its linear layers in {@code dtype} (int8 / bf16: quantized on load). */
     public static TextClassificationPipeline textClassification(String model, WeightDType dtype) throws IOException {
-        return new TextClassificationPipeline(checked(Engine.load(ModelSpec.of(model).withDtype(dtype)), Engine::requirePredicts));
+        return textClassification(ModelSpec.of(model).withDtype(dtype));
+    }
+
+    public static TextClassificationPipeline textClassification(ModelSpec spec) throws IOException {
+        return new TextClassificationPipeline(checked(Engine.load(spec), Engine::requirePredicts));
     }
 
     public static RerankPipeline rerank(String model) throws IOException {
@@ -47,7 +51,11 @@ public final class Pipelines {
 
     /** A cross-encoder with its linear layers in {@code dtype} (int8 / bf16: quantized on load). */
     public static RerankPipeline rerank(String model, WeightDType dtype) throws IOException {
-        return new RerankPipeline(checked(Engine.load(ModelSpec.of(model).withDtype(dtype)), Engine::requireReranks));
+        return rerank(ModelSpec.of(model).withDtype(dtype));
+    }
+
+    public static RerankPipeline rerank(ModelSpec spec) throws IOException {
+        return new RerankPipeline(checked(Engine.load(spec), Engine::requireReranks));
     }
 
     /** The engine if it can do the pipeline's task; else it is closed and the task's error thrown. */

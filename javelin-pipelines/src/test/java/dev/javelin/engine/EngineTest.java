@@ -13,12 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the engine decides at load, and the rules of its three stages, on the embedded default. Two
- * forward passes of the same input are compared to {@value #KERNEL_TOLERANCE}: the kernels' last bits
- * still move with JIT warm-up (see FrontEndsAgreeTest).
+ * forward passes of the same input are compared bit for bit (JitTierIndependenceTest says why they can be).
  */
 class EngineTest {
-    private static final float KERNEL_TOLERANCE = 1e-6f;
-
     private static Engine engine;
 
     @BeforeAll
@@ -55,7 +52,7 @@ class EngineTest {
         float[][] pooled = engine.pooled(batch);
         for (int i = 0; i < inputs.size(); i++) {
             assertThat(engine.embedding(pooled[i], EmbedOptions.DEFAULT)).containsExactly(Vectors.normalized(pooled[i]));
-            assertThat(embedded[i]).usingComparatorWithPrecision(KERNEL_TOLERANCE).containsExactly(Vectors.normalized(pooled[i]));
+            assertThat(embedded[i]).containsExactly(Vectors.normalized(pooled[i]));
         }
         float[] cut = engine.embedding(pooled[0], new EmbedOptions(Truncate.RIGHT, false, 8));
         assertThat(cut).containsExactly(java.util.Arrays.copyOf(pooled[0], 8));
@@ -64,7 +61,7 @@ class EngineTest {
         float[][] logits = engine.logits(batch);
         assertThat(labels.getFirst()).hasSize(1);
         assertThat(labels.getFirst().getFirst().score())
-                .isCloseTo(Math.max(logits[0][0], logits[0][1]), org.assertj.core.data.Offset.offset(KERNEL_TOLERANCE));
+                .isEqualTo(Math.max(logits[0][0], logits[0][1]));
     }
 
     @Test
@@ -93,7 +90,7 @@ class EngineTest {
             assertThat(cls.info().normalize()).isFalse();
             Encoding e = cls.encode(Input.of("hello"), Truncate.RIGHT);
             assertThat(cls.embed(List.of(Input.of("hello")), EmbedOptions.DEFAULT)[0])
-                    .usingComparatorWithPrecision(KERNEL_TOLERANCE).containsExactly(cls.tokenVectors(List.of(e))[0][0]);
+                    .containsExactly(cls.tokenVectors(List.of(e))[0][0]);
         }
         assertThatThrownBy(() -> Engine.load(ModelSpec.DEFAULT, new Batcher(64, 0)))
                 .hasMessage("the batch token budget (64) must be at least the model's max input length (128)");

@@ -76,7 +76,7 @@ class EmbeddingClassifierTest {
 
     @Test
     void builtInSentimentModelGetsTheSeedExamplesRight() throws IOException {
-        try (TextClassificationPipeline sentiment = Pipelines.textClassification(null)) {
+        try (TextClassificationPipeline sentiment = Pipelines.textClassification((String) null)) {
             assertThat(sentiment.info().modelId()).isEqualTo(BundledModel.ALL_MINILM_L6_V2.modelId());
             // The embedded default embeds (all-MiniLM-L6-v2) and classifies (the sentiment head on its embeddings).
             assertThat(sentiment.info().kind()).isEqualTo(ModelInfo.Kind.EMBEDDING);

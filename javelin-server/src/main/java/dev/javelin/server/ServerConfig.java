@@ -1,6 +1,7 @@
 package dev.javelin.server;
 
 import dev.javelin.engine.Batcher;
+import dev.javelin.engine.Head;
 import dev.javelin.engine.ModelSpec;
 import dev.javelin.engine.Pooling;
 import dev.javelin.server.edge.EdgeLimits;
@@ -29,13 +30,14 @@ import java.util.List;
  * @param shutdownGracePeriod   how long shutdown waits for requests in flight
  * @param dtype                 precision of the model's linear layers ({@code --dtype}; int8/bf16 quantize on load)
  * @param connectionLimits      open connections and request timeouts (docs/security.md)
+ * @param head                  what classifies or ranks ({@code --head}); {@link Head#AUTO}: read from the directory
  */
 public record ServerConfig(String model, String servedModelName, String pooling, int tokenizationWorkers,
                            int maxConcurrentRequests, int maxBatchTokens, int maxBatchRequests,
                            int maxClientBatchSize, boolean autoTruncate, String hostname, int port,
                            long payloadLimit, String apiKey, List<String> corsAllowOrigin,
                            Duration shutdownGracePeriod, WeightDType dtype,
-                           EdgeLimits connectionLimits) {
+                           EdgeLimits connectionLimits, Head head) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -71,6 +73,7 @@ public record ServerConfig(String model, String servedModelName, String pooling,
         if (connectionLimits == null) {
             connectionLimits = EdgeLimits.defaults();
         }
+        if (head == null) head = Head.AUTO;
     }
 
     private static void requirePositive(String flag, long value) {
@@ -86,7 +89,7 @@ public record ServerConfig(String model, String servedModelName, String pooling,
 
     /** The model to serve, with the pooling override. */
     public ModelSpec modelSpec() {
-        return new ModelSpec(model, pooling == null ? null : Pooling.parse(pooling), null, dtype);
+        return new ModelSpec(model, pooling == null ? null : Pooling.parse(pooling), null, dtype, head);
     }
 
     /** How batches are cut: {@code --max-batch-tokens} and {@code --max-batch-requests}. */
@@ -123,6 +126,7 @@ public record ServerConfig(String model, String servedModelName, String pooling,
         private Duration shutdownGracePeriod = Duration.ofSeconds(30);
         private WeightDType dtype = WeightDType.F32;
         private EdgeLimits connectionLimits;
+        private Head head = Head.AUTO;
 
         private Builder() {
         }
@@ -144,11 +148,12 @@ public record ServerConfig(String model, String servedModelName, String pooling,
         public Builder shutdownGracePeriod(Duration v) { shutdownGracePeriod = v; return this; }
         public Builder dtype(WeightDType v) { dtype = v; return this; }
         public Builder connectionLimits(EdgeLimits v) { connectionLimits = v; return this; }
+        public Builder head(Head v) { head = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(model, servedModelName, pooling, tokenizationWorkers, maxConcurrentRequests,
                     maxBatchTokens, maxBatchRequests, maxClientBatchSize, autoTruncate, hostname, port,
-                    payloadLimit, apiKey, corsAllowOrigin, shutdownGracePeriod, dtype, connectionLimits);
+                    payloadLimit, apiKey, corsAllowOrigin, shutdownGracePeriod, dtype, connectionLimits, head);
         }
     }
 }

@@ -32,7 +32,7 @@ class HttpHardeningTest {
     static void start() throws Exception {
         server = InferenceServer.launch(ServerConfig.builder().hostname("127.0.0.1").port(0)
                 .connectionLimits(new EdgeLimits(8, Duration.ofMillis(400), Duration.ofMillis(800),
-                        Duration.ofMillis(800), Duration.ofMillis(800)))
+                        Duration.ofMillis(800), Duration.ofMillis(800), Duration.ofMillis(800)))
                 .build(), System.err);
         port = server.port();
     }
@@ -208,6 +208,23 @@ class HttpHardeningTest {
             RawHttp.Reply reply = RawHttp.read(s, WAIT);
             assertThat(reply.statuses()).containsExactly(200);
             assertThat(reply.closed()).as("closed when idle").isTrue();
+        }
+    }
+
+    @Test
+    void aClientThatDoesNotReadItsAnswersIsDisconnectedAfterTheWriteTimeout() throws Exception {
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(4096);
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+            // far more answer bytes than the socket buffers on both sides hold, and never a byte read
+            s.getOutputStream().write("GET /openapi.json HTTP/1.1\r\nHost: x\r\n\r\n".repeat(500).getBytes(StandardCharsets.US_ASCII));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            String metrics = "";
+            while (System.nanoTime() < deadline && !metrics.contains("phase=\"write\"")) {
+                Thread.sleep(200);
+                metrics = send("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").text();
+            }
+            assertThat(metrics).containsPattern("javelin_connections_timed_out_total\\{phase=\"write\"} [1-9]\\.0");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.javelin.server;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -13,7 +14,8 @@ import java.time.Duration;
 
 /** A small HTTP/1.1 client for the tests, over java.net.http, answering status, headers and JSON. */
 public final class TestClient {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Numbers as decimals, so that a float read back is the float written (no double rounding on the way). */
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final String base;
@@ -78,6 +80,14 @@ public final class TestClient {
             v[i] = array.get(i).floatValue();
         }
         return v;
+    }
+
+    public static java.util.List<Float> boxed(float[] v) {
+        java.util.List<Float> out = new java.util.ArrayList<>(v.length);
+        for (float x : v) {
+            out.add(x);
+        }
+        return out;
     }
 
     public static float[][] matrix(JsonNode array) {

@@ -49,7 +49,7 @@ class SparkLocalTest {
     @BeforeAll
     static void start() throws Exception {
         texts = TestFiles.sst2Dev(N);
-        try (EmbeddingsPipeline e = Pipelines.embeddings((String) null); TextClassificationPipeline c = Pipelines.textClassification(null)) {
+        try (EmbeddingsPipeline e = Pipelines.embeddings((String) null); TextClassificationPipeline c = Pipelines.textClassification((String) null)) {
             embeddings = e.embed(texts);
             labels = c.classify(texts, 1, null);
         }

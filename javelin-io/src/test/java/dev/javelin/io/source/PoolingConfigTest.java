@@ -60,15 +60,22 @@ class PoolingConfigTest {
         assertThat(PoolingConfig.load(dir)).isEqualTo(new PoolingConfig(Mode.LAST_TOKEN, false, 8, false));
     }
 
+    private static final String DENSE = "{\"idx\":2,\"name\":\"2\",\"path\":\"2_Dense_64\",\"type\":\"sentence_transformers.models.Dense\"}";
+    private static final String NORMALIZE = "{\"idx\":3,\"name\":\"3\",\"path\":\"3_Normalize\",\"type\":\"sentence_transformers.models.Normalize\"}";
+
     @Test
-    void denseModuleIsRefusedNotSkipped() throws IOException {
+    void denseModulesComeBetweenPoolingAndNormalize() throws IOException {
         pooling("{\"word_embedding_dimension\": 8, \"pooling_mode_mean_tokens\": true}");
-        modules(TRANSFORMER, POOLING, "{\"idx\":2,\"name\":\"2\",\"path\":\"2_Dense\",\"type\":\"sentence_transformers.models.Dense\"}");
+        modules(TRANSFORMER, POOLING, DENSE, NORMALIZE);
+        assertThat(PoolingConfig.load(dir)).isEqualTo(new PoolingConfig(Mode.MEAN, true, 8, true, java.util.List.of(dir.resolve("2_Dense_64"))));
+        modules(TRANSFORMER, POOLING, NORMALIZE, DENSE);
         assertThatThrownBy(() -> PoolingConfig.load(dir)).isInstanceOfSatisfying(ConfigException.class, e -> {
             assertThat(e.file()).isEqualTo(dir.resolve("modules.json"));
-            assertThat(e.key()).isEqualTo("type");
-            assertThat(e.getMessage()).contains("sentence_transformers.models.Dense is not supported");
+            assertThat(e.getMessage()).contains("a Dense module must come after Pooling and before Normalize");
         });
+        modules(TRANSFORMER, POOLING, "{\"idx\":2,\"name\":\"2\",\"path\":\"2_LSTM\",\"type\":\"sentence_transformers.models.LSTM\"}");
+        assertThatThrownBy(() -> PoolingConfig.load(dir)).isInstanceOfSatisfying(ConfigException.class,
+                e -> assertThat(e.getMessage()).contains("sentence_transformers.models.LSTM is not supported"));
     }
 
     @Test

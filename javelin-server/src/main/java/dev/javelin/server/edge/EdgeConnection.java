@@ -205,7 +205,8 @@ final class EdgeConnection {
     /** Relays answers and refusals in order, then closes the connection. */
     private void relay() {
         try {
-            OutputStream toClient = new BufferedOutputStream(client.getOutputStream(), 16 * 1024);
+            OutputStream toClient = new BufferedOutputStream(new WriteDeadline(client.getOutputStream(), limits.writeTimeout(),
+                    this::writeTimedOut), 16 * 1024);
             HttpInput fromHandlers = backend == null ? null
                     : new HttpInput(Channels.newInputStream(backend), null);
             while (true) {
@@ -242,6 +243,12 @@ final class EdgeConnection {
         } finally {
             close();
         }
+    }
+
+    /** The client has not taken an answer's bytes for the write timeout: it is not reading. */
+    private void writeTimedOut() {
+        events.timedOut("write");
+        close();
     }
 
     private static void writeRefusal(OutputStream out, int status, String message) throws IOException {

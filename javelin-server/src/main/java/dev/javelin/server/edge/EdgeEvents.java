@@ -26,7 +26,7 @@ public interface EdgeEvents {
     default void acceptFailed() {
     }
 
-    /** A connection was closed because {@code phase} (idle, request_line, headers, body) took too long. */
+    /** A connection was closed because {@code phase} (idle, request_line, headers, body, write) took too long. */
     default void timedOut(String phase) {
     }
 

@@ -14,9 +14,10 @@ import java.time.Duration;
  * @param headerTimeout      from a new connection, or the first byte of a request, to the end of its headers
  * @param bodyTimeout        from the end of the headers to the end of the body
  * @param idleTimeout        how long a kept-alive connection may wait for its next request
+ * @param writeTimeout       how long one write of an answer may wait for a client that does not read
  */
 public record EdgeLimits(int maxConnections, Duration requestLineTimeout, Duration headerTimeout,
-                         Duration bodyTimeout, Duration idleTimeout) {
+                         Duration bodyTimeout, Duration idleTimeout, Duration writeTimeout) {
     /** Descriptors kept free for everything that is not a client connection (model files, jars, logs). */
     static final int RESERVED_DESCRIPTORS = 128;
 
@@ -24,6 +25,7 @@ public record EdgeLimits(int maxConnections, Duration requestLineTimeout, Durati
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(20);
     public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(60);
 
     public EdgeLimits {
         if (maxConnections < 1) {
@@ -33,10 +35,17 @@ public record EdgeLimits(int maxConnections, Duration requestLineTimeout, Durati
         requirePositive("--header-timeout", headerTimeout);
         requirePositive("--body-timeout", bodyTimeout);
         requirePositive("--idle-timeout", idleTimeout);
+        requirePositive("--write-timeout", writeTimeout);
         if (headerTimeout.compareTo(requestLineTimeout) < 0) {
             throw new IllegalArgumentException("--header-timeout (" + headerTimeout.toSeconds()
                     + " s) must not be shorter than --request-line-timeout (" + requestLineTimeout.toSeconds() + " s)");
         }
+    }
+
+    /** With the default write timeout. */
+    public EdgeLimits(int maxConnections, Duration requestLineTimeout, Duration headerTimeout, Duration bodyTimeout,
+                      Duration idleTimeout) {
+        this(maxConnections, requestLineTimeout, headerTimeout, bodyTimeout, idleTimeout, DEFAULT_WRITE_TIMEOUT);
     }
 
     private static void requirePositive(String flag, Duration d) {
@@ -52,7 +61,7 @@ public record EdgeLimits(int maxConnections, Duration requestLineTimeout, Durati
      */
     public static EdgeLimits defaults() {
         return new EdgeLimits(defaultMaxConnections(), DEFAULT_REQUEST_LINE_TIMEOUT, DEFAULT_HEADER_TIMEOUT,
-                DEFAULT_BODY_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
+                DEFAULT_BODY_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_WRITE_TIMEOUT);
     }
 
     /** (file limit - descriptors already open - reserve) / 2, at least 1; 10,000 where the limit is unknown. */
@@ -81,6 +90,6 @@ public record EdgeLimits(int maxConnections, Duration requestLineTimeout, Durati
     }
 
     public EdgeLimits withMaxConnections(int v) {
-        return new EdgeLimits(v, requestLineTimeout, headerTimeout, bodyTimeout, idleTimeout);
+        return new EdgeLimits(v, requestLineTimeout, headerTimeout, bodyTimeout, idleTimeout, writeTimeout);
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Copies one answer of the HTTP handlers to the client, finding where it ends as RFC 9112 §6.3 says:
@@ -13,6 +14,8 @@ import java.util.Locale;
  */
 final class ResponseRelay {
     private static final int MAX_LINE = 16 * 1024;
+    /** Compiled once: String.matches would compile it for every answer relayed. */
+    private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.[01] [0-9]{3}( .*)?");
 
     private ResponseRelay() {
     }
@@ -29,7 +32,7 @@ final class ResponseRelay {
                 throw new NoAnswerException();
             }
             String status = new String(statusLine, StandardCharsets.US_ASCII);
-            if (!status.matches("HTTP/1\\.[01] [0-9]{3}( .*)?")) {
+            if (!STATUS_LINE.matcher(status).matches()) {
                 throw new IOException("the handlers answered with a malformed status line");
             }
             int code = Integer.parseInt(status.substring(9, 12));

@@ -233,15 +233,8 @@ final class RequestFields {
         return bool(body, "truncate", autoTruncate) ? direction : Truncate.NONE;
     }
 
-    /**
-     * TEI's {@code prompt_name}: the served models define no sentence-transformers prompts, so naming one
-     * is an error, as in TEI for such models.
-     */
-    static void rejectPromptName(JsonNode body) {
-        JsonNode node = body.get("prompt_name");
-        if (node != null && !node.isNull()) {
-            throw ServerError.validation("`prompt_name` is set to `" + node.asText()
-                    + "` but no prompts were found in the Sentence Transformers configuration");
-        }
+    /** TEI's {@code prompt_name}: one of the model's sentence-transformers prompts, or null for its default. */
+    static String promptName(JsonNode body) {
+        return text(body, "prompt_name", null);
     }
 }

@@ -89,16 +89,14 @@ final class TeiRoutes implements HttpService {
 
     private InferenceRoute.Reply embed(Inference inference, JsonNode body, ClientConnection client) {
         RequestFields.Inputs in = counted(RequestFields.embedInputs(body, "inputs")).checked(inference, "inputs");
-        RequestFields.rejectPromptName(body);
         Timed<float[][]> out = inference.embed(in.inputs(), new EmbedOptions(truncate(body), bool(body, "normalize", true),
-                RequestFields.optionalCount(body, "dimensions")), client);
+                RequestFields.optionalCount(body, "dimensions"), RequestFields.promptName(body)), client);
         return new InferenceRoute.Reply(out.value(), out.timings(), in.method());
     }
 
     private InferenceRoute.Reply embedAll(Inference inference, JsonNode body, ClientConnection client) {
         RequestFields.Inputs in = counted(RequestFields.embedInputs(body, "inputs")).checked(inference, "inputs");
-        RequestFields.rejectPromptName(body);
-        Timed<float[][][]> out = inference.embedAll(in.inputs(), truncate(body), client);
+        Timed<float[][][]> out = inference.embedAll(in.inputs(), truncate(body), RequestFields.promptName(body), client);
         return new InferenceRoute.Reply(out.value(), out.timings(), in.method());
     }
 
@@ -128,14 +126,15 @@ final class TeiRoutes implements HttpService {
         List<String> sentences = RequestFields.stringList(RequestFields.required(inputs, "sentences"), "sentences");
         JsonNode parameters = body.get("parameters");
         Truncate truncate = config.autoTruncate() ? Truncate.RIGHT : Truncate.NONE;
+        String promptName = null;
         if (parameters != null && !parameters.isNull()) {
             if (!parameters.isObject()) {
                 throw ServerError.validation("`parameters` must be an object");
             }
             truncate = RequestFields.truncate(parameters, config.autoTruncate());
-            RequestFields.rejectPromptName(parameters);
+            promptName = RequestFields.promptName(parameters);
         }
-        Timed<float[]> out = inference.similarity(source, sentences, truncate, client);
+        Timed<float[]> out = inference.similarity(source, sentences, truncate, promptName, client);
         return new InferenceRoute.Reply(out.value(), out.timings(), "batch");
     }
 
@@ -160,8 +159,8 @@ final class TeiRoutes implements HttpService {
 
     private Object tokenize(Inference inference, JsonNode body) {
         RequestFields.Inputs in = RequestFields.texts(body, "inputs").checked(inference, "inputs");
-        RequestFields.rejectPromptName(body);
-        List<String> texts = in.inputs().stream().map(i -> ((Input.Text) i).text()).toList();
+        List<String> texts = inference.prompted(in.inputs(), RequestFields.promptName(body)).stream()
+                .map(i -> ((Input.Text) i).text()).toList();
         List<Encoding> encodings = inference.tokenize(texts, bool(body, "add_special_tokens", true));
         List<List<SimpleToken>> out = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {

@@ -124,7 +124,16 @@ public final class Inference implements AutoCloseable {
         }
     }
 
-    /** Embeddings as the engine post-processes them (Matryoshka dimensions, normalisation). */
+    /** The inputs with the model's prompt before each text ({@link Engine#prompted}). */
+    public List<Input> prompted(List<Input> inputs, String promptName) {
+        try {
+            return engine.prompted(inputs, promptName);
+        } catch (InputException e) {
+            throw ServerError.validation(e.getMessage());
+        }
+    }
+
+    /** Embeddings as the engine post-processes them (prompt, Matryoshka dimensions, normalisation). */
     public Timed<float[][]> embed(List<Input> inputs, EmbedOptions options, ClientConnection client) {
         task(engine::requireEmbeds);
         try {
@@ -132,14 +141,14 @@ public final class Inference implements AutoCloseable {
         } catch (InputException e) {
             throw ServerError.validation(e.getMessage());
         }
-        return run(inputs, OutputKind.POOLED, options.truncate(), client)
+        return run(prompted(inputs, options.promptName()), OutputKind.POOLED, options.truncate(), client)
                 .map(r -> each(r, e -> engine.embedding(e.vector(), options)).toArray(float[][]::new));
     }
 
     /** The last hidden state of every token. */
-    public Timed<float[][][]> embedAll(List<Input> inputs, Truncate truncate, ClientConnection client) {
+    public Timed<float[][][]> embedAll(List<Input> inputs, Truncate truncate, String promptName, ClientConnection client) {
         task(engine::requireEmbeds);
-        return run(inputs, OutputKind.ALL_TOKENS, truncate, client).map(r -> each(r, EntryResult::tokens).toArray(float[][][]::new));
+        return run(prompted(inputs, promptName), OutputKind.ALL_TOKENS, truncate, client).map(r -> each(r, EntryResult::tokens).toArray(float[][][]::new));
     }
 
     /** Every label's score, best first, as the engine scores them (softmax, per-label sigmoid or raw logits). */
@@ -164,7 +173,8 @@ public final class Inference implements AutoCloseable {
     }
 
     /** Cosine similarity of each sentence to the source sentence. */
-    public Timed<float[]> similarity(String source, List<String> sentences, Truncate truncate, ClientConnection client) {
+    public Timed<float[]> similarity(String source, List<String> sentences, Truncate truncate, String promptName,
+                                     ClientConnection client) {
         if (sentences.isEmpty()) {
             throw ServerError.empty("`inputs.sentences` cannot be empty");
         }
@@ -173,7 +183,7 @@ public final class Inference implements AutoCloseable {
         List<Input> inputs = new ArrayList<>(sentences.size() + 1);
         inputs.add(Input.of(source));
         sentences.forEach(s -> inputs.add(Input.of(s)));
-        return run(inputs, OutputKind.POOLED, truncate, client)
+        return run(prompted(inputs, promptName), OutputKind.POOLED, truncate, client)
                 .map(r -> engine.similarities(each(r, EntryResult::vector).toArray(float[][]::new)));
     }
 

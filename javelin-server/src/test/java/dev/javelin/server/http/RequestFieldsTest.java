@@ -108,7 +108,8 @@ class RequestFieldsTest {
                 "`dimensions` must be a non-negative integer");
         assertValidation(() -> RequestFields.optionalCount(json("{\"dimensions\": 1.5}"), "dimensions"),
                 "`dimensions` must be a non-negative integer");
-        assertValidation(() -> RequestFields.rejectPromptName(json("{\"prompt_name\": \"query\"}")), "no prompts");
+        assertThat(RequestFields.promptName(json("{\"prompt_name\": \"query\"}"))).isEqualTo("query");
+        assertValidation(() -> RequestFields.promptName(json("{\"prompt_name\": 1}")), "`prompt_name` must be a string");
     }
 
     @Test
