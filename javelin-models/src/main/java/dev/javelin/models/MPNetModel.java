@@ -43,7 +43,7 @@ public final class MPNetModel implements EncoderModel {
         double eps = config.layerNormEps();
         Checkpoint ckpt = Checkpoint.under(weights, dtype, "mpnet.", "embeddings.word_embeddings.weight");
         BertEmbeddings embeddings = new BertEmbeddings(
-                ckpt.embedding("embeddings.word_embeddings.weight", config.vocabSize(), h),
+                ckpt.tokenEmbedding("embeddings.word_embeddings.weight", config.vocabSize(), h),
                 ckpt.embedding("embeddings.position_embeddings.weight", config.maxPositionEmbeddings(), h),
                 null, ckpt.layerNorm("embeddings.LayerNorm", h, eps), PADDING_IDX + 1);
         RelativePositionBias bias = relativeBias(

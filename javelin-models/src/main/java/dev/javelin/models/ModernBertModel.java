@@ -45,7 +45,7 @@ public final class ModernBertModel implements EncoderModel {
         int h = config.hiddenSize(), inner = config.intermediateSize(), heads = config.numAttentionHeads(), d = h / heads;
         Checkpoint ckpt = Checkpoint.under(weights, dtype, "model.", "embeddings.tok_embeddings.weight");
         BertEmbeddings embeddings = new BertEmbeddings(
-                ckpt.embedding("embeddings.tok_embeddings.weight", config.vocabSize(), h), null, null,
+                ckpt.tokenEmbedding("embeddings.tok_embeddings.weight", config.vocabSize(), h), null, null,
                 norm(ckpt, config, "embeddings.norm"), 0);
         int positions = config.maxPositionEmbeddings();
         RotaryEmbedding globalRope = new RotaryEmbedding(RotaryEmbedding.defaultFrequencies(config.globalRopeTheta(), d), d, positions);

@@ -67,7 +67,7 @@ public final class Qwen3Model implements EncoderModel {
         if (ckpt.has("layers." + config.numHiddenLayers() + ".self_attn.q_proj.weight")) {
             throw new ModelFormatException(weights.source() + " has more layers than num_hidden_layers = " + config.numHiddenLayers());
         }
-        return new Qwen3Model(ckpt.embedding("embed_tokens.weight", config.vocabSize(), h), List.copyOf(layers),
+        return new Qwen3Model(ckpt.tokenEmbedding("embed_tokens.weight", config.vocabSize(), h), List.copyOf(layers),
                 ckpt.rmsNorm("norm", h, eps), config.maxPositionEmbeddings());
     }
 
