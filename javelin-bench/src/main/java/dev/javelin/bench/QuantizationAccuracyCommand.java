@@ -7,6 +7,11 @@ import dev.javelin.engine.Encoder;
 import dev.javelin.engine.Pooling;
 import dev.javelin.models.WeightDType;
 import dev.javelin.tokenizers.Encoding;
+import dev.javelin.io.source.PoolingConfig;
+import dev.javelin.onnx.OnnxConverter;
+import dev.javelin.onnx.OnnxGraph;
+import dev.javelin.onnx.SentenceTransformerModules;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +29,9 @@ import picocli.CommandLine.Option;
  * cosine of the quantized embedding against F32 (mean and minimum), and how many of each query's 10
  * nearest neighbours (cosine, among all the sentences) stay the same. For reference, the same
  * figures for ONNX Runtime on the model's langchain4j {@code -q} export (int8 weights and dynamic
- * int8 activations) against ONNX Runtime on the F32 export, where that export is on the class path.
+ * int8 activations) against ONNX Runtime on the F32 export, where that export is on the class path,
+ * and for that export converted by {@code javelin convert} and run by Javelin (F32 activations, and
+ * with {@code --dynamic-activations}), against ORT on the same file and against Javelin F32.
  */
 @Command(name = "quantization", mixinStandardHelpOptions = true,
         description = "Accuracy of int8/bf16 weights vs F32 on real encoders: embedding cosine and top-10 neighbour overlap.")
@@ -80,10 +87,18 @@ public final class QuantizationAccuracyCommand implements Callable<Integer> {
                 try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
                      InputStream f = bundled.open(bundled.onnxResource())) {
                     opts.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
-                    try (OrtSession ortQ = env.createSession(q.readAllBytes(), opts); OrtSession ort = env.createSession(f.readAllBytes(), opts)) {
-                        float[][] ortF32 = ort(env, ort, encodings, pooling), ortQ8 = ort(env, ortQ, encodings, pooling);
+                    byte[] qBytes = q.readAllBytes();
+                    try (OrtSession ortQ = env.createSession(qBytes, opts); OrtSession ort = env.createSession(f.readAllBytes(), opts)) {
+                        // one sentence per run: ORT's dynamic activation ranges then cover that sentence alone, as for a single request
+                        float[][] ortF32 = ort(env, ort, encodings, pooling, 64), ortQ8 = ort(env, ortQ, encodings, pooling, 1);
                         report(name, "ORT -q vs ORT f32", ortQ8, ortF32);
                         report(name, "javelin f32 vs ORT f32", f32, ortF32);
+                        float[][] imported = imported(bundled, quantized, qBytes, encodings, pooling, false);
+                        report(name, "javelin imported -q vs ORT -q", imported, ortQ8);
+                        report(name, "javelin imported -q vs javelin f32", imported, f32);
+                        float[][] dynamic = imported(bundled, quantized, qBytes, encodings, pooling, true);
+                        report(name, "imported -q dyn.act. vs ORT -q", dynamic, ortQ8);
+                        report(name, "imported -q dyn.act. vs jav. f32", dynamic, f32);
                     }
                 }
             }
@@ -120,10 +135,34 @@ public final class QuantizationAccuracyCommand implements Callable<Integer> {
         return out;
     }
 
-    private static float[][] ort(OrtEnvironment env, OrtSession session, List<Encoding> encodings, Pooling pooling) throws Exception {
+    /**
+     * The {@code -q} export converted by {@code javelin convert} (int8 weights taken over exactly,
+     * activations F32) and run by Javelin one sentence at a time.
+     */
+    private static float[][] imported(BundledModel bundled, String resource, byte[] onnx, List<Encoding> encodings, Pooling pooling,
+            boolean dynamicActivations) throws Exception {
+        Path dir = Files.createTempDirectory("javelin-imported-q");
+        try {
+            OnnxGraph graph = OnnxGraph.read(new ByteArrayInputStream(onnx), resource);
+            OnnxConverter.convert(graph, bundled.directory().resolve("tokenizer.json"), dir.resolve("model"),
+                    SentenceTransformerModules.of(PoolingConfig.Mode.valueOf(pooling.name()), false), dynamicActivations);
+            try (Encoder enc = Encoder.load(dir.resolve("model"), resource, WeightDType.F32)) {
+                if (!enc.info().dtype().equals("int8")) throw new IllegalStateException(resource + " converted to " + enc.info().dtype() + ", not int8");
+                float[][] out = new float[encodings.size()][];
+                for (int i = 0; i < encodings.size(); i++) out[i] = enc.embed(encodings.subList(i, i + 1), pooling)[0];
+                return out;
+            }
+        } finally {
+            try (var files = Files.walk(dir)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+            }
+        }
+    }
+
+    private static float[][] ort(OrtEnvironment env, OrtSession session, List<Encoding> encodings, Pooling pooling, int batch) throws Exception {
         float[][] out = new float[encodings.size()][];
-        for (int i = 0; i < encodings.size(); i += 64) {
-            float[][] part = EncoderBenchCommand.runOrt(env, session, encodings.subList(i, Math.min(encodings.size(), i + 64)), pooling);
+        for (int i = 0; i < encodings.size(); i += batch) {
+            float[][] part = EncoderBenchCommand.runOrt(env, session, encodings.subList(i, Math.min(encodings.size(), i + batch)), pooling);
             System.arraycopy(part, 0, out, i, part.length);
         }
         return out;

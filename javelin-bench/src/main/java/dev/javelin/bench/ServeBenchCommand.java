@@ -32,6 +32,9 @@ public final class ServeBenchCommand implements Callable<Integer> {
     @Option(names = "--model", description = "Model to serve (default: the embedded all-MiniLM-L6-v2).")
     String model;
 
+    @Option(names = "--dtype", paramLabel = "f32|bf16|int8", description = "The server's --dtype (default: the server's, f32).")
+    String dtype;
+
     @Option(names = "--texts-per-request", defaultValue = "8", description = "Inputs per /embed request (default: ${DEFAULT-VALUE}).")
     int textsPerRequest;
 
@@ -77,6 +80,9 @@ public final class ServeBenchCommand implements Callable<Integer> {
         List<String> serverArgs = new ArrayList<>(List.of("--max-concurrent-requests", Integer.toString(maxConcurrentRequests)));
         if (model != null) {
             serverArgs.addAll(List.of("--model", model));
+        }
+        if (dtype != null) {
+            serverArgs.addAll(List.of("--dtype", dtype));
         }
         Map<String, Object> results = new LinkedHashMap<>();
         try (ServerProcess server = ServerProcess.start(launcher, serverArgs, Duration.ofMinutes(5));

@@ -44,12 +44,18 @@ public final class ConvertCommand implements Callable<Integer> {
                     "all-MiniLM-L6-v2); default: the tokenizer's truncation length, else the model's positions."})
     int maxSeqLength;
 
+    @Option(names = "--dynamic-activations",
+            description = {"For an ONNX Runtime dynamic-quantization export (MatMulInteger): also quantize each linear layer's",
+                    "input at run time as ORT's DynamicQuantizeLinear does, reproducing ORT's outputs (slower; without it the",
+                    "int8 weights run on F32 activations, which is closer to the F32 model)."})
+    boolean dynamicActivations;
+
     @Override
     public Integer call() {
         return JsonLines.run(spec, () -> {
             PoolingConfig.Mode mode = PoolingConfig.Mode.valueOf(Pooling.parse(pooling).name());
             ImportedEncoder enc = OnnxConverter.convert(OnnxGraph.read(onnx), tokenizer, out,
-                    new SentenceTransformerModules(mode, normalize, maxSeqLength, false));
+                    new SentenceTransformerModules(mode, normalize, maxSeqLength, false), dynamicActivations);
             spec.commandLine().getOut().printf("%s: BERT, %d layers, hidden %d, %d heads, intermediate %d, vocab %d, %d positions, %d weights → %s%n",
                     onnx.getFileName(), enc.numHiddenLayers(), enc.hiddenSize(), enc.numAttentionHeads(), enc.intermediateSize(),
                     enc.vocabSize(), enc.maxPositionEmbeddings(), enc.weights().size(), out);

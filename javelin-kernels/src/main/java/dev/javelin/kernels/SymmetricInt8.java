@@ -1,6 +1,8 @@
 package dev.javelin.kernels;
 
 import dev.javelin.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
@@ -28,6 +30,32 @@ public final class SymmetricInt8 {
         /** q·s as F32, element [r, c] — what the kernels compute with, for references and error reports. */
         public float dequantized(int r, int c) {
             return values[r * cols + c] * scales[r];
+        }
+
+        /**
+         * out[c] = q[r, c]·s_r for the contiguous row {@code out} [cols]: an embedding gather. A row
+         * is a few hundred elements per token, so a plain loop (C2 vectorises it) is all it needs.
+         */
+        public void dequantizeRow(int r, Tensor out) {
+            out.requireShape("dequantized row", cols);
+            MemorySegment seg = out.segment();
+            long at = out.byteOffset();
+            float s = scales[r];
+            int base = r * cols;
+            for (int c = 0; c < cols; c++) seg.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at + (long) c * Float.BYTES, values[base + c] * s);
+        }
+
+        /** out[c] += q[r, c]·s_r for the contiguous row {@code out} [cols]. */
+        public void accumulateRow(int r, Tensor out) {
+            out.requireShape("accumulated row", cols);
+            MemorySegment seg = out.segment();
+            long at = out.byteOffset();
+            float s = scales[r];
+            int base = r * cols;
+            for (int c = 0; c < cols; c++) {
+                long o = at + (long) c * Float.BYTES;
+                seg.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o, seg.get(ValueLayout.JAVA_FLOAT_UNALIGNED, o) + values[base + c] * s);
+            }
         }
     }
 

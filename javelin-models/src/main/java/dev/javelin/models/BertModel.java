@@ -43,7 +43,7 @@ public final class BertModel extends StackedEncoder {
         boolean roberta = config.robertaPositions();
         Checkpoint ckpt = Checkpoint.under(weights, dtype, roberta ? "roberta." : "bert.", "embeddings.word_embeddings.weight");
         BertEmbeddings embeddings = new BertEmbeddings(
-                ckpt.embedding("embeddings.word_embeddings.weight", config.vocabSize(), h),
+                ckpt.tokenEmbedding("embeddings.word_embeddings.weight", config.vocabSize(), h),
                 ckpt.embedding("embeddings.position_embeddings.weight", config.maxPositionEmbeddings(), h),
                 ckpt.embedding("embeddings.token_type_embeddings.weight", config.typeVocabSize(), h),
                 ckpt.layerNorm("embeddings.LayerNorm", h, eps),

@@ -1,5 +1,7 @@
 package dev.javelin.models;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.javelin.io.safetensors.SafeTensors;
 import dev.javelin.io.safetensors.SafetensorsDType;
 import dev.javelin.io.safetensors.TensorInfo;
@@ -11,8 +13,11 @@ import dev.javelin.nn.Linear;
 import dev.javelin.tensor.DType;
 import dev.javelin.nn.RmsNorm;
 import dev.javelin.tensor.Tensor;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -29,11 +34,13 @@ final class Checkpoint {
     private final SafeTensors weights;
     private final String prefix;
     private final WeightDType dtype;
+    private final boolean dynamicActivations;
 
-    private Checkpoint(SafeTensors weights, String prefix, WeightDType dtype) {
+    private Checkpoint(SafeTensors weights, String prefix, WeightDType dtype) throws ModelFormatException {
         this.weights = weights;
         this.prefix = prefix;
         this.dtype = dtype;
+        this.dynamicActivations = dynamicActivations(weights.source().resolveSibling("config.json"));
     }
 
     /**
@@ -44,6 +51,35 @@ final class Checkpoint {
         if (weights.names().contains(probe)) return new Checkpoint(weights, "", dtype);
         throw new ModelFormatException(weights.source() + " has neither " + taskPrefix + probe + " nor " + probe
                 + "; is it a checkpoint of this architecture?");
+    }
+
+    /**
+     * Whether the compressed-tensors {@code quantization_config} beside the weights asks for dynamic
+     * activation quantization (8-bit, asymmetric, one range per tensor: ONNX Runtime's
+     * DynamicQuantizeLinear, which {@code javelin convert --dynamic-activations} records). Any other
+     * activation scheme is refused rather than ignored.
+     */
+    private static boolean dynamicActivations(Path config) throws ModelFormatException {
+        if (!Files.isRegularFile(config)) return false;
+        JsonNode groups;
+        try {
+            groups = new ObjectMapper().readTree(config.toFile()).path("quantization_config").path("config_groups");
+        } catch (IOException e) {
+            throw new ModelFormatException(config + ": not readable JSON: " + e.getMessage());
+        }
+        boolean dynamic = false;
+        for (JsonNode group : groups) {
+            JsonNode a = group.path("input_activations");
+            if (a.isMissingNode() || a.isNull()) continue;
+            boolean ort = a.path("num_bits").asInt() == 8 && a.path("type").asText().equals("int") && !a.path("symmetric").asBoolean(true)
+                    && a.path("strategy").asText().equals("tensor") && a.path("dynamic").asBoolean(false);
+            if (!ort) {
+                throw new ModelFormatException(config + ": input_activations " + a + " is not supported; supported: none, or 8-bit int,"
+                        + " asymmetric, strategy tensor, dynamic (ONNX Runtime's DynamicQuantizeLinear)");
+            }
+            dynamic = true;
+        }
+        return dynamic;
     }
 
     boolean has(String name) {
@@ -84,7 +120,7 @@ final class Checkpoint {
     }
 
     private Linear linear(String name, int in, int out, Tensor bias) throws ModelFormatException {
-        return new Linear(weight(name, in, out), bias);
+        return new Linear(weight(name, in, out), bias, dynamicActivations);
     }
 
     /** The weight of linear layer {@code name} packed in the checkpoint's precision; its mapped pages are released. */
@@ -100,8 +136,7 @@ final class Checkpoint {
         PackedWeight packed;
         try {
             packed = switch (info.dtype()) {
-                case I8 -> PackedWeight.int8(new SymmetricInt8.Quantized(stored.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
-                        scales(name, out), out, in));
+                case I8 -> PackedWeight.int8(int8(name + ".weight", out, in));
                 case F32 -> narrowed(tensor(name + ".weight", out, in));
                 case BF16, F16 -> {
                     DType half = info.dtype() == SafetensorsDType.BF16 ? DType.BF16 : DType.F16;
@@ -192,7 +227,7 @@ final class Checkpoint {
             }
             row += outs[i];
         }
-        return new Linear(PackedWeight.stackColumns(parts), b);
+        return new Linear(PackedWeight.stackColumns(parts), b, dynamicActivations);
     }
 
     private static void copyInto(Tensor src, Tensor dst) {
@@ -211,8 +246,38 @@ final class Checkpoint {
         return new RmsNorm(tensor(name + ".weight", dim), (float) eps);
     }
 
+    /** A position or token-type table: F32 as stored, or int8 where the checkpoint stores it so. */
     Embedding embedding(String name, int count, int dim) throws ModelFormatException {
+        if (isInt8(name)) return new Embedding(int8(name, count, dim));
         return new Embedding(tensor(name, count, dim));
+    }
+
+    /**
+     * The token table: int8 (one scale per row) where stored so or when loading int8, since it is
+     * most of a small encoder's bytes; the F32 rows it was quantized from are released.
+     */
+    Embedding tokenEmbedding(String name, int count, int dim) throws ModelFormatException {
+        if (isInt8(name)) return new Embedding(int8(name, count, dim));
+        if (dtype != WeightDType.INT8) return new Embedding(tensor(name, count, dim));
+        Tensor table = tensor(name, count, dim);
+        Embedding quantized = new Embedding(SymmetricInt8.quantizeRows(table));
+        if (table.segment().isMapped()) table.segment().unload();
+        return quantized;
+    }
+
+    private boolean isInt8(String name) {
+        return weights.names().contains(prefix + name) && weights.info(prefix + name).dtype() == SafetensorsDType.I8;
+    }
+
+    /** An int8 table [count, dim] with its compressed-tensors {@code weight_scale} [count, 1]. */
+    private SymmetricInt8.Quantized int8(String name, int count, int dim) throws ModelFormatException {
+        String full = prefix + name;
+        if (!Arrays.equals(weights.info(full).shape(), new long[] {count, dim})) {
+            throw new ModelFormatException(weights.source() + ": tensor " + full + " has shape " + Arrays.toString(weights.info(full).shape())
+                    + ", the config implies " + Arrays.toString(new int[] {count, dim}));
+        }
+        String base = name.substring(0, name.length() - ".weight".length());
+        return new SymmetricInt8.Quantized(weights.bytes(full).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), scales(base, count), count, dim);
     }
 
     LayerNorm layerNorm(String name, int dim, double eps) throws ModelFormatException {

@@ -32,7 +32,7 @@ public final class DistilBertModel extends StackedEncoder {
         int h = config.dim(), inner = config.hiddenDim();
         Checkpoint ckpt = Checkpoint.under(weights, dtype, "distilbert.", "embeddings.word_embeddings.weight");
         BertEmbeddings embeddings = new BertEmbeddings(
-                ckpt.embedding("embeddings.word_embeddings.weight", config.vocabSize(), h),
+                ckpt.tokenEmbedding("embeddings.word_embeddings.weight", config.vocabSize(), h),
                 ckpt.embedding("embeddings.position_embeddings.weight", config.maxPositionEmbeddings(), h),
                 null,
                 ckpt.layerNorm("embeddings.LayerNorm", h, EPS), 0);

@@ -34,7 +34,7 @@ public final class GteModel extends StackedEncoder {
         double eps = dims.normEps();
         Checkpoint ckpt = Checkpoint.under(weights, dtype, "new.", "embeddings.word_embeddings.weight");
         BertEmbeddings embeddings = new BertEmbeddings(
-                ckpt.embedding("embeddings.word_embeddings.weight", dims.vocabSize(), h), null,
+                ckpt.tokenEmbedding("embeddings.word_embeddings.weight", dims.vocabSize(), h), null,
                 config.typeVocabSize() > 0 ? ckpt.embedding("embeddings.token_type_embeddings.weight", config.typeVocabSize(), h) : null,
                 ckpt.layerNorm("embeddings.LayerNorm", h, eps), 0);
         RotaryEmbedding rope = new RotaryEmbedding(frequencies(config, d), d, dims.maxPositions());

@@ -38,7 +38,7 @@ public final class MPNetModel extends StackedEncoder {
         double eps = dims.normEps();
         Checkpoint ckpt = Checkpoint.under(weights, dtype, "mpnet.", "embeddings.word_embeddings.weight");
         BertEmbeddings embeddings = new BertEmbeddings(
-                ckpt.embedding("embeddings.word_embeddings.weight", dims.vocabSize(), h),
+                ckpt.tokenEmbedding("embeddings.word_embeddings.weight", dims.vocabSize(), h),
                 ckpt.embedding("embeddings.position_embeddings.weight", dims.maxPositions(), h),
                 null, ckpt.layerNorm("embeddings.LayerNorm", h, eps), PADDING_IDX + 1);
         RelativePositionBias bias = relativeBias(

@@ -36,7 +36,7 @@ public final class ModernBertModel extends StackedEncoder {
         int h = dims.hiddenSize(), inner = dims.intermediateSize(), heads = dims.numHeads(), d = h / heads;
         Checkpoint ckpt = Checkpoint.under(weights, dtype, "model.", "embeddings.tok_embeddings.weight");
         BertEmbeddings embeddings = new BertEmbeddings(
-                ckpt.embedding("embeddings.tok_embeddings.weight", dims.vocabSize(), h), null, null,
+                ckpt.tokenEmbedding("embeddings.tok_embeddings.weight", dims.vocabSize(), h), null, null,
                 norm(ckpt, config, "embeddings.norm"), 0);
         int positions = dims.maxPositions();
         RotaryEmbedding globalRope = new RotaryEmbedding(RotaryEmbedding.defaultFrequencies(config.globalRopeTheta(), d), d, positions);

@@ -33,7 +33,7 @@ public final class NomicBertModel extends StackedEncoder {
         double eps = dims.normEps();
         Checkpoint ckpt = Checkpoint.under(weights, dtype, "bert.", "embeddings.word_embeddings.weight");
         BertEmbeddings embeddings = new BertEmbeddings(
-                ckpt.embedding("embeddings.word_embeddings.weight", dims.vocabSize(), h), null,
+                ckpt.tokenEmbedding("embeddings.word_embeddings.weight", dims.vocabSize(), h), null,
                 config.typeVocabSize() > 0 ? ckpt.embedding("embeddings.token_type_embeddings.weight", config.typeVocabSize(), h) : null,
                 ckpt.layerNorm("emb_ln", h, eps), 0);
         RotaryEmbedding rope = new RotaryEmbedding(RotaryEmbedding.defaultFrequencies(config.rotaryEmbBase(), d), d, dims.maxPositions());

@@ -32,7 +32,9 @@ import java.util.stream.Stream;
  *       8-bit int weights, strategy "channel", no activation quantization.</li>
  *   <li>bf16: the linear weights stored as BF16, as {@code model.to(torch.bfloat16)} would store them.</li>
  * </ul>
- * Everything else (embeddings, layer norms, biases, tokenizer and pooling files) is copied as is. The
+ * int8 also stores the token embedding table as I8 with one {@code weight_scale} per row (a second config
+ * group naming that module). Everything else (position and type embeddings, layer norms, biases,
+ * tokenizer and pooling files) is copied as is. The
  * values written are exactly those {@link Models#load(Path, WeightDType)} computes when it quantizes
  * on load, so a quantized directory and quantize-on-load give bit-identical outputs.
  */
@@ -55,10 +57,16 @@ public final class Quantizer {
         try (SafeTensors weights = SafeTensors.open(model); Arena arena = Arena.ofConfined()) {
             SafeTensorsWriter writer = new SafeTensorsWriter();
             List<String> linear = new ArrayList<>();
+            String tokenTable = null;
+            long vocab = new ObjectMapper().readTree(model.resolve("config.json").toFile()).path("vocab_size").asLong(-1);
             for (String name : weights.names()) {
                 TensorInfo info = weights.info(name);
                 if (isLinearWeight(weights, name)) {
                     linear.add(name.substring(0, name.length() - ".weight".length()));
+                    narrow(writer, name, weights.tensor(name), dtype, arena);
+                } else if (dtype == WeightDType.INT8 && isTokenTable(info, name, vocab)) {
+                    // the loader quantizes the token table on load too (Checkpoint.tokenEmbedding)
+                    tokenTable = name.substring(0, name.length() - ".weight".length());
                     narrow(writer, name, weights.tensor(name), dtype, arena);
                 } else {
                     writer.add(name, info.dtype(), info.shape(), weights.bytes(name));
@@ -68,7 +76,7 @@ public final class Quantizer {
             writer.metadata("format", "pt");
             writer.write(out.resolve(SafeTensors.SINGLE_FILE));
             copyOtherFiles(model, out);
-            writeConfig(model.resolve("config.json"), out.resolve("config.json"), dtype);
+            writeConfig(model.resolve("config.json"), out.resolve("config.json"), dtype, tokenTable);
             long before = 0;
             for (String n : weights.names()) before += weights.info(n).byteSize();
             return new Result(linear.size(), before, Files.size(out.resolve(SafeTensors.SINGLE_FILE)));
@@ -87,6 +95,12 @@ public final class Quantizer {
         if (info.rank() != 2 || !weights.names().contains(bias)) return false;
         long[] b = weights.info(bias).shape();
         return b.length == 1 && b[0] == info.shape()[0];
+    }
+
+    /** The token embedding table: a float {@code X.weight} of config.json's vocab_size rows that is no linear layer's. */
+    private static boolean isTokenTable(TensorInfo info, String name, long vocab) {
+        return (name.endsWith("embeddings.weight") || name.endsWith("embed_tokens.weight"))
+                && info.rank() == 2 && info.shape()[0] == vocab && info.dtype() != SafetensorsDType.I8;
     }
 
     private static void narrow(SafeTensorsWriter writer, String name, Tensor w, WeightDType dtype, Arena arena) {
@@ -125,7 +139,7 @@ public final class Quantizer {
         }
     }
 
-    private static void writeConfig(Path source, Path target, WeightDType dtype) throws IOException {
+    private static void writeConfig(Path source, Path target, WeightDType dtype, String tokenTable) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode config = (ObjectNode) json.readTree(source.toFile());
         if (dtype == WeightDType.INT8) {
@@ -143,6 +157,14 @@ public final class Quantizer {
             weights.put("dynamic", false);
             group.putNull("input_activations");
             group.putNull("output_activations");
+            if (tokenTable != null) {
+                // the token embedding module by name: one scale per row, like the linear layers' channels
+                ObjectNode table = q.with("config_groups").putObject("group_1");
+                table.putArray("targets").add(tokenTable);
+                table.set("weights", weights.deepCopy());
+                table.putNull("input_activations");
+                table.putNull("output_activations");
+            }
             q.putArray("ignore");
         }
         json.writerWithDefaultPrettyPrinter().writeValue(target.toFile(), config);

@@ -58,7 +58,7 @@ public final class Qwen3Model extends StackedEncoder {
         }
         ckpt.rejectExtraLayer("layers." + config.numHiddenLayers() + ".self_attn.q_proj.weight", "num_hidden_layers",
                 config.numHiddenLayers());
-        return new Qwen3Model(new TokenEmbeddings(ckpt.embedding("embed_tokens.weight", config.vocabSize(), h)),
+        return new Qwen3Model(new TokenEmbeddings(ckpt.tokenEmbedding("embed_tokens.weight", config.vocabSize(), h)),
                 layers, ckpt.rmsNorm("norm", h, eps), config.maxPositionEmbeddings());
     }
 

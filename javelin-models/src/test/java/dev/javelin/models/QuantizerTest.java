@@ -39,11 +39,14 @@ class QuantizerTest {
         try (SafeTensors q = SafeTensors.open(out)) {
             assertThat(q.info("encoder.layer.0.intermediate.dense.weight").dtype()).isEqualTo(SafetensorsDType.I8);
             assertThat(q.info("encoder.layer.0.intermediate.dense.weight_scale").shape()).containsExactly(I, 1);
-            assertThat(q.info("embeddings.word_embeddings.weight").dtype()).isEqualTo(SafetensorsDType.F32);
+            // the token table is int8 too, one scale per row; the small position table stays F32
+            assertThat(q.info("embeddings.word_embeddings.weight").dtype()).isEqualTo(SafetensorsDType.I8);
+            assertThat(q.info("embeddings.word_embeddings.weight_scale").shape()).containsExactly(V, 1);
+            assertThat(q.info("embeddings.position_embeddings.weight").dtype()).isEqualTo(SafetensorsDType.F32);
         }
         String config = Files.readString(out.resolve("config.json"));
         assertThat(config).contains("\"quant_method\" : \"compressed-tensors\"", "\"format\" : \"int-quantized\"",
-                "\"strategy\" : \"channel\"", "\"targets\" : [ \"Linear\" ]");
+                "\"strategy\" : \"channel\"", "\"targets\" : [ \"Linear\" ]", "\"targets\" : [ \"embeddings.word_embeddings\" ]");
         assertThat(Files.readString(out.resolve("tokenizer.json"))).isEqualTo("{}");
 
         float[] stored = forward(out, WeightDType.F32), onLoad = forward(model, WeightDType.INT8), f32 = forward(model, WeightDType.F32);

@@ -1,30 +1,45 @@
 package dev.javelin.nn;
 
 import dev.javelin.kernels.Add;
+import dev.javelin.kernels.SymmetricInt8;
 import dev.javelin.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
-/** A lookup table of learned vectors, one row per id: token, position or token-type embeddings. */
+/**
+ * A lookup table of learned vectors, one row per id: token, position or token-type embeddings. The
+ * rows are F32, or int8 with one scale per row (a token table is the largest tensor of a small
+ * encoder; int8 holds it in a quarter of the bytes), dequantized as they are gathered.
+ */
 public final class Embedding {
     private final Tensor weight;
+    private final SymmetricInt8.Quantized quantized;
 
     /** {@code weight} is [count, dim], used in place (typically a view into the mapped checkpoint). */
     public Embedding(Tensor weight) {
         if (weight.rank() != 2) throw new IllegalArgumentException("embedding table must be 2-D, got " + Arrays.toString(weight.shape()));
         weight.requireContiguous("Embedding");
         this.weight = weight;
+        this.quantized = null;
     }
 
-    public int count() { return weight.dim(0); }
+    /** An int8 table [count, dim] with one scale per row: row r is values[r]·scales[r]. */
+    public Embedding(SymmetricInt8.Quantized table) {
+        this.weight = null;
+        this.quantized = table;
+    }
 
-    public int dim() { return weight.dim(1); }
+    public int count() { return quantized != null ? quantized.rows() : weight.dim(0); }
 
-    public Tensor weight() { return weight; }
+    public int dim() { return quantized != null ? quantized.cols() : weight.dim(1); }
 
     /** out[i] = weight[ids[i]] for every row of out [ids.length, dim]. */
     public void lookup(int[] ids, Tensor out) {
         check(ids, out);
+        if (quantized != null) {
+            for (int i = 0; i < ids.length; i++) quantized.dequantizeRow(ids[i], out.get0(i));
+            return;
+        }
         long rowBytes = (long) dim() * Float.BYTES;
         MemorySegment src = weight.segment();
         for (int i = 0; i < ids.length; i++) {
@@ -36,6 +51,10 @@ public final class Embedding {
     /** out[i] += weight[ids[i]]. */
     public void accumulate(int[] ids, Tensor out) {
         check(ids, out);
+        if (quantized != null) {
+            for (int i = 0; i < ids.length; i++) quantized.accumulateRow(ids[i], out.get0(i));
+            return;
+        }
         for (int i = 0; i < ids.length; i++) Add.inPlace(out.get0(i), weight.get0(ids[i]));
     }
 

@@ -1,9 +1,11 @@
 package dev.javelin.nn;
 
+import dev.javelin.kernels.DynamicActivationQuantization;
 import dev.javelin.kernels.Epilogue;
 import dev.javelin.kernels.MatMul;
 import dev.javelin.kernels.PackedWeight;
 import dev.javelin.tensor.Tensor;
+import java.lang.foreign.Arena;
 import java.util.Arrays;
 
 /**
@@ -16,6 +18,7 @@ public final class Linear {
     private final PackedWeight weight;
     private final Epilogue plain;
     private final Epilogue gelu;
+    private final boolean dynamicActivations;
 
     /** {@code bias} may be null (no bias); it is read in place by every forward pass. */
     public Linear(Tensor weight, Tensor bias) {
@@ -24,10 +27,20 @@ public final class Linear {
 
     /** A layer over a weight packed already (Wᵀ: {@link PackedWeight#rows()} in, {@link PackedWeight#columns()} out). */
     public Linear(PackedWeight weight, Tensor bias) {
+        this(weight, bias, false);
+    }
+
+    /**
+     * With {@code dynamicActivations}, each input is first fake-quantized as ONNX Runtime's
+     * DynamicQuantizeLinear does ({@link DynamicActivationQuantization}), reproducing a dynamic
+     * quantization export's products; it costs a copy of the input per call.
+     */
+    public Linear(PackedWeight weight, Tensor bias, boolean dynamicActivations) {
         if (bias != null) bias.requireShape("linear bias for weight [" + weight.columns() + ", " + weight.rows() + "]", weight.columns());
         this.weight = weight;
         this.plain = new Epilogue(bias, Epilogue.Activation.IDENTITY);
         this.gelu = new Epilogue(bias, Epilogue.Activation.GELU);
+        this.dynamicActivations = dynamicActivations;
     }
 
     private static PackedWeight packed(Tensor weight) {
@@ -47,16 +60,29 @@ public final class Linear {
 
     /** y [rows, out] = x [rows, in]·Wᵀ + b; y is overwritten. */
     public void forward(Tensor x, Tensor y) {
-        MatMul.matmul(x, weight, plain, null, y);
+        run(x, plain, null, y);
     }
 
     /** y = x·Wᵀ + b + residual, the residual added as each block of y is written; residual may be y itself. */
     public void forwardAdding(Tensor x, Tensor residual, Tensor y) {
-        MatMul.matmul(x, weight, plain, residual, y);
+        run(x, plain, residual, y);
     }
 
     /** y = GELU(x·Wᵀ + b), exact (erf) GELU applied as each block of y is written. */
     public void forwardGelu(Tensor x, Tensor y) {
-        MatMul.matmul(x, weight, gelu, null, y);
+        run(x, gelu, null, y);
+    }
+
+    private void run(Tensor x, Epilogue epilogue, Tensor residual, Tensor y) {
+        if (!dynamicActivations) {
+            MatMul.matmul(x, weight, epilogue, residual, y);
+            return;
+        }
+        // the input may be read again (a residual, Q/K/V's shared input): quantize a copy
+        try (Arena arena = Arena.ofConfined()) {
+            Tensor q = Tensor.allocate(arena, x.shape());
+            DynamicActivationQuantization.apply(x, q);
+            MatMul.matmul(q, weight, epilogue, residual, y);
+        }
     }
 }

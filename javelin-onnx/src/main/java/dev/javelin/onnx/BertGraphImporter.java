@@ -46,10 +46,13 @@ public final class BertGraphImporter {
     }
 
     /**
-     * A linear layer: a MatMul by a 2-D initializer plus a bias Add, or a Gemm. {@code outMajor}: the
-     * weight is stored [out, in] (Gemm with transB, PyTorch's own layout), else [in, out].
+     * A linear layer: {@code entry} is the node reading its input (the MatMul or Gemm, or the
+     * DynamicQuantizeLinear in front of a MatMulInteger). {@code outMajor}: the weight is stored
+     * [out, in] (Gemm with transB, PyTorch's own layout), else [in, out]. {@code scale} and
+     * {@code zeroPoint} are an 8-bit weight's (null for a float weight).
      */
-    private record Linear(NodeProto matmul, TensorProto weight, boolean outMajor, TensorProto bias, String output) {
+    private record Linear(NodeProto entry, TensorProto weight, boolean outMajor, TensorProto scale, TensorProto zeroPoint,
+                          TensorProto bias, String output) {
         int outFeatures() {
             return (int) OnnxGraph.dims(weight)[outMajor ? 0 : 1];
         }
@@ -66,6 +69,9 @@ public final class BertGraphImporter {
 
     /** Axis orders of the split heads: [batch, heads, tokens, head] for Q and V, keys transposed for Q·Kᵀ. */
     private static final List<Long> HEADS_FIRST = List.of(0L, 2L, 1L, 3L), KEYS_TRANSPOSED = List.of(0L, 2L, 3L, 1L);
+
+    /** An embedding table read by a Gather; an 8-bit table with the DequantizeLinear after it (else null scale, zero point). */
+    private record Table(NodeProto gather, TensorProto weight, TensorProto scale, TensorProto zeroPoint, String output) {}
 
     /** The embedding stage: the tables' sizes and the LayerNorm whose output the first layer reads. */
     private record Embeddings(int vocab, int hidden, int positions, int types, Norm norm) {}
@@ -109,24 +115,22 @@ public final class BertGraphImporter {
     /** Word, token type and position lookups, their sum, and its LayerNorm. */
     private Embeddings embeddings() throws OnnxFormatException {
         String ids = requireInput("input_ids");
-        NodeProto wordGather = embeddingLookup(ids, "input_ids");
-        TensorProto wordTable = table(wordGather);
-        int vocab = (int) OnnxGraph.dims(wordTable)[0];
-        int hidden = (int) OnnxGraph.dims(wordTable)[1];
-        place("embeddings.word_embeddings.weight", wordTable, false);
+        Table wordTable = table(embeddingLookup(ids, "input_ids"));
+        int vocab = (int) OnnxGraph.dims(wordTable.weight())[0];
+        int hidden = (int) OnnxGraph.dims(wordTable.weight())[1];
+        placeTable("embeddings.word_embeddings.weight", wordTable);
 
         String typeIds = g.inputNames().contains("token_type_ids") ? "token_type_ids" : null;
         if (typeIds == null) {
             throw fail("embeddings", "the graph has no token_type_ids input (inputs: " + g.inputNames()
                     + "); only BERT-family graphs with token type embeddings are supported");
         }
-        NodeProto typeGather = embeddingLookup(typeIds, "token_type_ids");
-        TensorProto typeTable = table(typeGather);
-        place("embeddings.token_type_embeddings.weight", typeTable, false);
+        Table typeTable = table(embeddingLookup(typeIds, "token_type_ids"));
+        placeTable("embeddings.token_type_embeddings.weight", typeTable);
 
         // Follow the sum word + type + position to the embedding LayerNorm.
-        String sum = wordGather.getOutput(0);
-        TensorProto positionTable = null;
+        String sum = wordTable.output();
+        Table positionTable = null;
         boolean sawType = false;
         while (true) {
             List<NodeProto> next = dataConsumers(sum);
@@ -134,7 +138,9 @@ public final class BertGraphImporter {
             NodeProto add = next.getFirst();
             String other = otherInput(add, sum);
             NodeProto p = g.producer(other);
-            if (p != null && p.equals(typeGather)) {
+            // an 8-bit table's lookup is dequantized after the Gather
+            if (p != null && p.getOpType().equals("DequantizeLinear")) p = g.producer(p.getInput(0));
+            if (p != null && p.equals(typeTable.gather())) {
                 sawType = true;
             } else if (p != null && p.getOpType().equals("Gather") && g.isInitializer(p.getInput(0))) {
                 if (positionTable != null) throw fail("embeddings", "two position embedding lookups");
@@ -149,12 +155,13 @@ public final class BertGraphImporter {
             throw fail("embeddings", "expected word + token type + position embeddings; token type "
                     + (sawType ? "found" : "missing") + ", position " + (positionTable != null ? "found" : "missing"));
         }
-        place("embeddings.position_embeddings.weight", positionTable, false);
-        requireWidth("embeddings", typeTable, hidden);
-        requireWidth("embeddings", positionTable, hidden);
+        placeTable("embeddings.position_embeddings.weight", positionTable);
+        requireWidth("embeddings", typeTable.weight(), hidden);
+        requireWidth("embeddings", positionTable.weight(), hidden);
         Norm norm = norm(sum, "embeddings");
         placeNorm("embeddings.LayerNorm", norm);
-        return new Embeddings(vocab, hidden, (int) OnnxGraph.dims(positionTable)[0], (int) OnnxGraph.dims(typeTable)[0], norm);
+        return new Embeddings(vocab, hidden, (int) OnnxGraph.dims(positionTable.weight())[0],
+                (int) OnnxGraph.dims(typeTable.weight())[0], norm);
     }
 
     // ---- one encoder layer ----------------------------------------------------------------
@@ -321,16 +328,34 @@ public final class BertGraphImporter {
         throw fail("embeddings", "no embedding lookup (Gather on an initializer) reads " + what);
     }
 
-    private TensorProto table(NodeProto gather) throws OnnxFormatException {
+    /**
+     * The table a lookup reads: a 2-D float initializer, or an 8-bit one whose rows ONNX Runtime's
+     * quantizer dequantizes after the Gather (DequantizeLinear with one scale and zero point).
+     */
+    private Table table(NodeProto gather) throws OnnxFormatException {
         TensorProto t = g.initializers().get(gather.getInput(0));
-        if (OnnxGraph.dims(t).length != 2 || t.getDataType() != TensorProto.DataType.FLOAT_VALUE
-                && t.getDataType() != TensorProto.DataType.FLOAT16_VALUE) {
-            throw fail("embeddings", "embedding table " + t.getName() + " is not a 2-D float tensor");
-        }
         if (OnnxGraph.attribute(gather, "axis").map(AttributeProto::getI).orElse(0L) != 0) {
             throw fail("embeddings", "lookup " + gather.getName() + " gathers along an axis other than 0");
         }
-        return t;
+        boolean isFloat = t.getDataType() == TensorProto.DataType.FLOAT_VALUE || t.getDataType() == TensorProto.DataType.FLOAT16_VALUE;
+        if (OnnxGraph.dims(t).length != 2 || !isFloat && !isEightBit(t)) {
+            throw fail("embeddings", "embedding table " + t.getName() + " is not a 2-D float or 8-bit tensor");
+        }
+        if (isFloat) return new Table(gather, t, null, null, gather.getOutput(0));
+        NodeProto dq = single(dataConsumers(gather.getOutput(0)), "embeddings", "the 8-bit lookup " + gather.getName());
+        if (!dq.getOpType().equals("DequantizeLinear") || dq.getInputCount() < 2) {
+            throw fail("embeddings", "the 8-bit table " + t.getName() + " is read by " + describe(dq) + ", not a DequantizeLinear");
+        }
+        TensorProto scale = initializer(dq.getInput(1), "embeddings");
+        TensorProto zeroPoint = dq.getInputCount() > 2 && !dq.getInput(2).isEmpty() ? initializer(dq.getInput(2), "embeddings") : null;
+        if (numel(scale) != 1 || zeroPoint != null && numel(zeroPoint) != 1) {
+            throw fail("embeddings", "the 8-bit table " + t.getName() + " is dequantized per axis; only one scale and zero point per table is supported");
+        }
+        return new Table(gather, t, scale, zeroPoint, dq.getOutput(0));
+    }
+
+    private static boolean isEightBit(TensorProto t) {
+        return t.getDataType() == TensorProto.DataType.INT8_VALUE || t.getDataType() == TensorProto.DataType.UINT8_VALUE;
     }
 
     private void requireWidth(String where, TensorProto t, int hidden) throws OnnxFormatException {
@@ -395,18 +420,24 @@ public final class BertGraphImporter {
                 initializer(otherInput(add, mul.getOutput(0)), where), cleanFloat(eps), add.getOutput(0));
     }
 
-    /** Linear layers whose input is {@code x}: MatMul by a 2-D initializer plus a bias Add, or a Gemm. */
+    /**
+     * Linear layers whose input is {@code x}: MatMul by a 2-D initializer plus a bias Add, a Gemm, or
+     * ONNX Runtime's dynamic quantization of one: DynamicQuantizeLinear(x) → MatMulInteger by an 8-bit
+     * initializer → Cast to float → Mul by (activation scale × weight scale) → bias Add.
+     */
     private List<Linear> linearsReading(String x) throws OnnxFormatException {
         List<Linear> out = new ArrayList<>();
         for (NodeProto n : dataConsumers(x)) {
             if (n.getOpType().equals("MatMul") && n.getInput(0).equals(x) && isMatrix(n.getInput(1))) {
-                TensorProto w = g.initializers().get(n.getInput(1));
-                NodeProto add = single(dataConsumers(n.getOutput(0)), "linear " + n.getName(), "its bias Add");
-                if (!add.getOpType().equals("Add")) throw fail("linear " + n.getName(), "expected a bias Add, found " + add.getOpType());
-                TensorProto b = initializer(otherInput(add, n.getOutput(0)), "linear " + n.getName());
-                out.add(new Linear(n, w, false, b, add.getOutput(0)));
+                out.add(withBias(n, g.initializers().get(n.getInput(1)), null, null, n.getOutput(0)));
             } else if (n.getOpType().equals("Gemm") && n.getInput(0).equals(x) && isMatrix(n.getInput(1))) {
                 out.add(gemm(n));
+            } else if (n.getOpType().equals("DynamicQuantizeLinear") && n.getInput(0).equals(x)) {
+                for (NodeProto m : g.consumers(n.getOutput(0))) {
+                    if (m.getOpType().equals("MatMulInteger") && m.getInput(0).equals(n.getOutput(0)) && isMatrix(m.getInput(1))) {
+                        out.add(quantizedLinear(n, m));
+                    }
+                }
             }
         }
         return out;
@@ -423,7 +454,42 @@ public final class BertGraphImporter {
         }
         if (n.getInputCount() < 3 || n.getInput(2).isEmpty()) throw fail(where, "Gemm without a bias");
         boolean outMajor = OnnxGraph.attribute(n, "transB").map(AttributeProto::getI).orElse(0L) != 0;
-        return new Linear(n, g.initializers().get(n.getInput(1)), outMajor, initializer(n.getInput(2), where), n.getOutput(0));
+        return new Linear(n, g.initializers().get(n.getInput(1)), outMajor, null, null, initializer(n.getInput(2), where), n.getOutput(0));
+    }
+
+    /** The rest of a dynamically quantized linear layer, from its MatMulInteger {@code mm} on quantized input {@code dq}. */
+    private Linear quantizedLinear(NodeProto dq, NodeProto mm) throws OnnxFormatException {
+        String where = "linear " + mm.getName();
+        TensorProto w = g.initializers().get(mm.getInput(1));
+        if (!isEightBit(w)) throw fail(where, "MatMulInteger weight " + w.getName() + " is not INT8 or UINT8");
+        if (mm.getInputCount() < 3 || !mm.getInput(2).equals(dq.getOutput(2))) {
+            throw fail(where, "MatMulInteger does not take the zero point its DynamicQuantizeLinear computed");
+        }
+        TensorProto zeroPoint = mm.getInputCount() > 3 && !mm.getInput(3).isEmpty() ? initializer(mm.getInput(3), where) : null;
+        NodeProto cast = opReading(mm.getOutput(0), "Cast", where, "the integer product's conversion to float");
+        NodeProto rescale = opReading(cast.getOutput(0), "Mul", where, "the integer product's rescale");
+        NodeProto scales = g.producer(otherInput(rescale, cast.getOutput(0)));
+        if (scales == null || !scales.getOpType().equals("Mul") || !scales.getInputList().contains(dq.getOutput(1))) {
+            throw fail(where, "the rescale " + rescale.getName() + " is not by the activation scale times the weight scale");
+        }
+        TensorProto scale = initializer(otherInput(scales, dq.getOutput(1)), where);
+        long out = OnnxGraph.dims(w)[1];
+        for (TensorProto t : zeroPoint == null ? List.of(scale) : List.of(scale, zeroPoint)) {
+            if (numel(t) != 1 && numel(t) != out) {
+                throw fail(where, t.getName() + " has " + numel(t) + " elements; weight scales and zero points are per tensor or per output (" + out + ")");
+            }
+        }
+        Linear l = withBias(mm, w, scale, zeroPoint, rescale.getOutput(0));
+        return new Linear(dq, l.weight(), false, l.scale(), l.zeroPoint(), l.bias(), l.output());
+    }
+
+    /** The bias Add after a product node. */
+    private Linear withBias(NodeProto product, TensorProto w, TensorProto scale, TensorProto zeroPoint, String x) throws OnnxFormatException {
+        String where = "linear " + product.getName();
+        NodeProto add = single(dataConsumers(x), where, "its bias Add");
+        if (!add.getOpType().equals("Add")) throw fail(where, "expected a bias Add, found " + add.getOpType());
+        TensorProto b = initializer(otherInput(add, x), where);
+        return new Linear(product, w, false, scale, zeroPoint, b, add.getOutput(0));
     }
 
     private boolean isMatrix(String name) {
@@ -505,7 +571,7 @@ public final class BertGraphImporter {
             List<Linear> ls = linearsReading(v);
             downs.addAll(ls);
             for (NodeProto n : dataConsumers(v)) {
-                if (ls.stream().anyMatch(l -> l.matmul().equals(n)) || !seen.add(n)) continue;
+                if (ls.stream().anyMatch(l -> l.entry().equals(n)) || !seen.add(n)) continue;
                 ops.add(n.getOpType());
                 inside.add(n.getOutput(0));
                 todo.push(n.getOutput(0));
@@ -535,8 +601,14 @@ public final class BertGraphImporter {
     // ---- weights ------------------------------------------------------------------------------
 
     private void place(String hfName, TensorProto t, boolean transpose) throws OnnxFormatException {
-        if (!placed.add(t.getName())) throw fail(hfName, "initializer " + t.getName() + " is used for two weights");
-        weights.add(new EncoderWeight(hfName, t, transpose));
+        place(new EncoderWeight(hfName, t, transpose));
+    }
+
+    private void place(EncoderWeight w) throws OnnxFormatException {
+        for (TensorProto t : new TensorProto[] {w.initializer(), w.scale(), w.zeroPoint()}) {
+            if (t != null && !placed.add(t.getName())) throw fail(w.hfName(), "initializer " + t.getName() + " is used for two weights");
+        }
+        weights.add(w);
     }
 
     private void placeLinear(String prefix, Linear l, int in, int out, String where) throws OnnxFormatException {
@@ -546,8 +618,12 @@ public final class BertGraphImporter {
         if (OnnxGraph.dims(l.bias()).length != 1 || OnnxGraph.dims(l.bias())[0] != out) {
             throw fail(where, prefix + " bias " + l.bias().getName() + " does not have " + out + " elements");
         }
-        place(prefix + ".weight", l.weight(), !l.outMajor());
+        place(new EncoderWeight(prefix + ".weight", l.weight(), !l.outMajor(), l.scale(), l.zeroPoint()));
         place(prefix + ".bias", l.bias(), false);
+    }
+
+    private void placeTable(String hfName, Table t) throws OnnxFormatException {
+        place(new EncoderWeight(hfName, t.weight(), false, t.scale(), t.zeroPoint()));
     }
 
     private void placeNorm(String prefix, Norm n) throws OnnxFormatException {

@@ -5,9 +5,20 @@ import dev.javelin.onnx.proto.Onnx.TensorProto;
 /**
  * One weight of an imported encoder: the ONNX initializer that holds it and whether it must be
  * transposed to reach the Hugging Face layout (MatMul weights are stored [in, out], PyTorch's Linear
- * keeps [out, in]).
+ * keeps [out, in]). A quantized weight (8-bit initializer) carries its scale, one per output channel
+ * or one for the tensor, and its zero point (null: zero), as ONNX Runtime's quantizer stored them:
+ * the value is (q − zero point)·scale.
  */
-public record EncoderWeight(String hfName, TensorProto initializer, boolean transpose) {
+public record EncoderWeight(String hfName, TensorProto initializer, boolean transpose, TensorProto scale, TensorProto zeroPoint) {
+
+    /** A float weight. */
+    public EncoderWeight(String hfName, TensorProto initializer, boolean transpose) {
+        this(hfName, initializer, transpose, null, null);
+    }
+
+    public boolean quantized() {
+        return scale != null;
+    }
 
     /** The shape under the Hugging Face name. */
     public int[] shape() {

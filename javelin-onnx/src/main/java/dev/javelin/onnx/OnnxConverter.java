@@ -7,6 +7,7 @@ import dev.javelin.io.safetensors.SafeTensorsWriter;
 import dev.javelin.io.source.PoolingConfig;
 import dev.javelin.tensor.Tensor;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -43,12 +44,25 @@ public final class OnnxConverter {
      */
     public static ImportedEncoder convert(OnnxGraph graph, Path tokenizerJson, Path out, SentenceTransformerModules modules)
             throws IOException {
+        return convert(graph, tokenizerJson, out, modules, false);
+    }
+
+    /**
+     * {@link #convert(OnnxGraph, Path, Path, SentenceTransformerModules)}; for a dynamic-quantization
+     * export, {@code dynamicActivations} also records its activation quantization in config.json, so
+     * that Javelin reproduces ONNX Runtime's products (else the int8 weights run on F32 activations).
+     */
+    public static ImportedEncoder convert(OnnxGraph graph, Path tokenizerJson, Path out, SentenceTransformerModules modules,
+            boolean dynamicActivations) throws IOException {
         ImportedEncoder enc = BertGraphImporter.importEncoder(graph);
+        if (dynamicActivations && enc.weights().stream().noneMatch(EncoderWeight::quantized)) {
+            throw new IOException(graph.source() + " has no quantized weights; dynamic activation quantization applies to MatMulInteger exports");
+        }
         JsonNode tokenizer = readTokenizer(tokenizerJson, enc);
         try (StagingDirectory staging = StagingDirectory.beside(out)) {
             Path tmp = staging.path();
             writeSafetensors(graph, enc, tmp.resolve("model.safetensors"));
-            writeConfig(enc, tokenizer, tmp.resolve("config.json"));
+            writeConfig(enc, tokenizer, tmp.resolve("config.json"), dynamicActivations);
             Files.copy(tokenizerJson, tmp.resolve("tokenizer.json"));
             writeSentenceTransformers(enc, tokenizer, modules, tmp);
             makeReadable(tmp);
@@ -74,17 +88,25 @@ public final class OnnxConverter {
     }
 
     private static void writeSafetensors(OnnxGraph graph, ImportedEncoder enc, Path file) throws IOException {
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (EncoderWeight w : enc.weights()) {
-            int[] stored = w.transpose() ? new int[] {w.shape()[1], w.shape()[0]} : w.shape();
-            Tensor t = Tensor.wrap(MemorySegment.ofBuffer(graph.floatBytes(w.initializer())), stored);
-            // The writer lays a transposed view out row-major: the PyTorch [out, in] layout.
-            tensors.put(w.hfName(), w.transpose() ? t.t() : t);
+        SafeTensorsWriter writer = new SafeTensorsWriter();
+        try (Arena arena = Arena.ofConfined()) {
+            for (EncoderWeight w : enc.weights()) {
+                if (w.quantized()) {
+                    QuantizedImport.write(graph, w, writer, arena);
+                    continue;
+                }
+                int[] stored = w.transpose() ? new int[] {w.shape()[1], w.shape()[0]} : w.shape();
+                Tensor t = Tensor.wrap(MemorySegment.ofBuffer(graph.floatBytes(w.initializer())), stored);
+                // The writer lays a transposed view out row-major: the PyTorch [out, in] layout.
+                writer.add(w.hfName(), w.transpose() ? t.t() : t);
+            }
+            writer.metadata("format", "pt");
+            writer.metadata("source", "javelin convert " + graph.source());
+            writer.write(file);
         }
-        SafeTensorsWriter.write(file, tensors, Map.of("format", "pt", "source", "javelin convert " + graph.source()));
     }
 
-    private static void writeConfig(ImportedEncoder enc, JsonNode tokenizer, Path file) throws IOException {
+    private static void writeConfig(ImportedEncoder enc, JsonNode tokenizer, Path file, boolean dynamicActivations) throws IOException {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("architectures", List.of("BertModel"));
         c.put("model_type", "bert");
@@ -103,6 +125,8 @@ public final class OnnxConverter {
         c.put("pad_token_id", padTokenId(tokenizer));
         c.put("position_embedding_type", "absolute");
         c.put("torch_dtype", "float32");
+        List<String> int8 = enc.weights().stream().filter(EncoderWeight::quantized).map(EncoderWeight::hfName).toList();
+        if (!int8.isEmpty()) c.put("quantization_config", QuantizedImport.config(int8, dynamicActivations));
         JSON.writeValue(file.toFile(), c);
     }
 

@@ -1,5 +1,6 @@
 package dev.javelin.onnx;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.javelin.io.ContainedPath;
@@ -159,6 +160,7 @@ public final class OnnxGraph {
                 case TensorProto.DataType.FLOAT_VALUE, TensorProto.DataType.INT32_VALUE -> 4;
                 case TensorProto.DataType.INT64_VALUE, TensorProto.DataType.DOUBLE_VALUE -> 8;
                 case TensorProto.DataType.FLOAT16_VALUE -> 2;
+                case TensorProto.DataType.INT8_VALUE, TensorProto.DataType.UINT8_VALUE -> 1;
                 default -> throw unsupportedType(t);
             };
             if (raw.remaining() != (long) count * width) {
@@ -171,6 +173,8 @@ public final class OnnxGraph {
                     case TensorProto.DataType.INT32_VALUE -> raw.getInt();
                     case TensorProto.DataType.INT64_VALUE -> raw.getLong();
                     case TensorProto.DataType.DOUBLE_VALUE -> raw.getDouble();
+                    case TensorProto.DataType.INT8_VALUE -> raw.get();
+                    case TensorProto.DataType.UINT8_VALUE -> Byte.toUnsignedInt(raw.get());
                     default -> Float.float16ToFloat(raw.getShort());
                 };
             }
@@ -178,7 +182,8 @@ public final class OnnxGraph {
         }
         int have = switch (type) {
             case TensorProto.DataType.FLOAT_VALUE -> t.getFloatDataCount();
-            case TensorProto.DataType.INT32_VALUE -> t.getInt32DataCount();
+            // ONNX stores 8-bit elements outside raw_data one per int32_data entry
+            case TensorProto.DataType.INT32_VALUE, TensorProto.DataType.INT8_VALUE, TensorProto.DataType.UINT8_VALUE -> t.getInt32DataCount();
             case TensorProto.DataType.INT64_VALUE -> t.getInt64DataCount();
             case TensorProto.DataType.DOUBLE_VALUE -> t.getDoubleDataCount();
             default -> throw unsupportedType(t);
@@ -189,7 +194,7 @@ public final class OnnxGraph {
         for (int i = 0; i < count; i++) {
             out[i] = switch (type) {
                 case TensorProto.DataType.FLOAT_VALUE -> t.getFloatData(i);
-                case TensorProto.DataType.INT32_VALUE -> t.getInt32Data(i);
+                case TensorProto.DataType.INT32_VALUE, TensorProto.DataType.INT8_VALUE, TensorProto.DataType.UINT8_VALUE -> t.getInt32Data(i);
                 case TensorProto.DataType.INT64_VALUE -> t.getInt64Data(i);
                 default -> t.getDoubleData(i);
             };
@@ -269,10 +274,38 @@ public final class OnnxGraph {
         return bytes.length >= p.length && java.util.Arrays.equals(bytes, 0, p.length, p, 0, p.length);
     }
 
+    /**
+     * An 8-bit tensor's elements as signed ints (INT8 as stored, UINT8 as 0..255), whatever way the
+     * file stores them ({@code raw_data} or one per {@code int32_data} entry).
+     */
+    public int[] eightBitValues(TensorProto t) throws OnnxFormatException {
+        long n = 1;
+        for (long d : dims(t)) n = Math.multiplyExact(n, d);
+        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+            throw new OnnxFormatException(source + ": tensor " + t.getName() + " uses external data, which is not supported");
+        }
+        boolean unsigned = t.getDataType() == TensorProto.DataType.UINT8_VALUE;
+        if (!unsigned && t.getDataType() != TensorProto.DataType.INT8_VALUE) throw unsupportedType(t);
+        int[] out = new int[Math.toIntExact(n)];
+        if (t.hasRawData()) {
+            ByteString raw = t.getRawData();
+            if (raw.size() != n) {
+                throw new OnnxFormatException(source + ": tensor " + t.getName() + " has " + raw.size() + " bytes of raw data, its shape needs " + n);
+            }
+            for (int i = 0; i < out.length; i++) out[i] = unsigned ? Byte.toUnsignedInt(raw.byteAt(i)) : raw.byteAt(i);
+            return out;
+        }
+        if (t.getInt32DataCount() != n) {
+            throw new OnnxFormatException(source + ": tensor " + t.getName() + " has " + t.getInt32DataCount() + " values, its shape needs " + n);
+        }
+        for (int i = 0; i < out.length; i++) out[i] = t.getInt32Data(i);
+        return out;
+    }
+
     private OnnxFormatException unsupportedType(TensorProto t) {
         String type = TensorProto.DataType.forNumber(t.getDataType()) == null
                 ? String.valueOf(t.getDataType()) : TensorProto.DataType.forNumber(t.getDataType()).name();
         return new OnnxFormatException(source + ": tensor " + t.getName() + " has data type " + type
-                + "; expected FLOAT, FLOAT16, INT32, INT64 or DOUBLE");
+                + "; expected FLOAT, FLOAT16, INT8, UINT8, INT32, INT64 or DOUBLE");
     }
 }

@@ -157,7 +157,7 @@ public final class Encoder implements AutoCloseable {
                 // sentence-transformers defaults to mean pooling; classifiers read the first token
                 pooling != null ? Pooling.valueOf(pooling.mode().name()) : head != null ? Pooling.CLS : Pooling.MEAN,
                 pooling != null && pooling.normalize(), labels,
-                head == null ? null : ScoreFunction.defaultFor(cfg.problemType(), head.numLabels()));
+                head == null ? null : ScoreFunction.defaultFor(cfg.problemType(), head.numLabels()), model.weightDtype());
     }
 
     /** The Dense modules of a sentence-transformers model, each taking the width the one before gives. */
@@ -197,7 +197,7 @@ public final class Encoder implements AutoCloseable {
         }
         List<String> labels = labels(head.id2label(), head.numLabels());
         ModelInfo info = new ModelInfo(modelId, b.modelType(), ModelInfo.Kind.EMBEDDING, b.hiddenSize(), b.maxInputLength(),
-                b.pooling(), b.normalize(), labels, ScoreFunction.defaultFor(EmbeddingClassifier.PROBLEM_TYPE, labels.size()));
+                b.pooling(), b.normalize(), labels, ScoreFunction.defaultFor(EmbeddingClassifier.PROBLEM_TYPE, labels.size()), b.dtype());
         return new Encoder(base.model, base.tokenizer, info, head, null, base.dense, base.prompts);
     }
 
@@ -223,7 +223,7 @@ public final class Encoder implements AutoCloseable {
     Encoder withEmbedding(Pooling pooling, boolean normalize) {
         ModelInfo i = info;
         return new Encoder(model, tokenizer, new ModelInfo(i.modelId(), i.modelType(), i.kind(), i.hiddenSize(),
-                i.maxInputLength(), pooling, normalize, i.labels(), i.scoreFunction()), embeddingHead, checkpointHead, dense, prompts);
+                i.maxInputLength(), pooling, normalize, i.labels(), i.scoreFunction(), i.dtype()), embeddingHead, checkpointHead, dense, prompts);
     }
 
     /** The model's tokenizer, set to truncate at {@link ModelInfo#maxInputLength()} and not to pad. */

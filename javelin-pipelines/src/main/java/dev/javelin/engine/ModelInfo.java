@@ -14,9 +14,10 @@ import java.util.List;
  * @param normalize      whether embeddings are L2-normalised by default
  * @param labels         the head's labels by index, {@code LABEL_i} where the config names none; null without a head
  * @param scoreFunction  how logits become scores by default (Hugging Face's rule, from problem_type); null without a head
+ * @param dtype          what the linear weights are held in, in TEI's spelling: float32, float16, bfloat16 or int8
  */
 public record ModelInfo(String modelId, String modelType, Kind kind, int hiddenSize, int maxInputLength, Pooling pooling,
-                        boolean normalize, List<String> labels, ScoreFunction scoreFunction) {
+                        boolean normalize, List<String> labels, ScoreFunction scoreFunction, String dtype) {
 
     /** TEI's three model types. */
     public enum Kind {

@@ -70,7 +70,7 @@ class EngineTest {
                 e -> assertThat(e.isEmpty()).isTrue());
         String longText = "word ".repeat(300);
         assertThatThrownBy(() -> engine.encode(Input.of(longText), Truncate.NONE))
-                .hasMessage("`inputs` must have less than 128 tokens. Given: 302");
+                .hasMessage("`inputs` must have less than 256 tokens. Given: 302");
         Encoding right = engine.encode(Input.of(longText + "finale"), Truncate.RIGHT);
         Encoding left = engine.encode(Input.of(longText + "finale"), Truncate.LEFT);
         assertThat(right.length()).isEqualTo(128);
@@ -93,6 +93,6 @@ class EngineTest {
                     .containsExactly(cls.tokenVectors(List.of(e))[0][0]);
         }
         assertThatThrownBy(() -> Engine.load(ModelSpec.DEFAULT, new Batcher(64, 0)))
-                .hasMessage("the batch token budget (64) must be at least the model's max input length (128)");
+                .hasMessage("the batch token budget (64) must be at least the model's max input length (256)");
     }
 }

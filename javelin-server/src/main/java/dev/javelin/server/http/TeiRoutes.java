@@ -204,7 +204,7 @@ final class TeiRoutes implements HttpService {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("model_id", model.modelId());
         info.put("model_sha", null);
-        info.put("model_dtype", "float32");
+        info.put("model_dtype", model.dtype());
         info.put("served_model_name", servedModelName(inference, c));
         Map<String, Object> labels = null;
         if (model.predicts()) {
