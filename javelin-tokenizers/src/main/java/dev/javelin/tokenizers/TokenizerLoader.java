@@ -298,11 +298,8 @@ final class TokenizerLoader {
 
     private static BPE bpe(JsonNode n) {
         JsonNode dropout = n.get("dropout");
-        if (isPresent(dropout) && dropout.asDouble() > 0) {
-            throw new IllegalArgumentException("BPE dropout is not supported by Javelin (it makes tokenization random)");
-        }
-        if (bool(n, "byte_fallback", false)) {
-            throw new IllegalArgumentException("BPE byte_fallback is not supported by Javelin");
+        if (isPresent(dropout) && !dropout.isNumber()) {
+            throw new IllegalArgumentException("BPE model: 'dropout' must be a number, got " + dropout);
         }
         Map<String, Integer> vocab = vocabulary(n, "BPE model");
         JsonNode mergesNode = n.get("merges");
@@ -322,8 +319,10 @@ final class TokenizerLoader {
                 throw new IllegalArgumentException("BPE model: merge " + m + " is neither 'left right' nor [left, right]");
             }
         }
-        return new BPE(vocab, merges, textOr(n, "unk_token", null), textOr(n, "continuing_subword_prefix", null),
-                textOr(n, "end_of_word_suffix", null), bool(n, "fuse_unk", false), bool(n, "ignore_merges", false));
+        return new BPE(vocab, merges, new BPE.Options(textOr(n, "unk_token", null),
+                textOr(n, "continuing_subword_prefix", null), textOr(n, "end_of_word_suffix", null),
+                bool(n, "fuse_unk", false), bool(n, "byte_fallback", false), bool(n, "ignore_merges", false),
+                isPresent(dropout) ? dropout.floatValue() : 0f));
     }
 
     private static Map<String, Integer> vocabulary(JsonNode n, String where) {
