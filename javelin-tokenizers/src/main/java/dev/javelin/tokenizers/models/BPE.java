@@ -41,8 +41,8 @@ public final class BPE implements Model {
         }
     }
 
-    private final Map<String, Integer> vocab;
-    private final Map<Integer, String> idToToken = new HashMap<>();
+    private final VocabIndex vocab;
+    private final IdIndex idToToken;
     /** (left id, right id) → rank in the high 32 bits, merged id in the low ones. */
     private final Map<Long, Long> merges = new HashMap<>();
     private final Integer unkId;
@@ -55,8 +55,8 @@ public final class BPE implements Model {
     private final int[] byteIds;
 
     public BPE(Map<String, Integer> vocab, List<Merge> mergeList, Options options) {
-        this.vocab = Map.copyOf(vocab);
-        vocab.forEach((t, id) -> idToToken.merge(id, t, (a, b) -> a.compareTo(b) <= 0 ? a : b));
+        this.vocab = VocabIndex.of(vocab);
+        this.idToToken = IdIndex.of(vocab, "BPE");
         this.prefix = options.continuingSubwordPrefix();
         this.suffix = options.endOfWordSuffix();
         this.fuseUnk = options.fuseUnk();
@@ -70,8 +70,7 @@ public final class BPE implements Model {
         if (options.byteFallback()) {
             byteIds = new int[256];
             for (int b = 0; b < 256; b++) {
-                Integer id = vocab.get(String.format("<0x%02X>", b));
-                byteIds[b] = id == null ? -1 : id;
+                byteIds[b] = this.vocab.get(String.format("<0x%02X>", b));
             }
         } else {
             byteIds = null;
@@ -91,8 +90,8 @@ public final class BPE implements Model {
     }
 
     private int idOf(String token) {
-        Integer id = vocab.get(token);
-        if (id == null) {
+        int id = vocab.get(token);
+        if (id < 0) {
             throw new IllegalArgumentException("BPE merge uses '" + token + "', which is not in the vocabulary");
         }
         return id;
@@ -110,8 +109,8 @@ public final class BPE implements Model {
         }
         // The reference skips this shortcut when dropout is set.
         if (ignoreMerges && dropout == 0) {
-            Integer id = vocab.get(w);
-            if (id != null) {
+            int id = vocab.get(w);
+            if (id >= 0) {
                 out.add(new Token(id, w, 0, w.length()));
                 return;
             }
@@ -137,8 +136,8 @@ public final class BPE implements Model {
                 piece = piece + suffix;
             }
             i += n;
-            Integer id = vocab.get(piece);
-            if (id != null) {
+            int id = vocab.get(piece);
+            if (id >= 0) {
                 if (unk >= 0) {
                     s.add(unk, unkBytes);
                     unk = -1;
@@ -197,7 +196,7 @@ public final class BPE implements Model {
             int start = cursor.moveTo(bytePos);
             bytePos += s.len[i];
             cursor.moveTo(bytePos - 1);
-            out.add(new Token(s.id[i], idToToken.get(s.id[i]), start, cursor.end()));
+            out.add(new Token(s.id[i], idToToken.token(s.id[i]), start, cursor.end()));
         }
     }
 
@@ -316,13 +315,12 @@ public final class BPE implements Model {
 
     @Override
     public int tokenToId(String token) {
-        Integer id = vocab.get(token);
-        return id == null ? -1 : id;
+        return vocab.get(token);
     }
 
     @Override
     public String idToToken(int id) {
-        return idToToken.get(id);
+        return idToToken.token(id);
     }
 
     @Override
