@@ -5,7 +5,6 @@ import dev.javelin.tokenizers.Token;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -43,8 +42,7 @@ public final class BPE implements Model {
 
     private final VocabIndex vocab;
     private final IdIndex idToToken;
-    /** (left id, right id) → rank in the high 32 bits, merged id in the low ones. */
-    private final Map<Long, Long> merges = new HashMap<>();
+    private final MergeTable merges;
     private final Integer unkId;
     private final String prefix;
     private final String suffix;
@@ -76,6 +74,7 @@ public final class BPE implements Model {
             byteIds = null;
         }
         int prefixLength = prefix == null ? 0 : prefix.length();
+        merges = new MergeTable(mergeList.size());
         for (int rank = 0; rank < mergeList.size(); rank++) {
             Merge m = mergeList.get(rank);
             int left = idOf(m.left());
@@ -85,7 +84,7 @@ public final class BPE implements Model {
                         + "': the right part is shorter than continuing_subword_prefix");
             }
             int merged = idOf(m.left() + m.right().substring(prefixLength));
-            merges.put(pair(left, right), ((long) rank << 32) | (merged & 0xFFFFFFFFL));
+            merges.put(left, right, rank, merged);
         }
     }
 
@@ -95,10 +94,6 @@ public final class BPE implements Model {
             throw new IllegalArgumentException("BPE merge uses '" + token + "', which is not in the vocabulary");
         }
         return id;
-    }
-
-    private static long pair(int left, int right) {
-        return ((long) left << 32) | (right & 0xFFFFFFFFL);
     }
 
     @Override
@@ -251,8 +246,8 @@ public final class BPE implements Model {
                 continue;
             }
             int right = s.next[pos];
-            Long m = merges.get(pair(s.id[pos], s.id[right]));
-            if (m == null || (int) (long) m != mergedId) {
+            long m = merges.get(s.id[pos], s.id[right]);
+            if (m < 0 || (int) m != mergedId) {
                 continue;
             }
             s.id[pos] = mergedId;
@@ -272,9 +267,9 @@ public final class BPE implements Model {
     }
 
     private void offer(PriorityQueue<long[]> queue, Symbols s, int left, int right) {
-        Long m = merges.get(pair(s.id[left], s.id[right]));
-        if (m != null) {
-            queue.add(new long[] {m >>> 32, left, (int) (long) m});
+        long m = merges.get(s.id[left], s.id[right]);
+        if (m >= 0) {
+            queue.add(new long[] {m >>> 32, left, (int) m});
         }
     }
 
