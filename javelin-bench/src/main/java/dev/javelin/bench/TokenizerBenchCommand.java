@@ -84,6 +84,11 @@ public final class TokenizerBenchCommand implements Callable<Integer> {
             System.out.printf("javelin / hf throughput ratio: %.2fx%n", mr / mj);
             System.out.printf("load tokenizer.json (%d chars, median of %d): javelin %.1f ms, hf %.1f ms%n",
                     tokenizerJson.length(), loadRuns, load[0] * 1e3, load[1] * 1e3);
+            long fileBytes = tokenizerJson.getBytes(StandardCharsets.UTF_8).length;
+            long[] heap = javelinHeap(tokenizerJson);
+            System.out.printf("javelin heap: %.2f MB retained by the loaded tokenizer (%.1fx the %.2f MB file), "
+                    + "%.1f MB allocated while loading%n", heap[0] / 1e6, heap[0] / (double) fileBytes, fileBytes / 1e6,
+                    heap[1] / 1e6);
             if (json != null) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("sentences", texts.size());
@@ -96,6 +101,8 @@ public final class TokenizerBenchCommand implements Callable<Integer> {
                                 "runs_s", ref)));
                 out.put("ratio", mr / mj);
                 out.put("load_ms", Map.of("javelin", load[0] * 1e3, "hf-tokenizers-djl", load[1] * 1e3));
+                out.put("javelin_heap_bytes", Map.of("retained", heap[0], "allocated_while_loading", heap[1],
+                        "file", fileBytes));
                 new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), out);
             }
         }
@@ -184,6 +191,29 @@ public final class TokenizerBenchCommand implements Callable<Integer> {
     }
 
     private static long sink;
+
+    /**
+     * Bytes of heap the loaded tokenizer keeps (used heap after a full collection, with and without it)
+     * and bytes this thread allocated while loading it.
+     */
+    private static long[] javelinHeap(String tokenizerJson) {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = usedAfterGc();
+        long allocated = threads.getCurrentThreadAllocatedBytes();
+        Tokenizer kept = Tokenizer.fromJson(tokenizerJson);
+        allocated = threads.getCurrentThreadAllocatedBytes() - allocated;
+        long after = usedAfterGc();
+        java.lang.ref.Reference.reachabilityFence(kept);
+        return new long[] {after - before, allocated};
+    }
+
+    private static long usedAfterGc() {
+        var memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
 
     private static double runJavelin(Tokenizer tokenizer, List<String> texts) {
         long t0 = System.nanoTime();

@@ -3,6 +3,7 @@ package dev.javelin.tokenizers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.javelin.tokenizers.decoders.Decoder;
 import dev.javelin.tokenizers.models.BPE;
 import dev.javelin.tokenizers.models.Model;
@@ -66,7 +67,8 @@ final class TokenizerLoader {
         }
         Normalizer normalizer = normalizer(root.get("normalizer"));
         PreTokenizer preTokenizer = preTokenizer(root.get("pre_tokenizer"));
-        Model model = model(root.get("model"));
+        // The model is most of a big file: its part of the tree is let go as soon as it is read.
+        Model model = model(((ObjectNode) root).remove("model"));
         PostProcessor postProcessor = postProcessor(root.get("post_processor"), model);
         Decoder decoder = decoder(root.get("decoder"));
         List<AddedToken> added = new ArrayList<>();
@@ -268,6 +270,7 @@ final class TokenizerLoader {
             scores[pieces.size()] = entry.get(1).doubleValue();
             pieces.add(entry.get(0).asText());
         }
+        ((ObjectNode) n).remove("vocab");
         JsonNode unk = n.get("unk_id");
         Integer unkId = null;
         if (isPresent(unk)) {
@@ -298,11 +301,8 @@ final class TokenizerLoader {
 
     private static BPE bpe(JsonNode n) {
         JsonNode dropout = n.get("dropout");
-        if (isPresent(dropout) && dropout.asDouble() > 0) {
-            throw new IllegalArgumentException("BPE dropout is not supported by Javelin (it makes tokenization random)");
-        }
-        if (bool(n, "byte_fallback", false)) {
-            throw new IllegalArgumentException("BPE byte_fallback is not supported by Javelin");
+        if (isPresent(dropout) && !dropout.isNumber()) {
+            throw new IllegalArgumentException("BPE model: 'dropout' must be a number, got " + dropout);
         }
         Map<String, Integer> vocab = vocabulary(n, "BPE model");
         JsonNode mergesNode = n.get("merges");
@@ -322,8 +322,11 @@ final class TokenizerLoader {
                 throw new IllegalArgumentException("BPE model: merge " + m + " is neither 'left right' nor [left, right]");
             }
         }
-        return new BPE(vocab, merges, textOr(n, "unk_token", null), textOr(n, "continuing_subword_prefix", null),
-                textOr(n, "end_of_word_suffix", null), bool(n, "fuse_unk", false), bool(n, "ignore_merges", false));
+        ((ObjectNode) n).remove("merges");
+        return new BPE(vocab, merges, new BPE.Options(textOr(n, "unk_token", null),
+                textOr(n, "continuing_subword_prefix", null), textOr(n, "end_of_word_suffix", null),
+                bool(n, "fuse_unk", false), bool(n, "byte_fallback", false), bool(n, "ignore_merges", false),
+                isPresent(dropout) ? dropout.floatValue() : 0f));
     }
 
     private static Map<String, Integer> vocabulary(JsonNode n, String where) {
@@ -339,6 +342,8 @@ final class TokenizerLoader {
             }
             vocab.put(e.getKey(), e.getValue().intValue());
         }
+        // Let the tree's copy go while the model is built from this one.
+        ((ObjectNode) n).remove("vocab");
         return vocab;
     }
 

@@ -35,8 +35,8 @@ class ComponentLoadErrorTest {
         model          | {'type':'Unigram','vocab':[['a',-1.0]],'unk_id':3}                             | Unigram model: unk_id 3 is outside the vocabulary of 1 pieces
         model          | {'vocab':{'a':0}}                                                              | model has no 'type' and its fields match no model
         model          | {'type':'Bigram','vocab':{'a':0}}                                              | model type 'Bigram' is not supported by Javelin
-        model          | {'type':'BPE','vocab':{'a':0},'merges':[],'dropout':0.1}                       | BPE dropout is not supported by Javelin
-        model          | {'type':'BPE','vocab':{'a':0},'merges':[],'byte_fallback':true}                | BPE byte_fallback is not supported by Javelin
+        model          | {'type':'BPE','vocab':{'a':0},'merges':[],'dropout':1.5}                       | BPE dropout must be between 0 and 1, got 1.5
+        model          | {'type':'BPE','vocab':{'a':0},'merges':[],'dropout':'high'}                    | BPE model: 'dropout' must be a number
         model          | {'type':'BPE','vocab':{'a':0,'b':1},'merges':['a b']}                          | BPE merge uses 'ab', which is not in the vocabulary
         model          | {'type':'BPE','vocab':{'a':0},'merges':['ab']}                                 | BPE model: merge 'ab' is not 'left right'
         model          | {'type':'BPE','vocab':{'a':0},'merges':[],'unk_token':'<unk>'}                 | BPE unk_token '<unk>' is not in the vocabulary

@@ -199,6 +199,34 @@ class ComponentParityTest {
         v.add(variant("model BPE byte-level (GPT-2 style, no unk)", set("pre_tokenizer", bl, "post_processor", bl,
                 "decoder", bl).andThen(root -> root.set("model", bpe(root, null, null, "\u0120",
                 "'unk_token':null,'fuse_unk':false,'ignore_merges':false"))), true));
+        // Byte fallback: characters outside the vocabulary become <0xNN> pieces, as in Llama and Mistral files.
+        v.add(variant("model BPE byte_fallback, Llama 2 layout (Prepend, Replace, no pre-tokenizer)", root -> {
+            root.set("normalizer", node("{'type':'Sequence','normalizers':[{'type':'Prepend','prepend':'▁'},"
+                    + "{'type':'Replace','pattern':{'String':' '},'content':'▁'}]}"));
+            root.set("pre_tokenizer", null);
+            byteFallbackLayout(root, null, null, "'unk_token':'[UNK]','fuse_unk':true,'ignore_merges':false");
+        }, true));
+        v.add(variant("model BPE byte_fallback, Mistral layout (Metaspace first), byte merges, no F0-F4 pieces, "
+                + "no fusing", root -> {
+            root.set("normalizer", null);
+            root.set("pre_tokenizer", node("{'type':'Metaspace','replacement':'▁','prepend_scheme':'first',"
+                    + "'split':false}"));
+            ObjectNode model = byteFallbackLayout(root, null, null,
+                    "'unk_token':'[UNK]','fuse_unk':false,'ignore_merges':true");
+            ObjectNode vocab = (ObjectNode) model.get("vocab");
+            var merges = (com.fasterxml.jackson.databind.node.ArrayNode) model.get("merges");
+            for (String[] m : new String[][] {{"<0xE2>", "<0x80>"}, {"<0xE2><0x80>", "<0x9C>"}, {"<0xE3>", "<0x81>"}}) {
+                vocab.put(m[0] + m[1], vocab.size());
+                merges.insert(0, m[0] + " " + m[1]);
+            }
+            for (int b = 0xF0; b <= 0xF4; b++) {
+                vocab.remove("<0x%02X>".formatted(b));
+            }
+        }, true));
+        v.add(variant("model BPE dropout 1 (never merges)", root -> root.set("model", bpe(root, null, null, "",
+                "'unk_token':'[UNK]','fuse_unk':false,'ignore_merges':true,'dropout':1.0")), false));
+        v.add(variant("model BPE dropout 0 (deterministic), ignore_merges", root -> root.set("model", bpe(root, null,
+                null, "", "'unk_token':'[UNK]','fuse_unk':false,'ignore_merges':true,'dropout':0.0")), false));
         // Added tokens with every flag, normalized and not, special and not.
         v.add(variant("added tokens single_word, lstrip, rstrip, normalized", root -> {
             var added = (com.fasterxml.jackson.databind.node.ArrayNode) root.get("added_tokens");
@@ -226,11 +254,35 @@ class ComponentParityTest {
     }
 
     /**
+     * Sets {@code root}'s model to a byte-fallback BPE (the {@link #bpe} words after {@code ▁}, plus the
+     * 256 {@code <0xNN>} pieces), its post-processor to Llama's template ({@code [CLS]} standing for
+     * {@code <s>}) and its decoder to Llama's; returns the model.
+     */
+    static ObjectNode byteFallbackLayout(ObjectNode root, String prefix, String suffix, String options) {
+        ObjectNode model = (ObjectNode) bpe(root, prefix, suffix, "▁", options);
+        model.put("byte_fallback", true);
+        ObjectNode vocab = (ObjectNode) model.get("vocab");
+        for (int b = 0; b < 256; b++) {
+            vocab.put("<0x%02X>".formatted(b), vocab.size());
+        }
+        root.set("model", model);
+        root.set("post_processor", node("{'type':'TemplateProcessing','single':[{'SpecialToken':{'id':'[CLS]','type_id':0}},"
+                + "{'Sequence':{'id':'A','type_id':0}}],'pair':[{'SpecialToken':{'id':'[CLS]','type_id':0}},"
+                + "{'Sequence':{'id':'A','type_id':0}},{'SpecialToken':{'id':'[CLS]','type_id':1}},"
+                + "{'Sequence':{'id':'B','type_id':1}}],'special_tokens':{'[CLS]':{'id':'[CLS]','ids':[101],"
+                + "'tokens':['[CLS]']}}}"));
+        root.set("decoder", node("{'type':'Sequence','decoders':[{'type':'Replace','pattern':{'String':'▁'},"
+                + "'content':' '},{'type':'ByteFallback'},{'type':'Fuse'},{'type':'Strip','content':' ','start':1,"
+                + "'stop':0}]}"));
+        return model;
+    }
+
+    /**
      * A BPE model over {@code root}'s WordPiece vocabulary plus every byte-level character: merges
      * build each lowercase word (after {@code marker}) from its prefixes, shorter prefixes first, the
      * right parts carrying {@code prefix}, the last one {@code suffix}.
      */
-    static JsonNode bpe(ObjectNode root, String prefix, String suffix, String marker, String options) {
+    static ObjectNode bpe(ObjectNode root, String prefix, String suffix, String marker, String options) {
         JsonNode wordPiece = root.get("model").get("vocab");
         java.util.LinkedHashMap<String, Integer> vocab = new java.util.LinkedHashMap<>();
         List<String> words = new ArrayList<>();
@@ -277,7 +329,8 @@ class ComponentParityTest {
                 break;
             }
         }
-        ObjectNode model = (ObjectNode) node("{'type':'BPE','dropout':null,'continuing_subword_prefix':"
+        ObjectNode model = (ObjectNode) node("{'type':'BPE'," + (options.contains("'dropout'") ? "" : "'dropout':null,")
+                + "'continuing_subword_prefix':"
                 + (prefix == null ? "null" : "'" + prefix + "'") + ",'end_of_word_suffix':"
                 + (suffix == null ? "null" : "'" + suffix + "'") + ",'byte_fallback':false," + options + "}");
         ObjectNode v = model.putObject("vocab");

@@ -56,22 +56,13 @@ class SentencePieceComponentParityTest {
         return Arguments.of(name, edit, (java.util.function.Predicate<String>) s -> true);
     }
 
-    /**
-     * The reference's script table is Unicode 9's: characters assigned since have no script there but
-     * their own script here. Nearly all of them are outside the BMP, so the UnicodeScripts case compares
-     * the strings of BMP characters only (the difference is documented in docs/tokenizers.md).
-     */
-    static Arguments bmpOnly(String name, Consumer<ObjectNode> edit) {
-        return Arguments.of(name, edit, (java.util.function.Predicate<String>) s -> s.codePoints().allMatch(c -> c < 0x10000));
-    }
-
     static Stream<Arguments> variants() {
         String metaspace = "{'type':'Metaspace','replacement':'\u2581','prepend_scheme':'%s','split':%s}";
         return Stream.of(
             variant("Nmt then Precompiled", r -> r.set("normalizer", node("{'type':'Sequence','normalizers':[{'type':'Nmt'},"
                     + MAPPER.valueToTree(r.get("normalizer")).toString().replace('"', '\'') + "]}"))),
             variant("ByteLevel normalizer", r -> r.set("normalizer", node("{'type':'ByteLevel'}"))),
-            bmpOnly("UnicodeScripts then Metaspace", r -> r.set("pre_tokenizer", node("{'type':'Sequence','pretokenizers':["
+            variant("UnicodeScripts then Metaspace", r -> r.set("pre_tokenizer", node("{'type':'Sequence','pretokenizers':["
                     + "{'type':'UnicodeScripts'}," + metaspace.formatted("always", "true") + "]}"))),
             variant("CharDelimiterSplit then Metaspace first, no split", r -> r.set("pre_tokenizer", node(
                     "{'type':'Sequence','pretokenizers':[{'type':'CharDelimiterSplit','delimiter':'a'},"

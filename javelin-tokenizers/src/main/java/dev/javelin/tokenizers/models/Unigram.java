@@ -3,9 +3,7 @@ package dev.javelin.tokenizers.models;
 import dev.javelin.tokenizers.NormalizedString;
 import dev.javelin.tokenizers.Token;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code Unigram} (SentencePiece): the segmentation of a word into vocabulary pieces with the highest
@@ -22,7 +20,7 @@ public final class Unigram implements Model {
 
     private final String[] pieces;
     private final double[] scores;
-    private final Map<String, Integer> ids;
+    private final VocabIndex ids;
     private final Integer unkId;
     private final boolean byteFallback;
     private final double unkScore;
@@ -52,21 +50,20 @@ public final class Unigram implements Model {
         this.scores = scores.clone();
         this.unkId = unkId;
         this.byteFallback = byteFallback;
-        this.ids = new HashMap<>(pieces.size() * 2);
+        // A repeated piece keeps its last id, as the reference's map does.
+        this.ids = VocabIndex.ofList(this.pieces);
         double min = Double.POSITIVE_INFINITY;
         long chars = 0;
         for (int id = 0; id < this.pieces.length; id++) {
-            // A repeated piece keeps its last id, as the reference's map does.
-            ids.put(this.pieces[id], id);
             min = Math.min(min, scores[id]);
             chars += this.pieces[id].length();
         }
         this.unkScore = min - UNKNOWN_PENALTY;
-        this.trie = new VocabTrie((int) Math.min(chars, 1 << 20));
-        ids.forEach((piece, id) -> trie.add(piece, 0, piece, id));
+        VocabTrie.Builder builder = new VocabTrie.Builder((int) Math.min(chars, 1 << 20));
+        ids.forEach((piece, id) -> builder.add(piece, 0, piece, id));
+        this.trie = builder.build();
         for (int b = 0; b < 256; b++) {
-            Integer id = ids.get(String.format("<0x%02X>", b));
-            byteIds[b] = id == null ? -1 : id;
+            byteIds[b] = ids.get(String.format("<0x%02X>", b));
         }
     }
 
@@ -155,8 +152,8 @@ public final class Unigram implements Model {
                 continue;
             }
             String text = new String(buf, base + s[0], s[1] - s[0]);
-            Integer known = ids.get(text);
-            if (known != null) {
+            int known = ids.get(text);
+            if (known >= 0) {
                 out.add(new Token(known, text, s[0], s[1]));
             } else if (!byteFallback || !bytePieces(text, s[0], s[1], out)) {
                 out.add(new Token(unkId, text, s[0], s[1]));
@@ -186,8 +183,7 @@ public final class Unigram implements Model {
 
     @Override
     public int tokenToId(String token) {
-        Integer id = ids.get(token);
-        return id == null ? -1 : id;
+        return ids.get(token);
     }
 
     @Override

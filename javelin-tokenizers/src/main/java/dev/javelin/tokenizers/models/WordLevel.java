@@ -7,12 +7,12 @@ import java.util.Map;
 
 /** {@code WordLevel}: each word is one token, its vocabulary id or else {@code unk_token}'s. */
 public final class WordLevel implements Model {
-    private final Map<String, Integer> vocab;
+    private final VocabIndex vocab;
     private final IdIndex tokens;
     private final String unkToken;
 
     public WordLevel(Map<String, Integer> vocab, String unkToken) {
-        this.vocab = Map.copyOf(vocab);
+        this.vocab = VocabIndex.of(vocab);
         this.tokens = IdIndex.of(vocab, "WordLevel");
         this.unkToken = unkToken;
     }
@@ -20,13 +20,13 @@ public final class WordLevel implements Model {
     @Override
     public void tokenize(NormalizedString word, List<Token> out) {
         String w = word.normalized();
-        Integer id = vocab.get(w);
-        if (id != null) {
+        int id = vocab.get(w);
+        if (id >= 0) {
             out.add(new Token(id, w, 0, w.length()));
             return;
         }
-        Integer unk = vocab.get(unkToken);
-        if (unk == null) {
+        int unk = vocab.get(unkToken);
+        if (unk < 0) {
             throw new IllegalArgumentException("WordLevel: '" + w + "' is not in the vocabulary and unk_token '"
                     + unkToken + "' is not either");
         }
@@ -35,8 +35,7 @@ public final class WordLevel implements Model {
 
     @Override
     public int tokenToId(String token) {
-        Integer id = vocab.get(token);
-        return id == null ? -1 : id;
+        return vocab.get(token);
     }
 
     @Override

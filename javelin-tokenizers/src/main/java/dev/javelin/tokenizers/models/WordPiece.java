@@ -12,7 +12,7 @@ import java.util.Map;
  * token. Longest matches come from two tries (word starts; continuations without the prefix).
  */
 public final class WordPiece implements Model {
-    private final Map<String, Integer> vocab;
+    private final VocabIndex vocab;
     private final IdIndex idToToken;
     private final String unkToken;
     private final int unkId;
@@ -23,7 +23,7 @@ public final class WordPiece implements Model {
 
     public WordPiece(Map<String, Integer> vocab, String unkToken, String continuingSubwordPrefix,
                      int maxInputCharsPerWord) {
-        this.vocab = Map.copyOf(vocab);
+        this.vocab = VocabIndex.of(vocab);
         this.unkToken = unkToken;
         this.prefix = continuingSubwordPrefix;
         this.maxInputCharsPerWord = maxInputCharsPerWord;
@@ -37,15 +37,17 @@ public final class WordPiece implements Model {
         for (String t : vocab.keySet()) {
             chars += t.length();
         }
-        starts = new VocabTrie((int) Math.min(chars, 1 << 20));
-        continuations = new VocabTrie((int) Math.min(chars / 4 + 16, 1 << 20));
+        VocabTrie.Builder startsBuilder = new VocabTrie.Builder((int) Math.min(chars, 1 << 20));
+        VocabTrie.Builder continuationsBuilder = new VocabTrie.Builder((int) Math.min(chars / 4 + 16, 1 << 20));
         for (Map.Entry<String, Integer> e : vocab.entrySet()) {
             String t = e.getKey();
-            starts.add(t, 0, t, e.getValue());
+            startsBuilder.add(t, 0, t, e.getValue());
             if (!prefix.isEmpty() && t.startsWith(prefix) && t.length() > prefix.length()) {
-                continuations.add(t, prefix.length(), t, e.getValue());
+                continuationsBuilder.add(t, prefix.length(), t, e.getValue());
             }
         }
+        starts = startsBuilder.build();
+        continuations = continuationsBuilder.build();
     }
 
     @Override
@@ -90,8 +92,7 @@ public final class WordPiece implements Model {
 
     @Override
     public int tokenToId(String token) {
-        Integer id = vocab.get(token);
-        return id == null ? -1 : id;
+        return vocab.get(token);
     }
 
     @Override

@@ -9,24 +9,23 @@ import java.util.List;
  * {@code UnicodeScripts}: splits where the Unicode script changes, as SentencePiece's
  * {@code IsValidSentencePiece} sees scripts: Hiragana, Katakana and the prolonged sound mark ー count as
  * Han, and a space or an unassigned character belongs to no script (it joins the piece it is in).
- * Scripts are Java's (the current Unicode version); the reference's table is older (Unicode 9), so
- * characters assigned since then have no script there.
+ * Scripts are Unicode 9.0.0's, as in the reference, so characters assigned since then have none.
  */
 public record UnicodeScripts() implements PreTokenizer {
-    /** A script, or null for "any" (joins whatever surrounds it). */
-    static Character.UnicodeScript script(int c) {
+    private static final int HAN = Unicode9Scripts.named("Han");
+    private static final int HIRAGANA = Unicode9Scripts.named("Hiragana");
+    private static final int KATAKANA = Unicode9Scripts.named("Katakana");
+
+    /** A script, or {@link Unicode9Scripts#NONE} for "any" (joins whatever surrounds it). */
+    static int script(int c) {
         if (c == 0x30FC) {
-            return Character.UnicodeScript.HAN;
+            return HAN;
         }
         if (c == ' ') {
-            return null;
+            return Unicode9Scripts.NONE;
         }
-        Character.UnicodeScript s = Character.UnicodeScript.of(c);
-        return switch (s) {
-            case HIRAGANA, KATAKANA -> Character.UnicodeScript.HAN;
-            case UNKNOWN -> null;
-            default -> s;
-        };
+        int s = Unicode9Scripts.of(c);
+        return s == HIRAGANA || s == KATAKANA ? HAN : s;
     }
 
     @Override
@@ -37,11 +36,11 @@ public record UnicodeScripts() implements PreTokenizer {
             List<NormalizedString> pieces = new ArrayList<>();
             int n = s.length();
             int pieceStart = -1;
-            Character.UnicodeScript last = null;
+            int last = Unicode9Scripts.NONE;
             for (int i = 0; i < n; ) {
                 int c = s.codePointAt(i);
-                Character.UnicodeScript script = script(c);
-                if (script != null && script != last) {
+                int script = script(c);
+                if (script != Unicode9Scripts.NONE && script != last) {
                     if (pieceStart >= 0) {
                         pieces.add(s.slice(pieceStart, i));
                     }
