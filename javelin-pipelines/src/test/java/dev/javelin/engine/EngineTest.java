@@ -73,13 +73,13 @@ class EngineTest {
                 .hasMessage("`inputs` must have less than 256 tokens. Given: 302");
         Encoding right = engine.encode(Input.of(longText + "finale"), Truncate.RIGHT);
         Encoding left = engine.encode(Input.of(longText + "finale"), Truncate.LEFT);
-        assertThat(right.length()).isEqualTo(128);
-        assertThat(left.tokens()[126]).isEqualTo("finale");
-        assertThat(right.tokens()[126]).isEqualTo("word");
+        assertThat(right.length()).isEqualTo(256);
+        assertThat(left.tokens()[254]).isEqualTo("finale");
+        assertThat(right.tokens()[254]).isEqualTo("word");
         assertThatThrownBy(() -> engine.encode(new Input.Ids(new int[] {101, 999_999, 102}), Truncate.RIGHT))
                 .hasMessage("token id 999999 is not in the model's vocabulary");
-        String huge = "x".repeat(128 * Engine.MAX_CHAR_MULTIPLIER + 1);
-        assertThatThrownBy(() -> engine.encode(Input.of(huge), Truncate.NONE)).hasMessageContaining("characters. Given: 32001");
+        String huge = "x".repeat(256 * Engine.MAX_CHAR_MULTIPLIER + 1);
+        assertThatThrownBy(() -> engine.encode(Input.of(huge), Truncate.NONE)).hasMessageContaining("characters. Given: " + (256 * Engine.MAX_CHAR_MULTIPLIER + 1));
         assertThatThrownBy(() -> engine.checkDimensions(385)).hasMessageContaining("maximum embedding dimension");
     }
 
