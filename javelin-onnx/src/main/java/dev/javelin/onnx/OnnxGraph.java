@@ -1,6 +1,5 @@
 package dev.javelin.onnx;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.javelin.io.ContainedPath;
@@ -276,23 +275,20 @@ public final class OnnxGraph {
 
     /**
      * An 8-bit tensor's elements as signed ints (INT8 as stored, UINT8 as 0..255), whatever way the
-     * file stores them ({@code raw_data} or one per {@code int32_data} entry).
+     * file stores them ({@code raw_data}, external data, or one per {@code int32_data} entry).
      */
     public int[] eightBitValues(TensorProto t) throws OnnxFormatException {
         long n = 1;
         for (long d : dims(t)) n = Math.multiplyExact(n, d);
-        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-            throw new OnnxFormatException(source + ": tensor " + t.getName() + " uses external data, which is not supported");
-        }
         boolean unsigned = t.getDataType() == TensorProto.DataType.UINT8_VALUE;
         if (!unsigned && t.getDataType() != TensorProto.DataType.INT8_VALUE) throw unsupportedType(t);
         int[] out = new int[Math.toIntExact(n)];
-        if (t.hasRawData()) {
-            ByteString raw = t.getRawData();
-            if (raw.size() != n) {
-                throw new OnnxFormatException(source + ": tensor " + t.getName() + " has " + raw.size() + " bytes of raw data, its shape needs " + n);
+        if (t.hasRawData() || t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+            ByteBuffer raw = rawBytes(t);
+            if (raw.remaining() != n) {
+                throw new OnnxFormatException(source + ": tensor " + t.getName() + " has " + raw.remaining() + " bytes of raw data, its shape needs " + n);
             }
-            for (int i = 0; i < out.length; i++) out[i] = unsigned ? Byte.toUnsignedInt(raw.byteAt(i)) : raw.byteAt(i);
+            for (int i = 0; i < out.length; i++) out[i] = unsigned ? Byte.toUnsignedInt(raw.get()) : raw.get();
             return out;
         }
         if (t.getInt32DataCount() != n) {
