@@ -1,5 +1,6 @@
 package dev.javelin.cli;
 
+import dev.javelin.engine.Pooling;
 import dev.javelin.io.source.DefaultModel;
 import dev.javelin.io.source.ModelSource;
 import dev.javelin.train.data.Dataset;
@@ -17,15 +18,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "fine-tune", mixinStandardHelpOptions = true,
-        description = {"Fine-tunes a BERT encoder into a text classifier by backpropagation, with LoRA adapters or every weight.",
-                "Reads CSV, TSV or JSON lines like train-classifier; writes a Hugging Face BertForSequenceClassification",
+        description = {"Fine-tunes a BERT or DistilBERT encoder into a text classifier by backpropagation, with LoRA adapters or every weight.",
+                "Reads CSV, TSV or JSON lines like train-classifier; writes a Hugging Face Bert/DistilBertForSequenceClassification",
                 "directory (and, for LoRA, the PEFT adapter under adapter/) that classify, eval and serve load with --model.",
+                "With --pooling mean: a train-classifier head over the fine-tuned encoder (in DIR/encoder) instead.",
                 "Checkpoints go to DIR/checkpoint; rerunning the same command after an interruption resumes there."})
 public final class FineTuneCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "ENCODER", description = "Base encoder: a BERT model directory or Hugging Face id (default: the embedded all-MiniLM-L6-v2).")
+    @Option(names = "--model", paramLabel = "ENCODER", description = "Base encoder: a BERT or DistilBERT model directory or Hugging Face id (default: the embedded all-MiniLM-L6-v2).")
     String model;
 
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "Labelled training data (.csv, .tsv, .jsonl).")
@@ -70,6 +72,10 @@ public final class FineTuneCommand implements Callable<Integer> {
     @Option(names = "--max-length", defaultValue = "128", paramLabel = "N", description = "Tokens per example after truncation (default: ${DEFAULT-VALUE}).")
     int maxLength;
 
+    @Option(names = "--pooling", defaultValue = "cls", paramLabel = "cls|mean",
+            description = "What the classifier reads: the first token through the model's own head (cls), or the mean of the tokens (default: ${DEFAULT-VALUE}).")
+    String pooling;
+
     @Option(names = "--seed", defaultValue = "42", paramLabel = "N", description = "Seed of initialisation, batch order and dropout (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -107,7 +113,7 @@ public final class FineTuneCommand implements Callable<Integer> {
                     weightDecay, maxGradNorm, seed, out.resolve("checkpoint"), checkpointEvery, 0);
             FineTuneJob.Options options = new FineTuneJob.Options(training,
                     lora ? new TrainableBert.LoraOptions(loraRank, loraAlpha, TrainableBert.LoraOptions.ALL_PROJECTIONS) : null,
-                    dropout, maxLength);
+                    dropout, maxLength, Pooling.parse(pooling));
             FineTuner.Result r = FineTuneJob.run(baseDir, baseId, train, val, out, options, line -> {
                 stderr.println(line);
                 stderr.flush();

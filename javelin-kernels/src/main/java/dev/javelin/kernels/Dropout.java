@@ -16,14 +16,13 @@ public final class Dropout {
 
     /** x ← x ∘ mask(seed)/(1 − p) in place, x [T, N] contiguous; p = 0 leaves x as it is. */
     public static void apply(Tensor x, float p, long seed) {
-        if (!(p >= 0 && p < 1)) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
+        long threshold = threshold(p);
         if (p == 0) return;
         MatMul.requireRank("dropout x", x, 2);
         int t = x.dim(0), n = x.dim(1);
         MemorySegment seg = Simd.shareable(x.requireContiguous("dropout x").segment());
         long off = x.offset();
         float scale = 1 / (1 - p);
-        long threshold = (long) (p * 0x1p53);
         ComputePool.shared().parallelFor((t + ROW_BLOCK - 1) / ROW_BLOCK, blk -> {
             float[] row = new float[n];
             for (int r = blk * ROW_BLOCK, end = Math.min(t, r + ROW_BLOCK); r < end; r++) {
@@ -33,6 +32,12 @@ public final class Dropout {
                 MemorySegment.copy(row, 0, seg, Tensor.F32, base, n);
             }
         });
+    }
+
+    /** p·2⁵³, what {@link #kept} compares against; p must be in [0, 1). */
+    static long threshold(float p) {
+        if (!(p >= 0 && p < 1)) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
+        return (long) (p * 0x1p53);
     }
 
     /** Whether element {@code index} survives: the top 53 bits of SplitMix64's finaliser on (seed, index), against p·2⁵³. */

@@ -9,6 +9,12 @@ import java.lang.foreign.MemorySegment;
  * probability matrix P for the backward pass, which is the standard chain:
  * dV = Pᵀ·dO, dP = dO·Vᵀ, dS = P ∘ (dP − rowsum(P ∘ dP)), dQ = dS·K/√d, dK = dSᵀ·Q/√d.
  *
+ * <p>Attention-probability dropout, where Hugging Face applies it ({@code dropout(attention_probs)}
+ * before the product with V): out = (P ∘ M)·V with M a stateless {@link Dropout} mask scaled by
+ * 1/(1 − p), so P ∘ M replaces P in dV and dP ∘ M replaces dP in the softmax's chain rule. The mask of
+ * element (i, j) of task t is drawn from (seed, t·2³² + i·L + j): it depends on neither the thread
+ * count nor the batch's other sequences' lengths, and the backward pass redraws it instead of storing it.
+ *
  * <p>One task per (sequence, head) on the shared {@link ComputePool}: each writes only its own rows
  * and columns, so tasks never share an output element and results do not depend on scheduling.
  * Sequences here are short (sentences); the L×L work per head is small next to the projections.
@@ -16,9 +22,15 @@ import java.lang.foreign.MemorySegment;
 public final class PackedAttentionGrad {
     private PackedAttentionGrad() {}
 
-    /** out = softmax(Q·Kᵀ/√d)·V per sequence and head; returns P per task (index sequence·heads + head, L×L row-major). */
-    public static float[][] forward(Tensor q, Tensor k, Tensor v, int[] starts, int[] lengths, int heads, Tensor out) {
+    /**
+     * out = dropout(softmax(Q·Kᵀ/√d))·V per sequence and head; returns P before dropout per task (index
+     * sequence·heads + head, L×L row-major). {@code dropout} 0 keeps every probability.
+     */
+    public static float[][] forward(Tensor q, Tensor k, Tensor v, int[] starts, int[] lengths, int heads, float dropout, long seed,
+                                    Tensor out) {
         Layout l = Layout.of(q, starts, lengths, heads, k, v, out);
+        long threshold = Dropout.threshold(dropout);
+        float keepScale = 1 / (1 - dropout);
         float[][] probs = new float[starts.length * heads][];
         ComputePool.shared().parallelFor(probs.length, task -> {
             int s = task / heads, h = task % heads, len = lengths[s], d = l.d;
@@ -43,7 +55,7 @@ public final class PackedAttentionGrad {
             float[] o = new float[len * d];
             for (int i = 0; i < len; i++) {
                 for (int j = 0; j < len; j++) {
-                    float pij = p[i * len + j];
+                    float pij = p[i * len + j] * mask(seed, task, i, j, len, threshold, keepScale);
                     for (int c = 0; c < d; c++) o[i * d + c] += pij * vh[j * d + c];
                 }
             }
@@ -53,10 +65,12 @@ public final class PackedAttentionGrad {
         return probs;
     }
 
-    /** Writes dQ, dK, dV (all [T, H]) from dOut and the forward's Q, K, V and P. */
+    /** Writes dQ, dK, dV (all [T, H]) from dOut and the forward's Q, K, V, P, dropout and seed. */
     public static void backward(Tensor q, Tensor k, Tensor v, float[][] probs, Tensor dOut, int[] starts, int[] lengths,
-                                int heads, Tensor dq, Tensor dk, Tensor dv) {
+                                int heads, float dropout, long seed, Tensor dq, Tensor dk, Tensor dv) {
         Layout l = Layout.of(q, starts, lengths, heads, k, v, dOut, dq, dk, dv);
+        long threshold = Dropout.threshold(dropout);
+        float keepScale = 1 / (1 - dropout);
         if (probs.length != starts.length * heads) {
             throw new IllegalArgumentException("attention backward: " + probs.length + " probability matrices for "
                     + starts.length + " sequences × " + heads + " heads");
@@ -70,13 +84,13 @@ public final class PackedAttentionGrad {
             for (int i = 0; i < len; i++) {
                 float rowDot = 0;
                 for (int j = 0; j < len; j++) {
-                    float pij = p[i * len + j], dp = 0;
+                    float m = mask(seed, task, i, j, len, threshold, keepScale), kept = p[i * len + j] * m, dp = 0;
                     for (int c = 0; c < d; c++) {
                         dp += doh[i * d + c] * vh[j * d + c];
-                        dvh[j * d + c] += pij * doh[i * d + c];
+                        dvh[j * d + c] += kept * doh[i * d + c];
                     }
-                    ds[j] = dp;
-                    rowDot += pij * dp;
+                    ds[j] = dp * m;
+                    rowDot += p[i * len + j] * ds[j];
                 }
                 for (int j = 0; j < len; j++) {
                     float g = p[i * len + j] * (ds[j] - rowDot) * l.scale;
@@ -90,6 +104,12 @@ public final class PackedAttentionGrad {
             l.store(dk, dkh, starts[s], len, h);
             l.store(dv, dvh, starts[s], len, h);
         });
+    }
+
+    /** The dropout factor of probability (i, j) of task {@code task}: 0 when dropped, 1/(1 − p) when kept; 1 without dropout. */
+    static float mask(long seed, int task, int i, int j, int len, long threshold, float keepScale) {
+        if (threshold == 0) return 1f;
+        return Dropout.kept(seed, ((long) task << 32) + (long) i * len + j, threshold) ? keepScale : 0f;
     }
 
     /** Shapes of one call, checked once: T rows of H = heads·d, every tensor contiguous. */

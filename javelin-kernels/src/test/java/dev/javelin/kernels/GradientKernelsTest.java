@@ -67,6 +67,20 @@ class GradientKernelsTest {
 
     @Test
     void packedAttentionBackwardMatchesReferenceAndFiniteDifferences() {
+        checkAttention(0f, 3);
+    }
+
+    /**
+     * With probability dropout the function is still smooth in Q, K, V for a fixed mask (the mask is
+     * the same in every finite-difference evaluation: a pure function of the seed), so the same checks
+     * apply; p = 0.3 drops about a third of the 116 probabilities per head of these lengths.
+     */
+    @Test
+    void packedAttentionWithProbabilityDropoutMatchesReferenceAndFiniteDifferences() {
+        checkAttention(0.3f, 5);
+    }
+
+    private static void checkAttention(float dropout, long seed) {
         SplittableRandom r = new SplittableRandom(3);
         int[] lengths = {5, 1, 9, 3};
         int t = 18, hidden = 12, heads = 3;
@@ -76,17 +90,43 @@ class GradientKernelsTest {
             Tensor v = Tensors.random(arena, r, t, hidden), dOut = Tensors.random(arena, r, t, hidden);
             Tensor out = Tensor.allocate(arena, t, hidden);
             Tensor dq = Tensor.allocate(arena, t, hidden), dk = Tensor.allocate(arena, t, hidden), dv = Tensor.allocate(arena, t, hidden);
-            float[][] probs = PackedAttentionGrad.forward(q, k, v, starts, lengths, heads, out);
-            PackedAttentionGrad.backward(q, k, v, probs, dOut, starts, lengths, heads, dq, dk, dv);
+            float[][] probs = PackedAttentionGrad.forward(q, k, v, starts, lengths, heads, dropout, seed, out);
+            PackedAttentionGrad.backward(q, k, v, probs, dOut, starts, lengths, heads, dropout, seed, dq, dk, dv);
             double[] qd = d(q), kd = d(k), vd = d(v), dod = d(dOut);
-            assertClose(out.toArray(), PackedAttentionGradReference.forward(qd, kd, vd, lengths, heads, hidden), 1e-5);
-            double[][] ref = PackedAttentionGradReference.backward(qd, kd, vd, dod, lengths, heads, hidden);
+            assertClose(out.toArray(), PackedAttentionGradReference.forward(qd, kd, vd, lengths, heads, hidden, dropout, seed), 1e-5);
+            double[][] ref = PackedAttentionGradReference.backward(qd, kd, vd, dod, lengths, heads, hidden, dropout, seed);
             assertClose(dq.toArray(), ref[0], 1e-4);
             assertClose(dk.toArray(), ref[1], 1e-4);
             assertClose(dv.toArray(), ref[2], 1e-4);
-            assertFiniteDifferences(qd, ref[0], x -> dot(dod, PackedAttentionGradReference.forward(x, kd, vd, lengths, heads, hidden)));
-            assertFiniteDifferences(kd, ref[1], x -> dot(dod, PackedAttentionGradReference.forward(qd, x, vd, lengths, heads, hidden)));
-            assertFiniteDifferences(vd, ref[2], x -> dot(dod, PackedAttentionGradReference.forward(qd, kd, x, lengths, heads, hidden)));
+            assertFiniteDifferences(qd, ref[0], x -> dot(dod, PackedAttentionGradReference.forward(x, kd, vd, lengths, heads, hidden, dropout, seed)));
+            assertFiniteDifferences(kd, ref[1], x -> dot(dod, PackedAttentionGradReference.forward(qd, x, vd, lengths, heads, hidden, dropout, seed)));
+            assertFiniteDifferences(vd, ref[2], x -> dot(dod, PackedAttentionGradReference.forward(qd, kd, x, lengths, heads, hidden, dropout, seed)));
+            if (dropout > 0) {
+                // the mask is really applied: without it the output differs
+                Tensor undropped = Tensor.allocate(arena, t, hidden);
+                PackedAttentionGrad.forward(q, k, v, starts, lengths, heads, 0f, seed, undropped);
+                assertThat(undropped.toArray()).isNotEqualTo(out.toArray());
+            }
+        }
+    }
+
+    @Test
+    void meanPoolingBackwardMatchesReferenceAndFiniteDifferences() {
+        SplittableRandom r = new SplittableRandom(6);
+        int[] lengths = {5, 1, 9, 3}, starts = {0, 5, 6, 15};
+        int t = 18, hidden = 10;
+        try (Arena arena = Arena.ofConfined()) {
+            Tensor x = Tensors.random(arena, r, t, hidden), dOut = Tensors.random(arena, r, lengths.length, hidden);
+            Tensor pooled = Tensor.allocate(arena, lengths.length, hidden), dx = Tensor.allocate(arena, t, hidden);
+            PackedMeanPooling.forward(x, starts, lengths, pooled);
+            PackedMeanPooling.backward(dOut, starts, lengths, dx);
+            double[] xd = d(x), dod = d(dOut);
+            assertClose(pooled.toArray(), PackedMeanPoolingReference.forward(xd, lengths, hidden), 1e-6);
+            double[] rdx = PackedMeanPoolingReference.backward(dod, lengths, hidden);
+            assertClose(dx.toArray(), rdx, 1e-6);
+            assertFiniteDifferences(xd, rdx, v -> dot(dod, PackedMeanPoolingReference.forward(v, lengths, hidden)));
+            assertThatThrownBy(() -> PackedMeanPooling.forward(x, new int[] {0, 5}, new int[] {5, 12}, Tensor.allocate(arena, 2, hidden)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cover 17 of 18 rows");
         }
     }
 
@@ -94,9 +134,9 @@ class GradientKernelsTest {
     void attentionRejectsSequencesThatDoNotCoverTheRows() {
         try (Arena arena = Arena.ofConfined()) {
             Tensor q = Tensor.allocate(arena, 6, 4);
-            assertThatThrownBy(() -> PackedAttentionGrad.forward(q, q, q, new int[] {0, 3}, new int[] {3, 2}, 2, Tensor.allocate(arena, 6, 4)))
+            assertThatThrownBy(() -> PackedAttentionGrad.forward(q, q, q, new int[] {0, 3}, new int[] {3, 2}, 2, 0f, 0, Tensor.allocate(arena, 6, 4)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cover 5 of 6 rows");
-            assertThatThrownBy(() -> PackedAttentionGrad.forward(q, q, q, new int[] {0}, new int[] {6}, 3, Tensor.allocate(arena, 6, 4)))
+            assertThatThrownBy(() -> PackedAttentionGrad.forward(q, q, q, new int[] {0}, new int[] {6}, 3, 0f, 0, Tensor.allocate(arena, 6, 4)))
                     .hasMessageContaining("not a multiple of 3 heads");
         }
     }

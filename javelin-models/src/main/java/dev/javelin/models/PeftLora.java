@@ -44,7 +44,7 @@ public final class PeftLora {
      * Writes the base model in {@code baseDir} with the adapter in {@code adapterDir} merged into it as
      * a model directory {@code out} (created; replaced files are written whole, then renamed). A base
      * encoder saved without its task prefix (a plain {@code BertModel}: {@code encoder.layer.0…}) takes
-     * {@code bert.} when the adapter names modules under it. {@code id2label}, when not null, is written
+     * {@code bert.} ({@code distilbert.}) when the adapter names modules under it. {@code id2label}, when not null, is written
      * into config.json with its inverse, for a classification adapter.
      */
     public static void merge(Path baseDir, Path adapterDir, Path out, Map<Integer, String> id2label) throws IOException {
@@ -105,11 +105,16 @@ public final class PeftLora {
         }
     }
 
-    /** "bert." when the adapter's modules live under bert. but the base was saved as a bare encoder; else "". */
+    /**
+     * The task model's encoder prefix ("bert.", "distilbert.") when the adapter's modules live under it
+     * but the base was saved as a bare encoder; else "".
+     */
     private static String taskPrefix(SafeTensors base, Set<String> modules) {
-        boolean adapterUnderBert = modules.stream().anyMatch(m -> m.startsWith("bert."));
-        boolean baseBare = base.names().contains("embeddings.word_embeddings.weight");
-        return adapterUnderBert && baseBare ? "bert." : "";
+        if (!base.names().contains("embeddings.word_embeddings.weight")) return "";
+        for (String prefix : List.of("bert.", "distilbert.")) {
+            if (modules.stream().anyMatch(m -> m.startsWith(prefix))) return prefix;
+        }
+        return "";
     }
 
     /**

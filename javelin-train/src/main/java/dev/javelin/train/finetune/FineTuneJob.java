@@ -1,5 +1,6 @@
 package dev.javelin.train.finetune;
 
+import dev.javelin.engine.Pooling;
 import dev.javelin.tokenizers.Encoding;
 import dev.javelin.tokenizers.Tokenizer;
 import dev.javelin.tokenizers.Truncation;
@@ -20,8 +21,9 @@ public final class FineTuneJob {
     /**
      * @param maxLength tokens per example after truncation (special tokens included)
      * @param lora      LoRA's settings, or null for full fine-tuning
+     * @param pooling   what the head reads: the first token (HF's task head) or the mean of the tokens
      */
-    public record Options(FineTuner.Options training, TrainableBert.LoraOptions lora, float dropout, int maxLength) {}
+    public record Options(FineTuner.Options training, TrainableBert.LoraOptions lora, float dropout, int maxLength, Pooling pooling) {}
 
     private FineTuneJob() {}
 
@@ -35,11 +37,13 @@ public final class FineTuneJob {
         long tokens = trainExamples.stream().mapToLong(e -> e.ids().length).sum();
         progress.accept(String.format("training data: %d examples, %d tokens, classes %s%s", train.size(), tokens, train.classes(),
                 validation == null ? "" : "; validation: " + validation.size() + " examples"));
-        TrainableBert model = TrainableBert.load(baseDir, train.classes().size(), o.dropout(), o.lora(), o.training().seed());
+        TrainableBert model = TrainableBert.load(baseDir, train.classes().size(), o.dropout(), o.lora(), o.training().seed(),
+                o.pooling());
         long trainable = model.trainable().stream().mapToLong(Param::size).sum();
         long all = model.params().values().stream().mapToLong(Param::size).sum();
         progress.accept(String.format("%s: %,d of %,d parameters train (%s)", baseModelId, trainable, all,
-                o.lora() == null ? "full fine-tuning" : "LoRA r=" + o.lora().rank() + " α=" + o.lora().alpha() + " on " + o.lora().targets()));
+                model.lora() == null ? "full fine-tuning" : "LoRA r=" + model.lora().rank() + " α=" + model.lora().alpha() + " on "
+                        + model.lora().targets()));
         FineTuner.Result result = FineTuner.train(model, trainExamples, valExamples, o.training(), progress);
         if (result.finished()) ClassifierExport.write(model, baseDir, baseModelId, out, train.id2label());
         return result;
