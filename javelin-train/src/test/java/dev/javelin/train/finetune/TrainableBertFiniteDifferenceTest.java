@@ -2,6 +2,7 @@ package dev.javelin.train.finetune;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.javelin.engine.Pooling;
 import dev.javelin.kernels.SoftmaxCrossEntropy;
 import dev.javelin.tensor.Tensor;
 import java.nio.file.Path;
@@ -18,11 +19,18 @@ import org.junit.jupiter.api.io.TempDir;
  * above both and far below what a wrong term gives (errors of order 1). The tight, per-element
  * checks are against PyTorch in {@code TorchGradientFixtureTest} and against float64 references in the
  * kernel tests.
+ *
+ * <p>Dropout is checked here, where PyTorch cannot follow (its masks come from its own generator):
+ * with training on, the masks are a pure function of the seed, so every evaluation of the loss
+ * drops the same elements and the loss is a smooth function of the weights whose derivative the
+ * backward pass must give, masks included (embeddings, attention probabilities, after the attention
+ * output and the feed-forward, the head).
  */
 class TrainableBertFiniteDifferenceTest {
     private static final TrainableBert.Batch BATCH = new TrainableBert.Batch(
             new int[] {1, 5, 9, 2, 1, 7, 1, 3, 4, 8, 2}, new int[] {0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1}, new int[] {4, 2, 5});
     private static final int[] LABELS = {2, 0, 1};
+    private static final long SEED = 1;
 
     @TempDir
     Path dir;
@@ -31,6 +39,38 @@ class TrainableBertFiniteDifferenceTest {
     void fullFineTuningGradientsMatchFiniteDifferences() throws Exception {
         TrainableBert model = TrainableBert.load(TinyBert.write(dir, 7), 3, 0f, null, 1);
         check(model, model.trainable());
+    }
+
+    @Test
+    void fullFineTuningWithDropoutMatchesFiniteDifferences() throws Exception {
+        TrainableBert model = TrainableBert.load(TinyBert.write(dir, 7), 3, 0.2f, null, 1);
+        check(model, model.trainable(), true);
+    }
+
+    @Test
+    void distilBertWithDropoutMatchesFiniteDifferences() throws Exception {
+        TrainableBert model = TrainableBert.load(fixture("tiny-distilbert"), 3, 0.2f, null, 1);
+        check(model, model.trainable(), true);
+    }
+
+    @Test
+    void meanPooledHeadWithDropoutMatchesFiniteDifferences() throws Exception {
+        TrainableBert model = TrainableBert.load(TinyBert.write(dir, 9), 3, 0.2f, null, 1, Pooling.MEAN);
+        check(model, model.trainable(), true);
+    }
+
+    /** Dropout on: the same seed gives the same logits, another seed other ones. */
+    @Test
+    void dropoutMasksFollowTheSeed() throws Exception {
+        TrainableBert model = TrainableBert.load(fixture("tiny-distilbert"), 3, 0.2f, null, 1);
+        float[] a, b, c, eval;
+        try (TrainableBert.Pass p = model.forward(BATCH, true, 5)) { a = p.logits(); }
+        try (TrainableBert.Pass p = model.forward(BATCH, true, 5)) { b = p.logits(); }
+        try (TrainableBert.Pass p = model.forward(BATCH, true, 6)) { c = p.logits(); }
+        try (TrainableBert.Pass p = model.forward(BATCH, false, 5)) { eval = p.logits(); }
+        assertThat(a).containsExactly(b);
+        assertThat(c).isNotEqualTo(a);
+        assertThat(eval).isNotEqualTo(a);
     }
 
     @Test
@@ -51,9 +91,18 @@ class TrainableBertFiniteDifferenceTest {
         check(model, model.trainable());
     }
 
+    private static Path fixture(String name) throws Exception {
+        return Path.of(TrainableBertFiniteDifferenceTest.class.getResource("/fixtures/" + name + "/cls/config.json").toURI()).getParent();
+    }
+
     private static void check(TrainableBert model, List<Param> params) {
+        check(model, params, false);
+    }
+
+    /** With {@code dropout}, the loss is taken in training mode with the backward pass's seed, so its masks. */
+    private static void check(TrainableBert model, List<Param> params, boolean dropout) {
         for (Param p : params) p.zeroGrad();
-        try (TrainableBert.Pass pass = model.forward(BATCH, true, 1)) {
+        try (TrainableBert.Pass pass = model.forward(BATCH, true, SEED)) {
             float[] d = new float[pass.logits().length];
             SoftmaxCrossEntropy.lossAndGradient(pass.logits(), LABELS, 3, d);
             pass.backward(d);
@@ -67,10 +116,10 @@ class TrainableBertFiniteDifferenceTest {
                 float h = 1e-2f;
                 v.setFlat(i, orig + h);
                 p.changed();
-                double up = loss(model);
+                double up = loss(model, dropout);
                 v.setFlat(i, orig - h);
                 p.changed();
-                double down = loss(model);
+                double down = loss(model, dropout);
                 v.setFlat(i, orig);
                 p.changed();
                 double fd = (up - down) / (2 * h), g = p.grad()[i];
@@ -80,8 +129,8 @@ class TrainableBertFiniteDifferenceTest {
         }
     }
 
-    private static double loss(TrainableBert model) {
-        try (TrainableBert.Pass pass = model.forward(BATCH, false, 0)) {
+    private static double loss(TrainableBert model, boolean dropout) {
+        try (TrainableBert.Pass pass = model.forward(BATCH, dropout, SEED)) {
             return SoftmaxCrossEntropy.lossAndGradient(pass.logits(), LABELS, 3, new float[pass.logits().length]);
         }
     }
