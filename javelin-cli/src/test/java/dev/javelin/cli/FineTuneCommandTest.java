@@ -1,13 +1,13 @@
 package dev.javelin.cli;
 
+import static dev.javelin.cli.TrainClassifierCommandTest.javelin;
+import static dev.javelin.cli.TrainClassifierCommandTest.topics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.javelin.io.safetensors.SafeTensorsWriter;
 import dev.javelin.io.source.DefaultModel;
 import dev.javelin.tensor.Tensor;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * fine-tune over a DistilBERT from the command line, full and LoRA, first-token and mean-pooled heads:
@@ -33,32 +32,6 @@ class FineTuneCommandTest {
     @TempDir
     Path dir;
     private Path base, train, test;
-
-    private record Run(int status, String out, String err) {}
-
-    private static Run javelin(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int status = cli.execute(args);
-        return new Run(status, out.toString(), err.toString());
-    }
-
-    /** Two topics a bag of words separates: the model has to learn which words are which. */
-    private static String topics(int perClass, int offset) {
-        String[] cooking = {"the soup simmered slowly", "she baked a loaf of bread", "the oven was preheated",
-            "he chopped fresh basil", "the pasta sauce was seasoned"};
-        String[] finance = {"the stock market fell", "interest rates rose again", "the bank approved the loan",
-            "quarterly earnings beat forecasts", "the bond yield climbed"};
-        StringBuilder csv = new StringBuilder("text,label\n");
-        for (int i = 0; i < perClass; i++) {
-            int k = (i + offset) % 5;
-            csv.append(cooking[k]).append(" on day ").append(i + offset).append(",cooking\n");
-            csv.append(finance[k]).append(" on day ").append(i + offset).append(",finance\n");
-        }
-        return csv.toString();
-    }
 
     @BeforeEach
     void data() throws IOException {
@@ -116,18 +89,18 @@ class FineTuneCommandTest {
         t.put(name, Tensor.of(a, v, shape));
     }
 
-    private Run fineTune(String out, String... extra) {
+    private TrainClassifierCommandTest.Run fineTune(String out, String... extra) {
         String[] common = {"fine-tune", "--model", base.toString(), "--data", train.toString(), "--validation", test.toString(),
             "--out", dir.resolve(out).toString(), "--batch-tokens", "128", "--seed", "3"};
         String[] args = java.util.Arrays.copyOf(common, common.length + extra.length);
         System.arraycopy(extra, 0, args, common.length, extra.length);
-        Run r = javelin(args);
+        TrainClassifierCommandTest.Run r = javelin(args);
         assertThat(r.status()).as(r.err()).isZero();
         return r;
     }
 
     private double accuracy(String model) {
-        Run eval = javelin("eval", "--model", dir.resolve(model).toString(), "--data", test.toString());
+        TrainClassifierCommandTest.Run eval = javelin("eval", "--model", dir.resolve(model).toString(), "--data", test.toString());
         assertThat(eval.status()).as(eval.err()).isZero();
         Matcher m = Pattern.compile("accuracy\\s+([0-9.]+)").matcher(eval.out());
         assertThat(m.find()).as(eval.out()).isTrue();
@@ -135,14 +108,14 @@ class FineTuneCommandTest {
     }
 
     private String classify(String model, String text) {
-        Run c = javelin("classify", "--model", dir.resolve(model).toString(), text);
+        TrainClassifierCommandTest.Run c = javelin("classify", "--model", dir.resolve(model).toString(), text);
         assertThat(c.status()).as(c.err()).isZero();
         return c.out();
     }
 
     @Test
     void fullFineTuningWritesADistilBertClassifierThatClassifyLoads() throws IOException {
-        Run r = fineTune("full", "--method", "full", "--lr", "1e-3", "--epochs", "6");
+        TrainClassifierCommandTest.Run r = fineTune("full", "--method", "full", "--lr", "1e-3", "--epochs", "6");
         System.out.print(r.err() + r.out());
         assertThat(r.err()).contains("full fine-tuning");
         assertThat(Files.readString(dir.resolve("full/config.json"))).contains("DistilBertForSequenceClassification").contains("\"cooking\"");
@@ -152,7 +125,7 @@ class FineTuneCommandTest {
 
     @Test
     void loraUsesPeftsDistilBertNamesAndMergesIntoAClassifier() throws IOException {
-        Run r = fineTune("lora", "--method", "lora", "--lr", "1e-2", "--epochs", "12");
+        TrainClassifierCommandTest.Run r = fineTune("lora", "--method", "lora", "--lr", "1e-2", "--epochs", "12");
         System.out.print(r.err() + r.out());
         assertThat(r.err()).contains("on [q_lin, k_lin, v_lin, out_lin, lin1, lin2]");
         String adapter = Files.readString(dir.resolve("lora/adapter/adapter_config.json"));
@@ -164,7 +137,7 @@ class FineTuneCommandTest {
 
     @Test
     void meanPoolingWritesAHeadOverTheFineTunedEncoder() throws IOException {
-        Run r = fineTune("mean", "--method", "lora", "--lr", "1e-2", "--epochs", "4", "--pooling", "mean");
+        TrainClassifierCommandTest.Run r = fineTune("mean", "--method", "lora", "--lr", "1e-2", "--epochs", "4", "--pooling", "mean");
         System.out.print(r.err() + r.out());
         assertThat(Files.readString(dir.resolve("mean/config.json"))).contains("javelin-embedding-classifier").contains("\"mean\"");
         assertThat(Files.readString(dir.resolve("mean/encoder/config.json"))).contains("distilbert").doesNotContain("ForSequenceClassification");

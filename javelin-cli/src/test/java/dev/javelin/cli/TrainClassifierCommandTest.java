@@ -17,10 +17,10 @@ class TrainClassifierCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int status, String out, String err) {
+    record Run(int status, String out, String err) {
     }
 
-    private static Run javelin(String... args) {
+    static Run javelin(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = Main.commandLine();
@@ -30,7 +30,8 @@ class TrainClassifierCommandTest {
         return new Run(status, out.toString(), err.toString());
     }
 
-    private static String topics(int perClass, int offset) {
+    /** Two topics a bag of words separates, as CSV: perClass examples of each, numbered from offset. */
+    static String topics(int perClass, int offset) {
         String[] cooking = {"the soup simmered slowly", "she baked a loaf of bread", "the oven was preheated",
             "he chopped fresh basil", "the pasta sauce was seasoned"};
         String[] finance = {"the stock market fell", "interest rates rose again", "the bank approved the loan",
