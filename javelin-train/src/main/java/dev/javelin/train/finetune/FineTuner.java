@@ -188,7 +188,8 @@ public final class FineTuner {
             h = 31 * h + e.label();
         }
         String settings = o.epochs() + "/" + o.learningRate() + "/" + o.batchTokens() + "/" + o.warmupFraction() + "/" + o.weightDecay()
-                + "/" + o.maxGradNorm() + "/" + o.seed() + "/" + model.trainable().size() + "/" + (model.lora() == null ? "full" : model.lora());
+                + "/" + o.maxGradNorm() + "/" + o.seed() + "/" + model.trainable().size() + "/" + (model.lora() == null ? "full" : model.lora())
+                + "/" + model.family() + "/" + model.pooling();
         return Long.toHexString(h) + "-" + Integer.toHexString(settings.hashCode());
     }
 
