@@ -144,4 +144,13 @@ class FineTuneCommandTest {
         assertThat(classify("mean", "the oven was preheated")).contains("cooking");
         assertThat(accuracy("mean")).isGreaterThanOrEqualTo(0.9);
     }
+
+    @Test
+    void poolingOtherThanClsOrMeanIsRefusedInOneLine() {
+        TrainClassifierCommandTest.Run r = javelin("fine-tune", "--model", base.toString(), "--data", train.toString(),
+                "--out", dir.resolve("max").toString(), "--pooling", "max");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("javelin fine-tune: fine-tuning pools by cls or mean, not max");
+        assertThat(dir.resolve("max/config.json")).doesNotExist();
+    }
 }
