@@ -99,6 +99,24 @@ class FineTunerTest {
         wa.forEach((name, v) -> assertThat(wb.get(name)).as(name).containsExactly(v));
     }
 
+    /** DistilBERT with LoRA and dropout everywhere (attention probabilities included): a killed run resumes bit for bit. */
+    @Test
+    void interruptedDistilBertRunResumesToTheSameWeights() throws Exception {
+        Path base = Path.of(FineTunerTest.class.getResource("/fixtures/tiny-distilbert/cls/config.json").toURI()).getParent();
+        TrainableBert.LoraOptions lora = new TrainableBert.LoraOptions(2, 4, TrainableBert.LoraOptions.ALL_PROJECTIONS);
+        List<FineTuner.Example> train = data(150, 1);
+        TrainableBert whole = TrainableBert.load(base, 2, 0.1f, lora, 9);
+        FineTuner.train(whole, train, null, options(dir.resolve("ckpt-a"), 2, 0), line -> {});
+        FineTuner.train(TrainableBert.load(base, 2, 0.1f, lora, 9), train, null, options(dir.resolve("ckpt-b"), 2, 7), line -> {});
+        TrainableBert resumed = TrainableBert.load(base, 2, 0.1f, lora, 9);
+        FineTuner.Result rest = FineTuner.train(resumed, train, null, options(dir.resolve("ckpt-b"), 2, 0), line -> {});
+        assertThat(rest.finished()).isTrue();
+        assertThat(whole.family()).isEqualTo(BertFamily.DISTILBERT);
+        Map<String, float[]> wa = weights(whole), wb = weights(resumed);
+        assertThat(wa).containsKey("distilbert.transformer.layer.1.ffn.lin2.lora_B.weight");
+        wa.forEach((name, v) -> assertThat(wb.get(name)).as(name).containsExactly(v));
+    }
+
     @Test
     void aCheckpointOfOtherSettingsIsRefused() throws IOException {
         List<FineTuner.Example> train = data(60, 1);
