@@ -1,6 +1,5 @@
 package dev.javelin.nn;
 
-import dev.javelin.kernels.Add;
 import dev.javelin.kernels.DynamicActivationQuantization;
 import dev.javelin.kernels.Epilogue;
 import dev.javelin.kernels.MatMul;
@@ -14,8 +13,8 @@ import java.util.Arrays;
  * the matmul kernel's panel layout (F32, or a narrower {@link PackedWeight.Format} the kernel widens
  * in registers), so a forward pass never re-packs it; after construction the caller's W is no longer
  * read (a loader may release its pages). A layer may carry a {@link LowRankDelta} (a LoRA adapter kept
- * unmerged), added to the product before the bias's epilogue activation, so an adapted model shares
- * the base model's packed weights.
+ * unmerged), added to the product before the activation, so an adapted model shares the base model's
+ * packed weights.
  */
 public final class Linear {
     private final PackedWeight weight;
@@ -100,12 +99,10 @@ public final class Linear {
             product(x, epilogue, residual, y);
             return;
         }
-        // Δ joins the residual the epilogue adds, so an activation applies to the whole sum
+        // the layer's product, bias and residual first; Δ is added last, then the activation
+        product(x, plain, residual, y);
         try (Arena arena = Arena.ofConfined()) {
-            Tensor sum = Tensor.allocate(arena, x.dim(0), outFeatures());
-            delta.forward(x, sum, arena);
-            if (residual != null) Add.inPlace(sum, residual);
-            product(x, epilogue, sum, y);
+            delta.addTo(x, y, epilogue.activation(), arena);
         }
     }
 

@@ -75,10 +75,13 @@ public final class LowRankDelta {
 
     public int rank() { return down.columns(); }
 
-    /** delta [rows, out] = s·(x [rows, in]·Aᵀ)·Bᵀ, overwritten; the rank-wide intermediate is allocated in {@code arena}. */
-    public void forward(Tensor x, Tensor delta, Arena arena) {
+    /**
+     * y [rows, out] ← activation(y + s·(x [rows, in]·Aᵀ)·Bᵀ): the second product takes y as its
+     * residual, so the only scratch is the rank-wide [rows, r] intermediate, allocated in {@code arena}.
+     */
+    public void addTo(Tensor x, Tensor y, Epilogue.Activation activation, Arena arena) {
         Tensor low = Tensor.allocate(arena, x.dim(0), rank());
         MatMul.matmul(x, down, Epilogue.NONE, null, low);
-        MatMul.matmul(low, up, Epilogue.NONE, null, delta);
+        MatMul.matmul(low, up, activation == Epilogue.Activation.IDENTITY ? Epilogue.NONE : new Epilogue(null, activation), y, y);
     }
 }

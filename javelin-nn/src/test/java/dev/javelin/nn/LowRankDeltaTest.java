@@ -3,6 +3,7 @@ package dev.javelin.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.javelin.kernels.Epilogue;
 import dev.javelin.kernels.GeluReference;
 import dev.javelin.tensor.Tensor;
 import java.lang.foreign.Arena;
@@ -49,10 +50,10 @@ class LowRankDeltaTest {
             LowRankDelta stacked = LowRankDelta.stacked(a, b, outs, SCALE);
             assertThat(stacked.rank()).isEqualTo(R + 2);
             Tensor all = Tensor.allocate(arena, ROWS, OUT + 8 + OUT);
-            stacked.forward(x, all, arena);
+            stacked.addTo(x, all, Epilogue.Activation.IDENTITY, arena);
             Tensor first = Tensor.allocate(arena, ROWS, OUT), last = Tensor.allocate(arena, ROWS, OUT);
-            new LowRankDelta(a[0], b[0], SCALE).forward(x, first, arena);
-            new LowRankDelta(a[2], b[2], SCALE).forward(x, last, arena);
+            new LowRankDelta(a[0], b[0], SCALE).addTo(x, first, Epilogue.Activation.IDENTITY, arena);
+            new LowRankDelta(a[2], b[2], SCALE).addTo(x, last, Epilogue.Activation.IDENTITY, arena);
             for (int i = 0; i < ROWS; i++) {
                 for (int o = 0; o < OUT; o++) {
                     // the zero blocks of B add exact zeros, so each part's sum is the same numbers in the same order
