@@ -42,8 +42,9 @@ public final class PeftLora {
      * Writes the base model in {@code baseDir} with the adapter in {@code adapterDir} merged into it as
      * a model directory {@code out} (created; replaced files are written whole, then renamed). A base
      * encoder saved without its task prefix (a plain {@code BertModel}: {@code encoder.layer.0…}) takes
-     * {@code bert.} when the adapter names modules under it. {@code id2label}, when not null, is written
-     * into config.json with its inverse, for a classification adapter.
+     * {@code bert.} when the adapter names modules under it. config.json is the adapter directory's
+     * when it has one, else the base's; {@code id2label}, when not null, is written into it with its
+     * inverse, for a classification adapter.
      */
     public static void merge(Path baseDir, Path adapterDir, Path out, Map<Integer, String> id2label) throws IOException {
         LoraAdapter adapter = LoraAdapter.read(adapterDir);
@@ -70,7 +71,9 @@ public final class PeftLora {
             Path tmp = out.resolve(SafeTensors.SINGLE_FILE + ".tmp");
             SafeTensorsWriter.write(tmp, merged, Map.of("format", "pt"));
             Files.move(tmp, out.resolve(SafeTensors.SINGLE_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            writeConfig(baseDir, out, merged.containsKey("classifier.weight"), id2label);
+            // config.json beside the adapter names the task's labels, which adapter_config.json cannot
+            Path config = Files.isRegularFile(adapterDir.resolve("config.json")) ? adapterDir : baseDir;
+            writeConfig(config, out, merged.containsKey("classifier.weight"), id2label);
         }
         for (String f : List.of("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json")) {
             if (Files.isRegularFile(baseDir.resolve(f)) && !baseDir.resolve(f).equals(out.resolve(f))) {
