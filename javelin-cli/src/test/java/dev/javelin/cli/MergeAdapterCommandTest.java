@@ -21,12 +21,7 @@ class MergeAdapterCommandTest {
 
     @Test
     void adapterDirectoryClassifiesAsTheDefaultAndMergesIntoAPlainModel(@TempDir Path tmp) throws Exception {
-        Path adapter = Files.createDirectories(tmp.resolve("adapter"));
-        for (String f : FILES) {
-            try (InputStream in = MergeAdapterCommandTest.class.getResourceAsStream("/dev/javelin/pipelines/sentiment/" + f)) {
-                Files.copy(in, adapter.resolve(f));
-            }
-        }
+        Path adapter = builtInAdapter(tmp.resolve("adapter"));
         CliRun builtIn = classify(null), viaAdapter = classify(adapter.toString());
         assertThat(viaAdapter.lines()).isEqualTo(builtIn.lines());
 
@@ -48,16 +43,22 @@ class MergeAdapterCommandTest {
         CliRun notAdapter = CliRun.of("", "merge-adapter", "--adapter", tmp.toString(), "--out", tmp.resolve("o").toString());
         assertThat(notAdapter.status()).isEqualTo(2);
         assertThat(notAdapter.err()).contains("has no adapter_config.json and adapter_model.safetensors");
-        Path adapter = Files.createDirectories(tmp.resolve("adapter"));
-        for (String f : FILES) {
-            try (InputStream in = MergeAdapterCommandTest.class.getResourceAsStream("/dev/javelin/pipelines/sentiment/" + f)) {
-                Files.copy(in, adapter.resolve(f));
-            }
-        }
+        Path adapter = builtInAdapter(tmp.resolve("adapter"));
         CliRun badLabels = CliRun.of("", "merge-adapter", "--adapter", adapter.toString(), "--labels", "0=NEG,2=POS", "--out",
                 tmp.resolve("o").toString());
         assertThat(badLabels.status()).isEqualTo(2);
         assertThat(badLabels.err()).contains("--labels: ids must be 0..1");
+    }
+
+    /** The built-in adapter's files (javelin-pipelines' resources) copied into {@code dir}. */
+    private static Path builtInAdapter(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        for (String f : FILES) {
+            try (InputStream in = MergeAdapterCommandTest.class.getResourceAsStream("/dev/javelin/pipelines/sentiment/" + f)) {
+                Files.copy(in, dir.resolve(f));
+            }
+        }
+        return dir;
     }
 
     private static CliRun classify(String model) {
