@@ -16,7 +16,7 @@ public class Tour {
             System.out.printf("dim %d, cos(cat, feline) = %.4f, cos(cat, stocks) = %.4f%n",
                     v[0].length, Vectors.cosine(v[0], v[1]), Vectors.cosine(v[0], v[2]));
         }
-        try (TextClassificationPipeline sentiment = Pipelines.textClassification()) { // its SST-2 head
+        try (TextClassificationPipeline sentiment = Pipelines.textClassification()) { // its SST-2 adapter
             System.out.println(sentiment.classify(List.of("This product is amazing!", "Terrible quality, waste of money."), 1, null));
         }
     }

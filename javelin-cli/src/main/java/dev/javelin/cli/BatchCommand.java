@@ -38,7 +38,7 @@ public final class BatchCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--model", description = "Model directory or Hugging Face id (default: the embedded all-MiniLM-L6-v2; "
-            + "for classify, its built-in sentiment head).")
+            + "for classify, its built-in sentiment model).")
     String model;
 
     @Option(names = "--text-column", defaultValue = "text", description = "Column holding the text (default: ${DEFAULT-VALUE}).")

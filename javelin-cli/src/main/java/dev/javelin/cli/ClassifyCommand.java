@@ -28,7 +28,7 @@ public final class ClassifyCommand implements Callable<Integer> {
     /** Where JSON lines are read from when no texts are given (tests substitute it). */
     InputStream stdin = System.in;
 
-    @Option(names = "--model", description = "Classifier model directory or Hugging Face id (default: the embedded all-MiniLM-L6-v2 with its SST-2 sentiment head).")
+    @Option(names = "--model", description = "Classifier model directory or Hugging Face id (default: the embedded all-MiniLM-L6-v2 with its SST-2 sentiment adapter).")
     String model;
 
     @Option(names = "--top-k", defaultValue = "1", description = "Labels per input, best first; 0 for all (default: ${DEFAULT-VALUE}).")

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description = "Pure-Java inference engine and server for transformer models.",
         subcommands = {CommandLine.HelpCommand.class, ServeCommand.class, InspectCommand.class, TokenizeCommand.class,
                 ConvertCommand.class, EmbedCommand.class, ClassifyCommand.class, RerankCommand.class, SimilarityCommand.class,
-                TrainClassifierCommand.class, FineTuneCommand.class, EvalCommand.class, QuantizeCommand.class,
+                TrainClassifierCommand.class, FineTuneCommand.class, MergeAdapterCommand.class, EvalCommand.class, QuantizeCommand.class,
                 BatchCommand.class})
 public final class Main {
 

@@ -352,16 +352,17 @@ class FrontEndsAgreeTest {
         assertThatThrownBy(() -> Engine.load(ModelSpec.builder().model(singleLabel).head(Head.JAVELIN).build()))
                 .hasMessageContaining("is not a javelin-embedding-classifier directory");
 
-        // the embedded default is a Javelin head over all-MiniLM-L6-v2: --head none drops the head, not the encoder
-        try (Engine javelin = Engine.load(ModelSpec.builder().head(Head.JAVELIN).build());
+        // the embedded default is all-MiniLM-L6-v2 with its sentiment adapter's classifier: --head none drops the
+        // classifier, not the encoder
+        try (Engine classifier = Engine.load(ModelSpec.builder().head(Head.CLASSIFIER).build());
              Engine none = Engine.load(ModelSpec.builder().head(Head.NONE).build())) {
-            assertThat(javelin.info().labels()).containsExactly("NEGATIVE", "POSITIVE");
+            assertThat(classifier.info().labels()).containsExactly("NEGATIVE", "POSITIVE");
             assertThat(none.info().predicts()).isFalse();
             assertThat(none.embed(List.of(Input.of(QUERY)), dev.javelin.engine.EmbedOptions.DEFAULT))
-                    .isDeepEqualTo(javelin.embed(List.of(Input.of(QUERY)), dev.javelin.engine.EmbedOptions.DEFAULT));
+                    .isDeepEqualTo(classifier.embed(List.of(Input.of(QUERY)), dev.javelin.engine.EmbedOptions.DEFAULT));
         }
-        assertThatThrownBy(() -> Engine.load(ModelSpec.builder().head(Head.CLASSIFIER).build()))
-                .hasMessageContaining("is a Javelin head over an encoder");
+        assertThatThrownBy(() -> Engine.load(ModelSpec.builder().head(Head.JAVELIN).build()))
+                .hasMessageContaining("is not a javelin-embedding-classifier directory");
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.javelin.kernels.SymmetricInt8;
 import dev.javelin.nn.Embedding;
 import dev.javelin.nn.LayerNorm;
 import dev.javelin.nn.Linear;
+import dev.javelin.nn.LowRankDelta;
 import dev.javelin.tensor.DType;
 import dev.javelin.nn.RmsNorm;
 import dev.javelin.tensor.Tensor;
@@ -29,28 +30,64 @@ import java.util.List;
  * <p>Linear weights stored as int8 follow compressed-tensors' "int-quantized" format (symmetric,
  * per channel): {@code <layer>.weight} I8 [out, in] and {@code <layer>.weight_scale} [out, 1] (or
  * [out]) in F32, BF16 or F16.
+ *
+ * <p>Under an {@link Adaptation} (a build with a LoRA adapter), a tensor the adapter saves whole
+ * replaces the checkpoint's or adds to it, an adapted linear layer carries the adapter's
+ * {@link LowRankDelta} unmerged, and packed weights are shared with the build's earlier ones. The
+ * adapter names modules as the task model does ({@code bert.encoder…}); over a base saved without
+ * the task prefix they are found under it.
  */
 final class Checkpoint {
     private final SafeTensors weights;
     private final String prefix;
+    private final String taskPrefix;
     private final WeightDType dtype;
     private final boolean dynamicActivations;
+    /** The build's adaptation; null outside one (nothing shared, no adapter). */
+    private final Adaptation adaptation;
 
-    private Checkpoint(SafeTensors weights, String prefix, WeightDType dtype) throws ModelFormatException {
+    private Checkpoint(SafeTensors weights, String prefix, String taskPrefix, WeightDType dtype) throws ModelFormatException {
         this.weights = weights;
         this.prefix = prefix;
+        this.taskPrefix = taskPrefix;
         this.dtype = dtype;
         this.dynamicActivations = dynamicActivations(weights.source().resolveSibling("config.json"));
+        this.adaptation = Adaptation.current();
     }
 
     /**
      * The prefix under which {@code probe} exists: {@code taskPrefix} (e.g. {@code bert.}) or none.
      */
     static Checkpoint under(SafeTensors weights, WeightDType dtype, String taskPrefix, String probe) throws ModelFormatException {
-        if (weights.names().contains(taskPrefix + probe)) return new Checkpoint(weights, taskPrefix, dtype);
-        if (weights.names().contains(probe)) return new Checkpoint(weights, "", dtype);
+        Checkpoint task = new Checkpoint(weights, taskPrefix, taskPrefix, dtype);
+        if (task.has(probe)) return task;
+        Checkpoint bare = new Checkpoint(weights, "", taskPrefix, dtype);
+        if (bare.has(probe)) return bare;
         throw new ModelFormatException(weights.source() + " has neither " + taskPrefix + probe + " nor " + probe
                 + "; is it a checkpoint of this architecture?");
+    }
+
+    /**
+     * The adapter's name for this checkpoint's {@code name} among {@code names} (its whole tensors or
+     * its modules), or null: as named, or under the task prefix when the base has none.
+     */
+    private String adapted(String name, java.util.Set<String> names) {
+        if (adaptation == null || adaptation.adapter() == null) return null;
+        String found = names.contains(prefix + name) ? prefix + name
+                : prefix.isEmpty() && names.contains(taskPrefix + name) ? taskPrefix + name : null;
+        if (found != null) adaptation.used().add(found);
+        return found;
+    }
+
+    /** The adapter's tensor saved whole in place of {@code name}, or null. */
+    private Tensor adapterTensor(String name) {
+        String found = adaptation == null || adaptation.adapter() == null ? null : adapted(name, adaptation.adapter().wholeTensors());
+        return found == null ? null : adaptation.adapter().wholeTensor(found);
+    }
+
+    /** The adapter's name of the module that updates linear layer {@code name}, or null. */
+    private String adaptedModule(String name) {
+        return adaptation == null || adaptation.adapter() == null ? null : adapted(name, adaptation.adapter().modules());
     }
 
     /**
@@ -83,7 +120,8 @@ final class Checkpoint {
     }
 
     boolean has(String name) {
-        return weights.names().contains(prefix + name);
+        return weights.names().contains(prefix + name)
+                || (adaptation != null && adaptation.adapter() != null && adapted(name, adaptation.adapter().wholeTensors()) != null);
     }
 
     /**
@@ -96,15 +134,18 @@ final class Checkpoint {
 
     Tensor tensor(String name, int... shape) throws ModelFormatException {
         String full = prefix + name;
-        if (!weights.names().contains(full)) throw new ModelFormatException(weights.source() + " has no tensor " + full);
-        Tensor t;
-        try {
-            t = weights.tensor(full);
-        } catch (RuntimeException e) {
-            throw new ModelFormatException(weights.source() + ": cannot use tensor " + full + ": " + e.getMessage());
+        Tensor t = adapterTensor(name);
+        Object source = t != null ? adaptation.adapter().directory() : weights.source();
+        if (t == null) {
+            if (!weights.names().contains(full)) throw new ModelFormatException(weights.source() + " has no tensor " + full);
+            try {
+                t = weights.tensor(full);
+            } catch (RuntimeException e) {
+                throw new ModelFormatException(weights.source() + ": cannot use tensor " + full + ": " + e.getMessage());
+            }
         }
         if (!Arrays.equals(t.shape(), shape)) {
-            throw new ModelFormatException(weights.source() + ": tensor " + full + " has shape " + Arrays.toString(t.shape())
+            throw new ModelFormatException(source + ": tensor " + full + " has shape " + Arrays.toString(t.shape())
                     + ", the config implies " + Arrays.toString(shape));
         }
         return t;
@@ -120,11 +161,35 @@ final class Checkpoint {
     }
 
     private Linear linear(String name, int in, int out, Tensor bias) throws ModelFormatException {
-        return new Linear(weight(name, in, out), bias, dynamicActivations);
+        Linear layer = new Linear(weight(name, in, out), bias, dynamicActivations);
+        String module = adaptedModule(name);
+        if (module == null) return layer;
+        try {
+            return layer.withDelta(adaptation.adapter().delta(module));
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(adaptation.adapter().directory() + ": the update of " + module + ": " + e.getMessage());
+        }
     }
 
-    /** The weight of linear layer {@code name} packed in the checkpoint's precision; its mapped pages are released. */
+    /**
+     * The weight of linear layer {@code name} packed in the checkpoint's precision (the adapter's, when
+     * it saves the layer whole); packed once per build's adaptation.
+     */
     private PackedWeight weight(String name, int in, int out) throws ModelFormatException {
+        Tensor replaced = adapterTensor(name + ".weight");
+        if (replaced != null) return narrowed(tensor(name + ".weight", out, in));
+        if (adaptation == null) return packed(name, in, out);
+        String key = prefix + name + ".weight";
+        PackedWeight shared = adaptation.packed().get(key);
+        if (shared == null) {
+            shared = packed(name, in, out);
+            adaptation.packed().put(key, shared);
+        }
+        return shared;
+    }
+
+    /** The checkpoint's weight of linear layer {@code name} packed in its precision; its mapped pages are released. */
+    private PackedWeight packed(String name, int in, int out) throws ModelFormatException {
         String full = prefix + name + ".weight";
         if (!weights.names().contains(full)) throw new ModelFormatException(weights.source() + " has no tensor " + full);
         TensorInfo info = weights.info(full);
@@ -217,17 +282,40 @@ final class Checkpoint {
         for (int o : outs) total += o;
         PackedWeight[] parts = new PackedWeight[names.size()];
         Tensor b = bias ? Tensor.allocate(Arena.ofAuto(), total) : null;
+        Tensor[] down = new Tensor[names.size()], up = new Tensor[names.size()];
+        boolean adapted = false, replaced = false;
         int row = 0;
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
-            parts[i] = weight(name, in, outs[i]);
+            replaced |= adapterTensor(name + ".weight") != null;
             if (bias) copyInto(tensor(name + ".bias", outs[i]), b.slice(0, row, row + outs[i]));
             else if (has(name + ".bias")) {
                 throw new ModelFormatException(weights.source() + " has " + prefix + name + ".bias, but the config says the layer has no bias");
             }
+            String module = adaptedModule(name);
+            if (module != null) {
+                down[i] = adaptation.adapter().a(module);
+                up[i] = adaptation.adapter().b(module);
+                adapted = true;
+            }
             row += outs[i];
         }
-        return new Linear(PackedWeight.stackColumns(parts), b, dynamicActivations);
+        String key = "stacked:" + prefix + String.join("+", names);
+        PackedWeight stacked = adaptation == null || replaced ? null : adaptation.packed().get(key);
+        if (stacked == null) {
+            // the parts are packed, then copied side by side: only the stacked copy is kept
+            for (int i = 0; i < names.size(); i++) parts[i] = adapterTensor(names.get(i) + ".weight") != null
+                    ? weight(names.get(i), in, outs[i]) : packed(names.get(i), in, outs[i]);
+            stacked = PackedWeight.stackColumns(parts);
+            if (adaptation != null && !replaced) adaptation.packed().put(key, stacked);
+        }
+        Linear layer = new Linear(stacked, b, dynamicActivations);
+        if (!adapted) return layer;
+        try {
+            return layer.withDelta(LowRankDelta.stacked(down, up, outs, adaptation.adapter().scale()));
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(adaptation.adapter().directory() + ": the update of " + String.join("+", names) + ": " + e.getMessage());
+        }
     }
 
     private static void copyInto(Tensor src, Tensor dst) {

@@ -1,6 +1,5 @@
 package dev.javelin.models;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.javelin.io.safetensors.SafeTensors;
@@ -16,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * LoRA adapters in the PEFT library's layout: {@code adapter_config.json} and
@@ -44,59 +42,38 @@ public final class PeftLora {
      * Writes the base model in {@code baseDir} with the adapter in {@code adapterDir} merged into it as
      * a model directory {@code out} (created; replaced files are written whole, then renamed). A base
      * encoder saved without its task prefix (a plain {@code BertModel}: {@code encoder.layer.0…}) takes
-     * {@code bert.} ({@code distilbert.}) when the adapter names modules under it. {@code id2label}, when not null, is written
-     * into config.json with its inverse, for a classification adapter.
+     * {@code bert.} ({@code distilbert.}) when the adapter names modules under it. config.json is the
+     * adapter directory's when it has one, else the base's; {@code id2label}, when not null, is written
+     * into it with its inverse, for a classification adapter.
      */
     public static void merge(Path baseDir, Path adapterDir, Path out, Map<Integer, String> id2label) throws IOException {
-        JsonNode cfg = new ObjectMapper().readTree(adapterDir.resolve(CONFIG).toFile());
-        String type = cfg.path("peft_type").asText("");
-        if (!type.equals("LORA")) throw new IOException(adapterDir + ": peft_type is \"" + type + "\"; only LORA adapters merge");
-        if (cfg.path("fan_in_fan_out").asBoolean(false)) throw new IOException(adapterDir + ": fan_in_fan_out (Conv1D weights) is not supported");
-        if (cfg.path("use_dora").asBoolean(false)) throw new IOException(adapterDir + ": DoRA adapters (use_dora) are not supported");
-        if (!cfg.path("bias").asText("none").equals("none")) throw new IOException(adapterDir + ": bias \"" + cfg.path("bias").asText() + "\" is not supported, only \"none\"");
-        if (cfg.path("rank_pattern").size() > 0 || cfg.path("alpha_pattern").size() > 0) {
-            throw new IOException(adapterDir + ": per-module rank_pattern / alpha_pattern are not supported");
-        }
-        int r = cfg.path("r").asInt(0);
-        double alpha = cfg.path("lora_alpha").asDouble(Double.NaN);
-        if (r < 1 || !(alpha > 0)) throw new IOException(adapterDir + ": adapter_config.json needs r ≥ 1 and lora_alpha > 0");
-        float scale = (float) (cfg.path("use_rslora").asBoolean(false) ? alpha / Math.sqrt(r) : alpha / r);
+        LoraAdapter adapter = LoraAdapter.read(adapterDir);
         Files.createDirectories(out);
-        try (SafeTensors base = SafeTensors.open(baseDir); SafeTensors adapter = SafeTensors.open(adapterDir.resolve(WEIGHTS));
-             Arena arena = Arena.ofConfined()) {
+        try (SafeTensors base = SafeTensors.open(baseDir); Arena arena = Arena.ofConfined()) {
             Map<String, Tensor> merged = new LinkedHashMap<>();
-            Set<String> modules = new TreeSet<>(), whole = new TreeSet<>();
-            for (String name : adapter.names()) {
-                if (!name.startsWith(PREFIX)) throw new IOException(adapterDir + ": tensor " + name + " lacks PEFT's prefix " + PREFIX);
-                String local = name.substring(PREFIX.length());
-                if (local.endsWith(".lora_A.weight")) modules.add(local.substring(0, local.length() - ".lora_A.weight".length()));
-                else if (!local.contains(".lora_")) whole.add(local);
-                else if (!local.endsWith(".lora_B.weight")) throw new IOException(adapterDir + ": unexpected LoRA tensor " + name);
-            }
-            String taskPrefix = taskPrefix(base, modules);
+            String taskPrefix = taskPrefix(base, adapter.modules());
             for (String name : base.names()) merged.put(taskPrefix + name, base.tensor(name));
-            for (String module : modules) {
+            for (String module : adapter.modules()) {
                 String w = module + ".weight";
                 Tensor weight = merged.get(w);
                 if (weight == null) throw new IOException(adapterDir + ": adapter module " + module + " is not in the base model " + baseDir);
-                Tensor a = adapter.tensor(PREFIX + module + ".lora_A.weight");
-                String bName = PREFIX + module + ".lora_B.weight";
-                if (!adapter.names().contains(bName)) throw new IOException(adapterDir + ": " + module + " has lora_A but no lora_B");
-                Tensor b = adapter.tensor(bName);
+                Tensor a = adapter.a(module), b = adapter.b(module);
                 int outF = weight.dim(0), inF = weight.dim(1);
-                a.requireShape(module + ".lora_A", r, inF);
-                b.requireShape(module + ".lora_B", outF, r);
+                a.requireShape(module + ".lora_A", adapter.rank(), inF);
+                b.requireShape(module + ".lora_B", outF, adapter.rank());
                 Tensor delta = Tensor.allocate(arena, outF, inF);
                 MatMul.matmul(b, a, delta);
                 float[] wv = weight.toArray(), dv = delta.toArray();
-                for (int i = 0; i < wv.length; i++) wv[i] += scale * dv[i];
+                for (int i = 0; i < wv.length; i++) wv[i] += adapter.scale() * dv[i];
                 merged.put(w, Tensor.of(arena, wv, outF, inF));
             }
-            for (String name : whole) merged.put(name, adapter.tensor(PREFIX + name).copy(arena));
+            for (String name : adapter.wholeTensors()) merged.put(name, adapter.wholeTensor(name));
             Path tmp = out.resolve(SafeTensors.SINGLE_FILE + ".tmp");
             SafeTensorsWriter.write(tmp, merged, Map.of("format", "pt"));
             Files.move(tmp, out.resolve(SafeTensors.SINGLE_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            writeConfig(baseDir, out, merged.containsKey("classifier.weight"), id2label);
+            // config.json beside the adapter names the task's labels, which adapter_config.json cannot
+            Path config = Files.isRegularFile(adapterDir.resolve("config.json")) ? adapterDir : baseDir;
+            writeConfig(config, out, merged.containsKey("classifier.weight"), id2label);
         }
         for (String f : List.of("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json")) {
             if (Files.isRegularFile(baseDir.resolve(f)) && !baseDir.resolve(f).equals(out.resolve(f))) {

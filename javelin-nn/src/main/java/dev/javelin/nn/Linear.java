@@ -12,13 +12,16 @@ import java.util.Arrays;
  * y = x·Wᵀ + b with W in PyTorch's [out, in] layout. W is packed once, when the layer is built, into
  * the matmul kernel's panel layout (F32, or a narrower {@link PackedWeight.Format} the kernel widens
  * in registers), so a forward pass never re-packs it; after construction the caller's W is no longer
- * read (a loader may release its pages).
+ * read (a loader may release its pages). A layer may carry a {@link LowRankDelta} (a LoRA adapter kept
+ * unmerged), added to the product before the activation, so an adapted model shares the base model's
+ * packed weights.
  */
 public final class Linear {
     private final PackedWeight weight;
     private final Epilogue plain;
     private final Epilogue gelu;
     private final boolean dynamicActivations;
+    private final LowRankDelta delta;
 
     /** {@code bias} may be null (no bias); it is read in place by every forward pass. */
     public Linear(Tensor weight, Tensor bias) {
@@ -36,12 +39,30 @@ public final class Linear {
      * quantization export's products; it costs a copy of the input per call.
      */
     public Linear(PackedWeight weight, Tensor bias, boolean dynamicActivations) {
+        this(weight, bias, dynamicActivations, null);
+    }
+
+    private Linear(PackedWeight weight, Tensor bias, boolean dynamicActivations, LowRankDelta delta) {
         if (bias != null) bias.requireShape("linear bias for weight [" + weight.columns() + ", " + weight.rows() + "]", weight.columns());
+        if (delta != null && (delta.inFeatures() != weight.rows() || delta.outFeatures() != weight.columns())) {
+            throw new IllegalArgumentException("low-rank delta [" + delta.outFeatures() + ", " + delta.inFeatures()
+                    + "] does not fit the linear weight [" + weight.columns() + ", " + weight.rows() + "]");
+        }
         this.weight = weight;
         this.plain = new Epilogue(bias, Epilogue.Activation.IDENTITY);
         this.gelu = new Epilogue(bias, Epilogue.Activation.GELU);
         this.dynamicActivations = dynamicActivations;
+        this.delta = delta;
     }
+
+    /** This layer plus {@code delta}, sharing this layer's packed weight and bias: y = x·Wᵀ + b + Δ(x). */
+    public Linear withDelta(LowRankDelta delta) {
+        if (this.delta != null) throw new IllegalStateException("the layer already carries a low-rank delta");
+        return new Linear(weight, plain.bias(), dynamicActivations, delta);
+    }
+
+    /** The LoRA update this layer adds, or null. */
+    public LowRankDelta delta() { return delta; }
 
     private static PackedWeight packed(Tensor weight) {
         if (weight.rank() != 2) throw new IllegalArgumentException("linear weight must be 2-D [out, in], got " + Arrays.toString(weight.shape()));
@@ -74,6 +95,18 @@ public final class Linear {
     }
 
     private void run(Tensor x, Epilogue epilogue, Tensor residual, Tensor y) {
+        if (delta == null) {
+            product(x, epilogue, residual, y);
+            return;
+        }
+        // the layer's product, bias and residual first; Δ is added last, then the activation
+        product(x, plain, residual, y);
+        try (Arena arena = Arena.ofConfined()) {
+            delta.addTo(x, y, epilogue.activation(), arena);
+        }
+    }
+
+    private void product(Tensor x, Epilogue epilogue, Tensor residual, Tensor y) {
         if (!dynamicActivations) {
             MatMul.matmul(x, weight, epilogue, residual, y);
             return;

@@ -1,7 +1,6 @@
 package dev.javelin.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.javelin.io.source.JavelinHome;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,7 +9,6 @@ import dev.javelin.io.safetensors.SafeTensorsWriter;
 import dev.javelin.tensor.Tensor;
 import dev.javelin.tokenizers.Encoding;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +40,6 @@ public final class EmbeddingClassifier {
     public static final String DEFAULT_ENCODER = "default";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final String SENTIMENT_RESOURCE = "dev/javelin/pipelines/sentiment/";
 
     private final String encoder;
     private final Pooling pooling;
@@ -148,47 +145,6 @@ public final class EmbeddingClassifier {
         Path tmp = Files.createTempFile(dir, "config", ".json.tmp");
         JSON.writeValue(tmp.toFile(), config);
         Files.move(tmp, dir.resolve("config.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    /**
-     * The default sentiment model (NEGATIVE/POSITIVE over the embedded default encoder), shipped as a
-     * resource and copied once into the cache, since safetensors are read by mapping a file.
-     */
-    public static Path defaultSentiment() throws IOException {
-        byte[] config = resource("config.json");
-        byte[] weights = resource("model.safetensors");
-        String version = contentHash(config, weights);
-        Path dir = JavelinHome.cacheRoot().resolve("models").resolve("sentiment").resolve(version);
-        if (!Files.isRegularFile(dir.resolve("config.json"))) {
-            Files.createDirectories(dir);
-            // Weights first, config last: config.json present means the directory is complete.
-            write(dir.resolve("model.safetensors"), weights);
-            write(dir.resolve("config.json"), config);
-        }
-        return dir;
-    }
-
-    private static String contentHash(byte[]... parts) {
-        try {
-            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-            for (byte[] p : parts) sha.update(p);
-            return java.util.HexFormat.of().formatHex(sha.digest(), 0, 8);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
-
-    private static void write(Path target, byte[] bytes) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-        Files.write(tmp, bytes);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static byte[] resource(String name) throws IOException {
-        try (InputStream in = EmbeddingClassifier.class.getResourceAsStream("/" + SENTIMENT_RESOURCE + name)) {
-            if (in == null) throw new IOException("default sentiment model: resource " + SENTIMENT_RESOURCE + name + " is missing");
-            return in.readAllBytes();
-        }
     }
 
     /** The head's input for a batch: the encoder's last hidden state pooled as configured, normalised if configured. */

@@ -6,7 +6,9 @@ import dev.javelin.io.config.ModelConfig;
 import dev.javelin.io.source.DefaultModel;
 import dev.javelin.io.source.ModelSource;
 import dev.javelin.io.source.PoolingConfig;
+import dev.javelin.models.EncoderModel;
 import dev.javelin.models.LoadedModel;
+import dev.javelin.models.PeftLora;
 import dev.javelin.models.Models;
 import dev.javelin.models.WeightDType;
 import dev.javelin.models.SequenceClassifier;
@@ -111,19 +113,22 @@ public final class Encoder implements AutoCloseable {
             throw new IOException(modelId + " is not a " + EmbeddingClassifier.MODEL_TYPE
                     + " directory (train-classifier's output); --head auto reads what it is");
         }
-        Path tokenizerFile = dir.resolve("tokenizer.json");
-        if (!Files.isRegularFile(tokenizerFile)) throw new IOException(dir + " has no tokenizer.json");
+        if (!PeftLora.isAdapter(dir) && !Files.isRegularFile(dir.resolve("tokenizer.json"))) throw new IOException(dir + " has no tokenizer.json");
         LoadedModel model = Models.load(dir, dtype);
         try {
+            // an adapter's model is its base's directory: tokenizer, pooling and prompts come from there
+            Path files = model.directory();
+            Path tokenizerFile = files.resolve("tokenizer.json");
+            if (!Files.isRegularFile(tokenizerFile)) throw new IOException(files + " has no tokenizer.json");
             SequenceClassifier classifier = checkpointHead(model.classifier(), head, modelId);
-            int maxLength = Math.min(model.encoder().maxPositions(), maxSeqLength(dir));
+            int maxLength = Math.min(model.encoder().maxPositions(), maxSeqLength(files));
             Tokenizer tokenizer = Tokenizer.fromFile(tokenizerFile).withoutPadding()
                     .withTruncation(new Truncation(maxLength, Truncation.Strategy.LONGEST_FIRST, 0, Truncation.Direction.RIGHT));
-            PoolingConfig pooling = PoolingConfig.load(dir);
+            PoolingConfig pooling = PoolingConfig.load(files);
             List<DenseLayer> dense = dense(pooling, model.encoder().hiddenSize());
             int width = dense.isEmpty() ? model.encoder().hiddenSize() : dense.getLast().out();
             return new Encoder(model, tokenizer, info(modelId, model, pooling, classifier, width, maxLength), null, classifier,
-                    dense, Prompts.load(dir));
+                    dense, Prompts.load(files));
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
@@ -146,12 +151,17 @@ public final class Encoder implements AutoCloseable {
         return head == Head.NONE ? null : classifier;
     }
 
-    /** What a checkpoint is: its head decides the kind (none: embeddings; one output: a cross-encoder), config.json the labels. */
+    /**
+     * What a checkpoint is: its head decides the kind (none: embeddings; one output: a cross-encoder),
+     * config.json the labels. A classifier over an encoder of its own (a LoRA adapter's, unmerged
+     * beside its base) leaves the base's embeddings as they were, so the model embeds too.
+     */
     private static ModelInfo info(String modelId, LoadedModel model, PoolingConfig pooling, SequenceClassifier head, int width,
                                   int maxLength) {
         ModelConfig cfg = model.config();
         ModelInfo.Kind kind = head == null ? ModelInfo.Kind.EMBEDDING
-                : head.numLabels() == 1 ? ModelInfo.Kind.RERANKER : ModelInfo.Kind.CLASSIFIER;
+                : head.numLabels() == 1 ? ModelInfo.Kind.RERANKER
+                : head.encoder() != model.encoder() ? ModelInfo.Kind.EMBEDDING : ModelInfo.Kind.CLASSIFIER;
         List<String> labels = head == null ? null : labels(cfg.id2label(), head.numLabels());
         return new ModelInfo(modelId, cfg.modelType(), kind, width, maxLength,
                 // sentence-transformers defaults to mean pooling; classifiers read the first token
@@ -249,7 +259,7 @@ public final class Encoder implements AutoCloseable {
     /** One pooled (not normalised) vector per input, the encoder's last hidden state only (no Dense module). */
     public float[][] embed(List<Encoding> batch, Pooling pooling) {
         float[][] out = new float[batch.size()][];
-        run(batch, (seqs, hidden, ws) -> {
+        run(model.encoder(), batch, (seqs, hidden, ws) -> {
             for (int s = 0; s < seqs.count(); s++) out[s] = pooling.pool(hidden, seqs.start(s), seqs.end(s));
         });
         return out;
@@ -258,7 +268,7 @@ public final class Encoder implements AutoCloseable {
     /** The last hidden state of every real (non-pad) token of every input: [input][token][hidden]. */
     public float[][][] embedAll(List<Encoding> batch) {
         float[][][] out = new float[batch.size()][][];
-        run(batch, (seqs, hidden, ws) -> {
+        run(model.encoder(), batch, (seqs, hidden, ws) -> {
             for (int s = 0; s < seqs.count(); s++) {
                 float[][] rows = new float[seqs.length(s)][hidden.dim(1)];
                 for (int t = 0; t < rows.length; t++) Pooling.readRow(hidden, seqs.start(s) + t, rows[t]);
@@ -276,7 +286,7 @@ public final class Encoder implements AutoCloseable {
             throw new UnsupportedTaskException(info.modelId() + " has no classification head; it is an embedding model");
         }
         float[][] out = new float[batch.size()][];
-        run(batch, (seqs, hidden, ws) -> {
+        run(head.encoder(), batch, (seqs, hidden, ws) -> {
             Tensor logits = head.head(hidden, seqs, ws);
             for (int s = 0; s < seqs.count(); s++) {
                 out[s] = new float[head.numLabels()];
@@ -291,19 +301,20 @@ public final class Encoder implements AutoCloseable {
         void accept(PackedSequences seqs, Tensor hidden, Workspace ws);
     }
 
-    private void run(List<Encoding> batch, PassConsumer consumer) {
+    /** One forward pass of {@code encoder} (the model's, or its classifier's own) over {@code batch}. */
+    private void run(EncoderModel encoder, List<Encoding> batch, PassConsumer consumer) {
         if (batch.isEmpty()) return;
         lock.readLock().lock();
         try {
             if (closed) throw new IllegalStateException("encoder " + info.modelId() + " is closed");
-            forward(batch, consumer);
+            forward(encoder, batch, consumer);
         } finally {
             lock.readLock().unlock();
         }
     }
 
     /** One forward pass over the whole batch, as handed. */
-    private void forward(List<Encoding> batch, PassConsumer consumer) {
+    private void forward(EncoderModel encoder, List<Encoding> batch, PassConsumer consumer) {
         Workspace ws = workspaces.poll();
         if (ws == null) ws = new Workspace();
         try {
@@ -314,7 +325,7 @@ public final class Encoder implements AutoCloseable {
                 types[i] = real[1];
             }
             TokenBatch tb = TokenBatch.of(ids, types);
-            consumer.accept(tb.sequences(), model.encoder().forward(tb, ws), ws);
+            consumer.accept(tb.sequences(), encoder.forward(tb, ws), ws);
         } finally {
             workspaces.add(ws);
         }

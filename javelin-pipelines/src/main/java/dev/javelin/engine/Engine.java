@@ -64,7 +64,7 @@ public final class Engine implements AutoCloseable {
      */
     public static Engine load(ModelSpec spec, Batcher batcher) throws IOException {
         Encoder encoder = spec.isDefault()
-                ? Encoder.load(EmbeddingClassifier.defaultSentiment(), DefaultModel.find().modelId(), spec.dtype(), spec.head())
+                ? Encoder.load(DefaultSentiment.directory(), DefaultModel.find().modelId(), spec.dtype(), spec.head())
                 : Encoder.load(ModelSource.resolve(spec.source()), spec.source(), spec.dtype(), spec.head());
         ModelInfo loaded = encoder.info();
         if (spec.pooling() != null || spec.normalize() != null) {

@@ -21,7 +21,7 @@ public record ModelInfo(String modelId, String modelType, Kind kind, int hiddenS
 
     /** TEI's three model types. */
     public enum Kind {
-        /** Sentence embeddings; with a Javelin head trained on them, it classifies too. */
+        /** Sentence embeddings; with a Javelin head trained on them, or a LoRA adapter's classifier beside the encoder, it classifies too. */
         EMBEDDING,
         /** A sequence classifier with several labels. */
         CLASSIFIER,

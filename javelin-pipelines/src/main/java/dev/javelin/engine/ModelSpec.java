@@ -8,7 +8,7 @@ import dev.javelin.models.WeightDType;
  *
  * @param source    a local Hugging Face directory, a javelin-embedding-classifier directory, or a Hub id
  *                  ({@code org/name[@revision]}); null means the embedded default: all-MiniLM-L6-v2 with
- *                  the built-in SST-2 sentiment head on its embeddings (it embeds and classifies)
+ *                  the built-in SST-2 sentiment LoRA adapter (it embeds with the base and classifies with the adapter)
  * @param pooling   pooling of {@code embed} instead of the model's own; null keeps the model's
  * @param normalize L2 normalisation of {@code embed} by default instead of the model's own; null keeps the model's
  * @param dtype     precision of the linear layers: {@link WeightDType#F32} keeps the checkpoint's own,

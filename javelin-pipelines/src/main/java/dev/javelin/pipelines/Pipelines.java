@@ -8,7 +8,7 @@ import java.io.IOException;
 /**
  * Entry points as short as Python's {@code pipeline(...)}, over the {@link Engine}. {@code model} is a
  * local Hugging Face directory or a Hub id; null means the embedded default (all-MiniLM-L6-v2 with
- * the built-in sentiment head), as everywhere. Pipelines are thread-safe and batch-first; close them
+ * the built-in sentiment model), as everywhere. Pipelines are thread-safe and batch-first; close them
  * to unmap the weights.
  */
 public final class Pipelines {
@@ -27,7 +27,7 @@ public final class Pipelines {
         return new EmbeddingsPipeline(checked(Engine.load(spec), Engine::requireEmbeds));
     }
 
-    /** The embedded default's classifier: the built-in SST-2 sentiment head (NEGATIVE/POSITIVE). */
+    /** The embedded default's classifier: the built-in SST-2 sentiment model, a LoRA adapter (NEGATIVE/POSITIVE). */
     public static TextClassificationPipeline textClassification() throws IOException {
         return textClassification(ModelSpec.DEFAULT);
     }

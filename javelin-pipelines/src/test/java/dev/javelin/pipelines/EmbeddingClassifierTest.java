@@ -78,7 +78,7 @@ class EmbeddingClassifierTest {
     void builtInSentimentModelGetsTheSeedExamplesRight() throws IOException {
         try (TextClassificationPipeline sentiment = Pipelines.textClassification((String) null)) {
             assertThat(sentiment.info().modelId()).isEqualTo(BundledModel.ALL_MINILM_L6_V2.modelId());
-            // The embedded default embeds (all-MiniLM-L6-v2) and classifies (the sentiment head on its embeddings).
+            // The embedded default embeds (all-MiniLM-L6-v2) and classifies (its SST-2 LoRA adapter, unmerged).
             assertThat(sentiment.info().kind()).isEqualTo(ModelInfo.Kind.EMBEDDING);
             assertThat(sentiment.info().predicts()).isTrue();
             List<List<Label>> out = sentiment.classify(List.of("This product is amazing!",
@@ -96,12 +96,13 @@ class EmbeddingClassifierTest {
 
     @Test
     void classifierEncoderStillEmbedsAsItsEncoder() throws IOException {
+        head(384).save(dir);
         try (Encoder plain = Encoder.loadDefault();
-             Encoder withHead = Encoder.load(EmbeddingClassifier.defaultSentiment(), "sentiment")) {
+             Encoder withHead = Encoder.load(dir, "head")) {
             var batch = List.of(plain.tokenizer().encode("same pass, two uses"));
             assertThat(withHead.embed(batch, Pooling.MEAN)).isDeepEqualTo(plain.embed(batch, Pooling.MEAN));
             assertThat(withHead.info().pooling()).isEqualTo(plain.info().pooling());
-            assertThat(withHead.predict(batch)[0]).hasSize(2);
+            assertThat(withHead.predict(batch)[0]).hasSize(3);
             assertThatThrownBy(() -> plain.predict(batch)).isInstanceOf(UnsupportedOperationException.class);
         }
     }
