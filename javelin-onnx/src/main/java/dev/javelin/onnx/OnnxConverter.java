@@ -95,8 +95,14 @@ public final class OnnxConverter {
                     QuantizedImport.write(graph, w, writer, arena);
                     continue;
                 }
-                int[] stored = w.transpose() ? new int[] {w.shape()[1], w.shape()[0]} : w.shape();
+                long[] whole = OnnxGraph.dims(w.initializer());
+                int[] stored = new int[whole.length];
+                for (int i = 0; i < whole.length; i++) stored[i] = Math.toIntExact(whole[i]);
                 Tensor t = Tensor.wrap(MemorySegment.ofBuffer(graph.floatBytes(w.initializer())), stored);
+                if (w.part() != null) {
+                    int last = stored.length - 1, width = w.storedShape()[last];
+                    t = t.slice(last, w.part().index() * width, (w.part().index() + 1) * width);
+                }
                 // The writer lays a transposed view out row-major: the PyTorch [out, in] layout.
                 writer.add(w.hfName(), w.transpose() ? t.t() : t);
             }
