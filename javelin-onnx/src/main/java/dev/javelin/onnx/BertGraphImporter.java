@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -80,7 +81,7 @@ public final class BertGraphImporter {
     private record Table(NodeProto gather, TensorProto weight, TensorProto scale, TensorProto zeroPoint, String output) {}
 
     /** The embedding stage: the tables' sizes and the LayerNorm whose output the first layer reads. */
-    private record Embeddings(int vocab, int hidden, int positions, int types, Norm norm) {}
+    private record Embeddings(ImportedEncoder.Family family, int vocab, int hidden, int positions, int types, int paddingIdx, Norm norm) {}
 
     /** One encoder layer: its shape, and the value the next layer reads. */
     private record Layer(int heads, int intermediate, String activation, String output) {}
@@ -112,13 +113,40 @@ public final class BertGraphImporter {
         }
         pooler(state, embeddings.hidden());
         requireEverythingPlaced();
-        return new ImportedEncoder(embeddings.vocab(), embeddings.hidden(), layers, heads, intermediate, act,
-                embeddings.positions(), embeddings.types(), embeddings.norm().eps(), List.copyOf(weights));
+        List<EncoderWeight> named = embeddings.family() == ImportedEncoder.Family.DISTILBERT
+                ? weights.stream().map(w -> w.named(distilBertName(w.hfName()))).toList() : List.copyOf(weights);
+        if (embeddings.family() == ImportedEncoder.Family.DISTILBERT && embeddings.norm().eps() != 1e-12) {
+            throw fail("embeddings", "LayerNorm epsilon " + embeddings.norm().eps() + "; DistilBERT's is fixed at 1e-12");
+        }
+        return new ImportedEncoder(embeddings.family(), embeddings.vocab(), embeddings.hidden(), layers, heads, intermediate, act,
+                embeddings.positions(), embeddings.types(), embeddings.norm().eps(), embeddings.paddingIdx(), named);
+    }
+
+    /** BERT's module path of a weight as DistilBERT names it (the walk names by BERT's modules). */
+    private static String distilBertName(String bert) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("encoder\\.layer\\.(\\d+)\\.(.+)\\.(weight|bias)").matcher(bert);
+        if (!m.matches()) return bert;
+        String module = switch (m.group(2)) {
+            case "attention.self.query" -> "attention.q_lin";
+            case "attention.self.key" -> "attention.k_lin";
+            case "attention.self.value" -> "attention.v_lin";
+            case "attention.output.dense" -> "attention.out_lin";
+            case "attention.output.LayerNorm" -> "sa_layer_norm";
+            case "intermediate.dense" -> "ffn.lin1";
+            case "output.dense" -> "ffn.lin2";
+            case "output.LayerNorm" -> "output_layer_norm";
+            default -> throw new IllegalStateException("no DistilBERT name for " + bert);
+        };
+        return "transformer.layer." + m.group(1) + "." + module + "." + m.group(3);
     }
 
     // ---- embeddings -----------------------------------------------------------------------
 
-    /** Word, token type and position lookups, their sum, and its LayerNorm. */
+    /**
+     * Word, token type and position lookups, their sum, and its LayerNorm. The terms tell the family
+     * apart: BERT reads token_type_ids and absolute positions; DistilBERT has no token types;
+     * RoBERTa numbers positions from the padding id and reads its one-row token type table at index 0.
+     */
     private Embeddings embeddings() throws OnnxFormatException {
         String ids = requireInput("input_ids");
         NodeProto fused = readerThroughCasts(ids, "EmbedLayerNormalization", 0);
@@ -127,19 +155,12 @@ public final class BertGraphImporter {
         int vocab = (int) OnnxGraph.dims(wordTable.weight())[0];
         int hidden = (int) OnnxGraph.dims(wordTable.weight())[1];
         placeTable("embeddings.word_embeddings.weight", wordTable);
-
-        String typeIds = g.inputNames().contains("token_type_ids") ? "token_type_ids" : null;
-        if (typeIds == null) {
-            throw fail("embeddings", "the graph has no token_type_ids input (inputs: " + g.inputNames()
-                    + "); only BERT-family graphs with token type embeddings are supported");
-        }
-        Table typeTable = table(embeddingLookup(typeIds, "token_type_ids"));
-        placeTable("embeddings.token_type_embeddings.weight", typeTable);
+        NodeProto typeLookup = g.inputNames().contains("token_type_ids") ? embeddingLookup("token_type_ids", "token_type_ids") : null;
 
         // Follow the sum word + type + position to the embedding LayerNorm.
         String sum = wordTable.output();
-        Table positionTable = null;
-        boolean sawType = false;
+        Table positionTable = null, typeTable = null;
+        int paddingIdx = -1;
         while (true) {
             List<NodeProto> next = dataConsumers(sum);
             if (next.size() != 1 || !next.getFirst().getOpType().equals("Add")) break;
@@ -148,28 +169,105 @@ public final class BertGraphImporter {
             NodeProto p = g.producer(other);
             // an 8-bit table's lookup is dequantized after the Gather
             if (p != null && p.getOpType().equals("DequantizeLinear")) p = g.producer(p.getInput(0));
-            if (p != null && p.equals(typeTable.gather())) {
-                sawType = true;
-            } else if (p != null && p.getOpType().equals("Gather") && g.isInitializer(p.getInput(0))) {
-                if (positionTable != null) throw fail("embeddings", "two position embedding lookups");
-                checkAbsolutePositions(p);
-                positionTable = table(p);
-            } else {
+            if (p == null || !p.getOpType().equals("Gather") || !g.isInitializer(p.getInput(0))) {
                 throw fail("embeddings", "unexpected term " + other + " added to the embeddings (" + describe(p) + ")");
+            }
+            OptionalInt padding = paddingPositions(p.getInput(1));
+            boolean type = p.equals(typeLookup) || typeLookup == null && OnnxGraph.dims(g.initializers().get(p.getInput(0)))[0] == 1
+                    && onlyShapesOfInputs(p.getInput(1));
+            if (type) {
+                if (typeTable != null) throw fail("embeddings", "two token type embedding lookups");
+                typeTable = table(p);
+            } else {
+                if (positionTable != null) throw fail("embeddings", "two position embedding lookups");
+                if (padding.isPresent()) {
+                    paddingIdx = padding.getAsInt();
+                } else {
+                    checkAbsolutePositions(p);
+                }
+                positionTable = table(p);
             }
             sum = add.getOutput(0);
         }
-        if (!sawType || positionTable == null) {
-            throw fail("embeddings", "expected word + token type + position embeddings; token type "
-                    + (sawType ? "found" : "missing") + ", position " + (positionTable != null ? "found" : "missing"));
+        if (positionTable == null) throw fail("embeddings", "no position embedding lookup is added to the word embeddings");
+        if (typeLookup != null && typeTable == null) throw fail("embeddings", "the token_type_ids lookup is not added to the word embeddings");
+        ImportedEncoder.Family family = paddingIdx >= 0 ? ImportedEncoder.Family.ROBERTA
+                : typeTable == null ? ImportedEncoder.Family.DISTILBERT : ImportedEncoder.Family.BERT;
+        if (family == ImportedEncoder.Family.BERT && typeLookup == null) {
+            throw fail("embeddings", "token type embeddings with absolute positions but no token_type_ids input (inputs: " + g.inputNames() + ")");
         }
         placeTable("embeddings.position_embeddings.weight", positionTable);
-        requireWidth("embeddings", typeTable.weight(), hidden);
         requireWidth("embeddings", positionTable.weight(), hidden);
+        if (typeTable != null) {
+            placeTable("embeddings.token_type_embeddings.weight", typeTable);
+            requireWidth("embeddings", typeTable.weight(), hidden);
+        }
         Norm norm = norm(sum, "embeddings");
         placeNorm("embeddings.LayerNorm", norm);
-        return new Embeddings(vocab, hidden, (int) OnnxGraph.dims(positionTable.weight())[0],
-                (int) OnnxGraph.dims(typeTable.weight())[0], norm);
+        return new Embeddings(family, vocab, hidden, (int) OnnxGraph.dims(positionTable.weight())[0],
+                typeTable == null ? 0 : (int) OnnxGraph.dims(typeTable.weight())[0], paddingIdx, norm);
+    }
+
+    /**
+     * RoBERTa's create_position_ids_from_input_ids as exported: mask = Cast(Not(Equal(input_ids,
+     * pad))), positions = Cast(CumSum(mask, 1) · mask) + pad. Returns pad, or empty when
+     * {@code indices} is computed any other way.
+     */
+    private OptionalInt paddingPositions(String indices) throws OnnxFormatException {
+        NodeProto add = producerThroughCasts(indices);
+        if (add == null || !add.getOpType().equals("Add")) return OptionalInt.empty();
+        int c = g.constantValues(add.getInput(1)).isPresent() ? 1 : 0;
+        Optional<double[]> pad = g.constantValues(add.getInput(c));
+        NodeProto mul = producerThroughCasts(add.getInput(1 - c));
+        if (pad.isEmpty() || pad.get().length != 1 || mul == null || !mul.getOpType().equals("Mul")) return OptionalInt.empty();
+        for (int i = 0; i < 2; i++) {
+            NodeProto cumsum = producerThroughCasts(mul.getInput(i));
+            if (cumsum == null || !cumsum.getOpType().equals("CumSum")) continue;
+            Optional<double[]> axis = g.constantValues(cumsum.getInput(1));
+            NodeProto not = producerThroughCasts(cumsum.getInput(0));
+            if (axis.isEmpty() || axis.get()[0] != 1 || not == null || !not.equals(producerThroughCasts(mul.getInput(1 - i)))
+                    || !not.getOpType().equals("Not")) {
+                return OptionalInt.empty();
+            }
+            NodeProto eq = g.producer(not.getInput(0));
+            if (eq == null || !eq.getOpType().equals("Equal")) return OptionalInt.empty();
+            int k = g.constantValues(eq.getInput(1)).isPresent() ? 1 : 0;
+            Optional<double[]> compared = g.constantValues(eq.getInput(k));
+            NodeProto idsCast = g.producer(eq.getInput(1 - k));
+            boolean readsIds = eq.getInput(1 - k).equals("input_ids") || idsCast != null && idsCast.getOpType().equals("Cast")
+                    && idsCast.getInput(0).equals("input_ids");
+            if (!readsIds || compared.isEmpty() || compared.get().length != 1 || compared.get()[0] != pad.get()[0]) {
+                return OptionalInt.empty();
+            }
+            return OptionalInt.of((int) pad.get()[0]);
+        }
+        return OptionalInt.empty();
+    }
+
+    /** The node computing {@code value}, looking through Casts; null for a graph input or initializer. */
+    private NodeProto producerThroughCasts(String value) {
+        NodeProto p = g.producer(value);
+        while (p != null && p.getOpType().equals("Cast")) p = g.producer(p.getInput(0));
+        return p;
+    }
+
+    /**
+     * Whether {@code value} depends on the graph inputs only through their shapes: RoBERTa's
+     * token_type_ids buffer sliced to the input's length. Read from a one-row table, such indices
+     * can only be 0.
+     */
+    private boolean onlyShapesOfInputs(String value) {
+        Deque<String> todo = new ArrayDeque<>(List.of(value));
+        Set<String> seen = new HashSet<>();
+        while (!todo.isEmpty()) {
+            String v = todo.pop();
+            if (!seen.add(v) || g.isInitializer(v)) continue;
+            NodeProto p = g.producer(v);
+            if (p == null) return false;
+            if (SHAPE_OPS.contains(p.getOpType())) continue;
+            for (String in : p.getInputList()) if (!in.isEmpty()) todo.push(in);
+        }
+        return true;
     }
 
     /**
@@ -202,7 +300,8 @@ public final class BertGraphImporter {
         double eps = OnnxGraph.attribute(e, "epsilon").map(a -> (double) a.getF()).orElse(1e-12);
         Norm norm = new Norm(initializer(e.getInput(5), where), initializer(e.getInput(6), where), cleanFloat(eps), e.getOutput(0));
         placeNorm("embeddings.LayerNorm", norm);
-        return new Embeddings((int) OnnxGraph.dims(word)[0], hidden, (int) OnnxGraph.dims(position)[0], (int) OnnxGraph.dims(type)[0], norm);
+        return new Embeddings(ImportedEncoder.Family.BERT, (int) OnnxGraph.dims(word)[0], hidden, (int) OnnxGraph.dims(position)[0],
+                (int) OnnxGraph.dims(type)[0], -1, norm);
     }
 
     /** The {@code op} node taking {@code value}, possibly after Casts, as its input {@code index}; null if none. */
@@ -467,9 +566,9 @@ public final class BertGraphImporter {
     }
 
     /**
-     * BERT's absolute positions are 0..n-1: the exporter slices a constant arange. RoBERTa-style
-     * positions (offset by the padding index, computed from input_ids) would silently shift every
-     * position by two, so anything else is refused.
+     * BERT's and DistilBERT's absolute positions are 0..n-1: the exporter slices a constant arange.
+     * Positions computed any other way than this or RoBERTa's ({@link #paddingPositions}) would
+     * silently shift tokens, so they are refused.
      */
     private void checkAbsolutePositions(NodeProto gather) throws OnnxFormatException {
         String indices = gather.getInput(1);
@@ -483,8 +582,9 @@ public final class BertGraphImporter {
         }
         Optional<double[]> values = g.constantValues(data);
         if (values.isEmpty()) {
-            throw fail("embeddings", "position ids are computed by " + describe(g.producer(data))
-                    + "; only BERT's absolute positions (a constant 0..n-1) are supported");
+            throw fail("embeddings", "lookup " + gather.getName() + " in " + gather.getInput(0) + " reads indices computed by "
+                    + describe(g.producer(data)) + "; supported: token_type_ids, absolute positions (a constant 0..n-1),"
+                    + " positions from the padding id (RoBERTa), and a one-row token type table's index 0");
         }
         double[] v = values.get();
         for (int i = 0; i < v.length; i++) {

@@ -22,6 +22,11 @@ public record EncoderWeight(String hfName, TensorProto initializer, boolean tran
         this(hfName, initializer, transpose, null, null, null);
     }
 
+    /** The same weight under another name. */
+    public EncoderWeight named(String name) {
+        return new EncoderWeight(name, initializer, transpose, scale, zeroPoint, part);
+    }
+
     public boolean quantized() {
         return scale != null;
     }

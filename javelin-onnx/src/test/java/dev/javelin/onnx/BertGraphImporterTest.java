@@ -90,7 +90,7 @@ class BertGraphImporterTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "erf-to-tanh      | layer 2: activation made of",
-            "no-token-types   | no token_type_ids input",
+            "no-token-types   | reads indices computed by a graph input; supported: token_type_ids, absolute positions",
             "eight-heads      | heads 8 × head size 32 ≠ hidden size 384",
             "swap-qk          | attention operands are laid out",
             "fast-gelu        | layer.1/intermediate/dense/MatMul: FastGelu /encoder/layer.1/intermediate/dense/Add (tanh-approximated GELU) is not supported",
