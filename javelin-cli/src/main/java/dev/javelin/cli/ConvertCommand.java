@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "convert", mixinStandardHelpOptions = true,
-        description = {"Imports a BERT-family ONNX export into a Hugging Face model directory:",
+        description = {"Imports a BERT, DistilBERT or RoBERTa/XLM-R ONNX export (also after ONNX Runtime's optimizers)",
+                "into a Hugging Face model directory:",
                 "config.json inferred from the graph, model.safetensors under Hugging Face names, tokenizer.json,",
                 "and the sentence-transformers pooling modules."})
 public final class ConvertCommand implements Callable<Integer> {
@@ -56,8 +57,8 @@ public final class ConvertCommand implements Callable<Integer> {
             PoolingConfig.Mode mode = PoolingConfig.Mode.valueOf(Pooling.parse(pooling).name());
             ImportedEncoder enc = OnnxConverter.convert(OnnxGraph.read(onnx), tokenizer, out,
                     new SentenceTransformerModules(mode, normalize, maxSeqLength, false), dynamicActivations);
-            spec.commandLine().getOut().printf("%s: BERT, %d layers, hidden %d, %d heads, intermediate %d, vocab %d, %d positions, %d weights → %s%n",
-                    onnx.getFileName(), enc.numHiddenLayers(), enc.hiddenSize(), enc.numAttentionHeads(), enc.intermediateSize(),
+            spec.commandLine().getOut().printf("%s: %s, %d layers, hidden %d, %d heads, intermediate %d, vocab %d, %d positions, %d weights → %s%n",
+                    onnx.getFileName(), enc.family(), enc.numHiddenLayers(), enc.hiddenSize(), enc.numAttentionHeads(), enc.intermediateSize(),
                     enc.vocabSize(), enc.maxPositionEmbeddings(), enc.weights().size(), out);
             return 0;
         });

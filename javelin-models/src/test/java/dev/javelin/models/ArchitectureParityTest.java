@@ -43,7 +43,7 @@ class ArchitectureParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mpnet", "gte", "nomic-bert", "modernbert", "qwen3"})
+    @ValueSource(strings = {"mpnet", "gte", "nomic-bert", "modernbert", "qwen3", "distilbert", "roberta"})
     void matchesThePyTorchTranscriptionAndOnnxRuntime(String name) throws Exception {
         Path dir = fixture(name);
         JsonNode expected = JSON.readTree(dir.resolve("expected.json").toFile());

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -25,8 +26,11 @@ import java.util.TreeSet;
  *
  * <p>Handles the forms exporters produce for BERT: MatMul+Add or Gemm linears, decomposed or fused
  * LayerNormalization, erf-decomposed or fused Gelu, the 1/√d scale on the scores or on Q/K, and the
- * pooler branch older exports keep as a second output. Anything else fails with a message naming
- * the layer and the node where the pattern broke.
+ * pooler branch older exports keep as a second output. It also reads the graphs ONNX Runtime's
+ * optimizers write (com.microsoft domain): FusedMatMul (scores with the scale folded in), BiasGelu,
+ * SkipLayerNormalization (residual, optionally the bias, and LayerNorm), Attention (Q | K | V in one
+ * weight) and EmbedLayerNormalization (the three lookups, their sum and the LayerNorm). Anything
+ * else fails with a message naming the layer and the node where the pattern broke.
  */
 public final class BertGraphImporter {
     /** Ops that only compute shapes: they read a value but never its data. */
@@ -34,6 +38,7 @@ public final class BertGraphImporter {
 
     private final OnnxGraph g;
     private final List<EncoderWeight> weights = new ArrayList<>();
+    /** Initializer names placed; a slice of one (fused Q | K | V) as name#index. */
     private final Set<String> placed = new HashSet<>();
 
     private BertGraphImporter(OnnxGraph graph) {
@@ -49,10 +54,12 @@ public final class BertGraphImporter {
      * A linear layer: {@code entry} is the node reading its input (the MatMul or Gemm, or the
      * DynamicQuantizeLinear in front of a MatMulInteger). {@code outMajor}: the weight is stored
      * [out, in] (Gemm with transB, PyTorch's own layout), else [in, out]. {@code scale} and
-     * {@code zeroPoint} are an 8-bit weight's (null for a float weight).
+     * {@code zeroPoint} are an 8-bit weight's (null for a float weight). {@code activation}: the
+     * activation fused with the bias (ONNX Runtime's BiasGelu), else null; then {@code output} is
+     * the activated value.
      */
     private record Linear(NodeProto entry, TensorProto weight, boolean outMajor, TensorProto scale, TensorProto zeroPoint,
-                          TensorProto bias, String output) {
+                          TensorProto bias, String output, String activation) {
         int outFeatures() {
             return (int) OnnxGraph.dims(weight)[outMajor ? 0 : 1];
         }
@@ -74,7 +81,7 @@ public final class BertGraphImporter {
     private record Table(NodeProto gather, TensorProto weight, TensorProto scale, TensorProto zeroPoint, String output) {}
 
     /** The embedding stage: the tables' sizes and the LayerNorm whose output the first layer reads. */
-    private record Embeddings(int vocab, int hidden, int positions, int types, Norm norm) {}
+    private record Embeddings(ImportedEncoder.Family family, int vocab, int hidden, int positions, int types, int paddingIdx, Norm norm) {}
 
     /** One encoder layer: its shape, and the value the next layer reads. */
     private record Layer(int heads, int intermediate, String activation, String output) {}
@@ -106,32 +113,54 @@ public final class BertGraphImporter {
         }
         pooler(state, embeddings.hidden());
         requireEverythingPlaced();
-        return new ImportedEncoder(embeddings.vocab(), embeddings.hidden(), layers, heads, intermediate, act,
-                embeddings.positions(), embeddings.types(), embeddings.norm().eps(), List.copyOf(weights));
+        List<EncoderWeight> named = embeddings.family() == ImportedEncoder.Family.DISTILBERT
+                ? weights.stream().map(w -> w.named(distilBertName(w.hfName()))).toList() : List.copyOf(weights);
+        if (embeddings.family() == ImportedEncoder.Family.DISTILBERT && embeddings.norm().eps() != 1e-12) {
+            throw fail("embeddings", "LayerNorm epsilon " + embeddings.norm().eps() + "; DistilBERT's is fixed at 1e-12");
+        }
+        return new ImportedEncoder(embeddings.family(), embeddings.vocab(), embeddings.hidden(), layers, heads, intermediate, act,
+                embeddings.positions(), embeddings.types(), embeddings.norm().eps(), embeddings.paddingIdx(), named);
+    }
+
+    /** BERT's module path of a weight as DistilBERT names it (the walk names by BERT's modules). */
+    private static String distilBertName(String bert) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("encoder\\.layer\\.(\\d+)\\.(.+)\\.(weight|bias)").matcher(bert);
+        if (!m.matches()) return bert;
+        String module = switch (m.group(2)) {
+            case "attention.self.query" -> "attention.q_lin";
+            case "attention.self.key" -> "attention.k_lin";
+            case "attention.self.value" -> "attention.v_lin";
+            case "attention.output.dense" -> "attention.out_lin";
+            case "attention.output.LayerNorm" -> "sa_layer_norm";
+            case "intermediate.dense" -> "ffn.lin1";
+            case "output.dense" -> "ffn.lin2";
+            case "output.LayerNorm" -> "output_layer_norm";
+            default -> throw new IllegalStateException("no DistilBERT name for " + bert);
+        };
+        return "transformer.layer." + m.group(1) + "." + module + "." + m.group(3);
     }
 
     // ---- embeddings -----------------------------------------------------------------------
 
-    /** Word, token type and position lookups, their sum, and its LayerNorm. */
+    /**
+     * Word, token type and position lookups, their sum, and its LayerNorm. The terms tell the family
+     * apart: BERT reads token_type_ids and absolute positions; DistilBERT has no token types;
+     * RoBERTa numbers positions from the padding id and reads its one-row token type table at index 0.
+     */
     private Embeddings embeddings() throws OnnxFormatException {
         String ids = requireInput("input_ids");
+        NodeProto fused = readerThroughCasts(ids, "EmbedLayerNormalization", 0);
+        if (fused != null) return fusedEmbeddings(fused);
         Table wordTable = table(embeddingLookup(ids, "input_ids"));
         int vocab = (int) OnnxGraph.dims(wordTable.weight())[0];
         int hidden = (int) OnnxGraph.dims(wordTable.weight())[1];
         placeTable("embeddings.word_embeddings.weight", wordTable);
-
-        String typeIds = g.inputNames().contains("token_type_ids") ? "token_type_ids" : null;
-        if (typeIds == null) {
-            throw fail("embeddings", "the graph has no token_type_ids input (inputs: " + g.inputNames()
-                    + "); only BERT-family graphs with token type embeddings are supported");
-        }
-        Table typeTable = table(embeddingLookup(typeIds, "token_type_ids"));
-        placeTable("embeddings.token_type_embeddings.weight", typeTable);
+        NodeProto typeLookup = g.inputNames().contains("token_type_ids") ? embeddingLookup("token_type_ids", "token_type_ids") : null;
 
         // Follow the sum word + type + position to the embedding LayerNorm.
         String sum = wordTable.output();
-        Table positionTable = null;
-        boolean sawType = false;
+        Table positionTable = null, typeTable = null;
+        int paddingIdx = -1;
         while (true) {
             List<NodeProto> next = dataConsumers(sum);
             if (next.size() != 1 || !next.getFirst().getOpType().equals("Add")) break;
@@ -140,47 +169,180 @@ public final class BertGraphImporter {
             NodeProto p = g.producer(other);
             // an 8-bit table's lookup is dequantized after the Gather
             if (p != null && p.getOpType().equals("DequantizeLinear")) p = g.producer(p.getInput(0));
-            if (p != null && p.equals(typeTable.gather())) {
-                sawType = true;
-            } else if (p != null && p.getOpType().equals("Gather") && g.isInitializer(p.getInput(0))) {
-                if (positionTable != null) throw fail("embeddings", "two position embedding lookups");
-                checkAbsolutePositions(p);
-                positionTable = table(p);
-            } else {
+            if (p == null || !p.getOpType().equals("Gather") || !g.isInitializer(p.getInput(0))) {
                 throw fail("embeddings", "unexpected term " + other + " added to the embeddings (" + describe(p) + ")");
+            }
+            OptionalInt padding = paddingPositions(p.getInput(1));
+            boolean type = p.equals(typeLookup) || typeLookup == null && OnnxGraph.dims(g.initializers().get(p.getInput(0)))[0] == 1
+                    && onlyShapesOfInputs(p.getInput(1));
+            if (type) {
+                if (typeTable != null) throw fail("embeddings", "two token type embedding lookups");
+                typeTable = table(p);
+            } else {
+                if (positionTable != null) throw fail("embeddings", "two position embedding lookups");
+                if (padding.isPresent()) {
+                    paddingIdx = padding.getAsInt();
+                } else {
+                    checkAbsolutePositions(p);
+                }
+                positionTable = table(p);
             }
             sum = add.getOutput(0);
         }
-        if (!sawType || positionTable == null) {
-            throw fail("embeddings", "expected word + token type + position embeddings; token type "
-                    + (sawType ? "found" : "missing") + ", position " + (positionTable != null ? "found" : "missing"));
+        if (positionTable == null) throw fail("embeddings", "no position embedding lookup is added to the word embeddings");
+        if (typeLookup != null && typeTable == null) throw fail("embeddings", "the token_type_ids lookup is not added to the word embeddings");
+        ImportedEncoder.Family family = paddingIdx >= 0 ? ImportedEncoder.Family.ROBERTA
+                : typeTable == null ? ImportedEncoder.Family.DISTILBERT : ImportedEncoder.Family.BERT;
+        if (family == ImportedEncoder.Family.BERT && typeLookup == null) {
+            throw fail("embeddings", "token type embeddings with absolute positions but no token_type_ids input (inputs: " + g.inputNames() + ")");
         }
         placeTable("embeddings.position_embeddings.weight", positionTable);
-        requireWidth("embeddings", typeTable.weight(), hidden);
         requireWidth("embeddings", positionTable.weight(), hidden);
+        if (typeTable != null) {
+            placeTable("embeddings.token_type_embeddings.weight", typeTable);
+            requireWidth("embeddings", typeTable.weight(), hidden);
+        }
         Norm norm = norm(sum, "embeddings");
         placeNorm("embeddings.LayerNorm", norm);
-        return new Embeddings(vocab, hidden, (int) OnnxGraph.dims(positionTable.weight())[0],
-                (int) OnnxGraph.dims(typeTable.weight())[0], norm);
+        return new Embeddings(family, vocab, hidden, (int) OnnxGraph.dims(positionTable.weight())[0],
+                typeTable == null ? 0 : (int) OnnxGraph.dims(typeTable.weight())[0], paddingIdx, norm);
+    }
+
+    /**
+     * RoBERTa's create_position_ids_from_input_ids as exported: mask = Cast(Not(Equal(input_ids,
+     * pad))), positions = Cast(CumSum(mask, 1) · mask) + pad. Returns pad, or empty when
+     * {@code indices} is computed any other way.
+     */
+    private OptionalInt paddingPositions(String indices) throws OnnxFormatException {
+        NodeProto add = producerThroughCasts(indices);
+        if (add == null || !add.getOpType().equals("Add")) return OptionalInt.empty();
+        int c = g.constantValues(add.getInput(1)).isPresent() ? 1 : 0;
+        Optional<double[]> pad = g.constantValues(add.getInput(c));
+        NodeProto mul = producerThroughCasts(add.getInput(1 - c));
+        if (pad.isEmpty() || pad.get().length != 1 || mul == null || !mul.getOpType().equals("Mul")) return OptionalInt.empty();
+        for (int i = 0; i < 2; i++) {
+            NodeProto cumsum = producerThroughCasts(mul.getInput(i));
+            if (cumsum == null || !cumsum.getOpType().equals("CumSum")) continue;
+            Optional<double[]> axis = g.constantValues(cumsum.getInput(1));
+            NodeProto not = producerThroughCasts(cumsum.getInput(0));
+            if (axis.isEmpty() || axis.get()[0] != 1 || not == null || !not.equals(producerThroughCasts(mul.getInput(1 - i)))
+                    || !not.getOpType().equals("Not")) {
+                return OptionalInt.empty();
+            }
+            NodeProto eq = g.producer(not.getInput(0));
+            if (eq == null || !eq.getOpType().equals("Equal")) return OptionalInt.empty();
+            int k = g.constantValues(eq.getInput(1)).isPresent() ? 1 : 0;
+            Optional<double[]> compared = g.constantValues(eq.getInput(k));
+            NodeProto idsCast = g.producer(eq.getInput(1 - k));
+            boolean readsIds = eq.getInput(1 - k).equals("input_ids") || idsCast != null && idsCast.getOpType().equals("Cast")
+                    && idsCast.getInput(0).equals("input_ids");
+            if (!readsIds || compared.isEmpty() || compared.get().length != 1 || compared.get()[0] != pad.get()[0]) {
+                return OptionalInt.empty();
+            }
+            return OptionalInt.of((int) pad.get()[0]);
+        }
+        return OptionalInt.empty();
+    }
+
+    /** The node computing {@code value}, looking through Casts; null for a graph input or initializer. */
+    private NodeProto producerThroughCasts(String value) {
+        NodeProto p = g.producer(value);
+        while (p != null && p.getOpType().equals("Cast")) p = g.producer(p.getInput(0));
+        return p;
+    }
+
+    /**
+     * Whether {@code value} depends on the graph inputs only through their shapes: RoBERTa's
+     * token_type_ids buffer sliced to the input's length. Read from a one-row table, such indices
+     * can only be 0.
+     */
+    private boolean onlyShapesOfInputs(String value) {
+        Deque<String> todo = new ArrayDeque<>(List.of(value));
+        Set<String> seen = new HashSet<>();
+        while (!todo.isEmpty()) {
+            String v = todo.pop();
+            if (!seen.add(v) || g.isInitializer(v)) continue;
+            NodeProto p = g.producer(v);
+            if (p == null) return false;
+            if (SHAPE_OPS.contains(p.getOpType())) continue;
+            for (String in : p.getInputList()) if (!in.isEmpty()) todo.push(in);
+        }
+        return true;
+    }
+
+    /**
+     * ONNX Runtime's EmbedLayerNormalization: word, segment (token type) and position lookups, their
+     * sum and its LayerNorm in one node. Without a position_ids input its positions are 0..n-1, BERT's.
+     */
+    private Embeddings fusedEmbeddings(NodeProto e) throws OnnxFormatException {
+        String where = "embeddings (" + e.getName() + ")";
+        if (e.getInputCount() < 7) throw fail(where, "EmbedLayerNormalization with " + e.getInputCount() + " inputs, expected at least 7");
+        if (!g.inputNames().contains("token_type_ids") || readerThroughCasts("token_type_ids", "EmbedLayerNormalization", 1) != e
+                || e.getInput(4).isEmpty()) {
+            throw fail(where, "EmbedLayerNormalization does not read token_type_ids as its segment ids; only BERT-family graphs with token type embeddings are supported");
+        }
+        if (e.getInputCount() > 8 && !e.getInput(8).isEmpty()) {
+            throw fail(where, "EmbedLayerNormalization takes position ids " + e.getInput(8) + "; only BERT's absolute positions 0..n-1 are supported");
+        }
+        if (e.getOutputCount() > 2 && !e.getOutput(2).isEmpty() && !g.consumers(e.getOutput(2)).isEmpty()) {
+            throw fail(where, "EmbedLayerNormalization's embedding sum " + e.getOutput(2) + " is read");
+        }
+        TensorProto word = initializer(e.getInput(2), where), position = initializer(e.getInput(3), where), type = initializer(e.getInput(4), where);
+        for (TensorProto t : List.of(word, position, type)) {
+            if (OnnxGraph.dims(t).length != 2) throw fail(where, "embedding table " + t.getName() + " is not 2-D");
+        }
+        int hidden = (int) OnnxGraph.dims(word)[1];
+        requireWidth("embeddings", type, hidden);
+        requireWidth("embeddings", position, hidden);
+        place("embeddings.word_embeddings.weight", word, false);
+        place("embeddings.token_type_embeddings.weight", type, false);
+        place("embeddings.position_embeddings.weight", position, false);
+        double eps = OnnxGraph.attribute(e, "epsilon").map(a -> (double) a.getF()).orElse(1e-12);
+        Norm norm = new Norm(initializer(e.getInput(5), where), initializer(e.getInput(6), where), cleanFloat(eps), e.getOutput(0));
+        placeNorm("embeddings.LayerNorm", norm);
+        return new Embeddings(ImportedEncoder.Family.BERT, (int) OnnxGraph.dims(word)[0], hidden, (int) OnnxGraph.dims(position)[0],
+                (int) OnnxGraph.dims(type)[0], -1, norm);
+    }
+
+    /** The {@code op} node taking {@code value}, possibly after Casts, as its input {@code index}; null if none. */
+    private NodeProto readerThroughCasts(String value, String op, int index) {
+        Deque<String> values = new ArrayDeque<>(List.of(value));
+        while (!values.isEmpty()) {
+            String v = values.pop();
+            for (NodeProto n : g.consumers(v)) {
+                if (n.getOpType().equals(op) && n.getInputCount() > index && n.getInput(index).equals(v)) return n;
+                if (n.getOpType().equals("Cast")) values.push(n.getOutput(0));
+            }
+        }
+        return null;
     }
 
     // ---- one encoder layer ----------------------------------------------------------------
 
     /** The layer reading {@code state}, its weights placed under encoder.layer.{@code index}; null when no layer reads it. */
     private Layer layer(String state, int index, int hidden) throws OnnxFormatException {
-        List<Linear> qkv = linearsReading(state);
-        if (qkv.isEmpty()) return null;
         String where = "layer " + index;
         String prefix = "encoder.layer." + index + ".";
-        Attention attention = attention(qkv, state, hidden, where);
-        NodeProto context = softmaxToContext(attention, where);
-        placeLinear(prefix + "attention.self.query", attention.query(), hidden, hidden, where);
-        placeLinear(prefix + "attention.self.key", attention.key(), hidden, hidden, where);
-        placeLinear(prefix + "attention.self.value", attention.value(), hidden, hidden, where);
-
-        Linear out = attentionOutput(context, where);
+        NodeProto fused = dataConsumers(state).stream().filter(n -> n.getOpType().equals("Attention")).findFirst().orElse(null);
+        int heads;
+        String merged;
+        if (fused != null) {
+            heads = fusedAttention(fused, state, prefix + "attention.self.", hidden, where);
+            merged = fused.getOutput(0);
+        } else {
+            List<Linear> qkv = linearsReading(state);
+            if (qkv.isEmpty()) return null;
+            Attention attention = attention(qkv, state, hidden, where);
+            NodeProto context = softmaxToContext(attention, where);
+            placeLinear(prefix + "attention.self.query", attention.query(), hidden, hidden, where);
+            placeLinear(prefix + "attention.self.key", attention.key(), hidden, hidden, where);
+            placeLinear(prefix + "attention.self.value", attention.value(), hidden, hidden, where);
+            heads = attention.heads();
+            merged = mergedHeads(context, where);
+        }
+        Linear out = single(linearsReading(merged), where, "the attention output projection");
         placeLinear(prefix + "attention.output.dense", out, hidden, hidden, where);
-        Norm attnNorm = norm(residual(out.output(), state, where), where + " attention output");
+        Norm attnNorm = addAndNorm(out.output(), state, where + " attention output");
         placeNorm(prefix + "attention.output.LayerNorm", attnNorm);
 
         // feed-forward: up → activation → down → residual → LayerNorm
@@ -188,11 +350,49 @@ public final class BertGraphImporter {
         int inner = up.outFeatures();
         placeLinear(prefix + "intermediate.dense", up, hidden, inner, where);
         String[] activation = new String[1];
-        Linear down = activation(up.output(), activation, where);
+        Linear down = activation(up, activation, where);
         placeLinear(prefix + "output.dense", down, inner, hidden, where);
-        Norm outNorm = norm(residual(down.output(), attnNorm.output(), where), where + " output");
+        Norm outNorm = addAndNorm(down.output(), attnNorm.output(), where + " output");
         placeNorm(prefix + "output.LayerNorm", outNorm);
-        return new Layer(attention.heads(), inner, activation[0], outNorm.output());
+        return new Layer(heads, inner, activation[0], outNorm.output());
+    }
+
+    /**
+     * ONNX Runtime's fused self-attention reading {@code state}: Q | K | V side by side in one
+     * [hidden, 3·hidden] weight and one bias, heads merged on output, the mask as mask_index.
+     * Places the three projections under {@code prefix}; returns the head count.
+     */
+    private int fusedAttention(NodeProto a, String state, String prefix, int hidden, String where) throws OnnxFormatException {
+        where = where + " (" + a.getName() + ")";
+        if (!a.getInput(0).equals(state)) throw fail(where, "Attention reads " + state + " as other than its input");
+        long heads = OnnxGraph.attribute(a, "num_heads").map(AttributeProto::getI).orElse(0L);
+        if (heads <= 0 || hidden % heads != 0) throw fail(where, "Attention num_heads " + heads + " does not divide hidden size " + hidden);
+        for (String off : List.of("unidirectional", "do_rotary", "past_present_share_buffer")) {
+            if (OnnxGraph.attribute(a, off).map(AttributeProto::getI).orElse(0L) != 0) throw fail(where, "Attention with " + off + " is not supported");
+        }
+        List<Long> sizes = OnnxGraph.attribute(a, "qkv_hidden_sizes").map(AttributeProto::getIntsList).orElse(List.of());
+        if (!sizes.isEmpty() && !sizes.equals(List.of((long) hidden, (long) hidden, (long) hidden))) {
+            throw fail(where, "Attention qkv_hidden_sizes " + sizes + " differ from the hidden size " + hidden);
+        }
+        double scale = OnnxGraph.attribute(a, "scale").map(x -> (double) x.getF()).orElse(0.0), expected = Math.sqrt(heads / (double) hidden);
+        if (scale != 0 && Math.abs(scale - expected) > 1e-4 * expected) throw fail(where, "attention scale " + scale + " is not 1/√head_size = " + expected);
+        for (int i = 4; i < a.getInputCount(); i++) {
+            if (!a.getInput(i).isEmpty()) throw fail(where, "Attention input " + i + " (" + a.getInput(i) + "): past state or attention bias is not supported");
+        }
+        for (int i = 1; i < a.getOutputCount(); i++) {
+            if (!g.consumers(a.getOutput(i)).isEmpty()) throw fail(where, "Attention's present state " + a.getOutput(i) + " is read");
+        }
+        TensorProto w = initializer(a.getInput(1), where), b = initializer(a.getInput(2), where);
+        if (!java.util.Arrays.equals(OnnxGraph.dims(w), new long[] {hidden, 3L * hidden}) || !java.util.Arrays.equals(OnnxGraph.dims(b), new long[] {3L * hidden})) {
+            throw fail(where, "Attention weight " + java.util.Arrays.toString(OnnxGraph.dims(w)) + " and bias " + java.util.Arrays.toString(OnnxGraph.dims(b))
+                    + " are not [" + hidden + ", " + 3 * hidden + "] and [" + 3 * hidden + "]");
+        }
+        List<String> names = List.of("query", "key", "value");
+        for (int i = 0; i < 3; i++) {
+            place(new EncoderWeight(prefix + names.get(i) + ".weight", w, true, null, null, new EncoderWeight.Part(i, 3)));
+            place(new EncoderWeight(prefix + names.get(i) + ".bias", b, false, null, null, new EncoderWeight.Part(i, 3)));
+        }
+        return (int) heads;
     }
 
     /** Tells query, key and value apart by where they meet, and checks the heads' layout against the hidden size. */
@@ -233,13 +433,13 @@ public final class BertGraphImporter {
     /** Follows scores → scale → mask → softmax to the context MatMul, checking the scale is 1/√head_size. */
     private NodeProto softmaxToContext(Attention a, String where) throws OnnxFormatException {
         NodeProto scores = a.queryTrace().matmul();
-        double scale = a.queryTrace().scale() * a.keyTrace().scale();
+        double scale = a.queryTrace().scale() * a.keyTrace().scale() * alpha(scores);
         String x = scores.getOutput(0);
         boolean softmax = false;
         NodeProto context;
         while (true) {
             NodeProto n = single(dataConsumers(x), where, "the attention scores at " + x);
-            if (n.getOpType().equals("MatMul")) {
+            if (n.getOpType().equals("MatMul") || n.getOpType().equals("FusedMatMul")) {
                 context = n;
                 break;
             }
@@ -252,9 +452,10 @@ public final class BertGraphImporter {
             }
             x = n.getOutput(0);
         }
-        if (!softmax || !context.equals(a.valueTrace().matmul()) || !context.getInput(0).equals(x)) {
+        if (!softmax || !context.equals(a.valueTrace().matmul()) || !context.getInput(0).equals(x) || transposed(context, 0, where)) {
             throw fail(where, "attention probabilities do not reach the value MatMul " + a.valueTrace().matmul().getName());
         }
+        if (alpha(context) != 1) throw fail(where, "the context product " + context.getName() + " scales by " + alpha(context));
         double expected = 1 / Math.sqrt(a.headSize());
         if (Math.abs(scale - expected) > 1e-4 * expected) {
             throw fail(where, "attention scale " + scale + " is not 1/√head_size = " + expected);
@@ -262,8 +463,8 @@ public final class BertGraphImporter {
         return context;
     }
 
-    /** Merges the heads back (transposes and reshapes only) to the attention's output projection. */
-    private Linear attentionOutput(NodeProto context, String where) throws OnnxFormatException {
+    /** Merges the heads back (transposes and reshapes only): the value the attention's output projection reads. */
+    private String mergedHeads(NodeProto context, String where) throws OnnxFormatException {
         String merged = context.getOutput(0);
         List<Long> order = HEADS_FIRST;
         while (linearsReading(merged).isEmpty()) {
@@ -278,7 +479,7 @@ public final class BertGraphImporter {
         if (!order.equals(List.of(0L, 1L, 2L, 3L))) {
             throw fail(where, "attention heads are merged from axis order " + order + ", not [batch, tokens, heads, head]");
         }
-        return single(linearsReading(merged), where, "the attention output projection");
+        return merged;
     }
 
     /**
@@ -365,9 +566,9 @@ public final class BertGraphImporter {
     }
 
     /**
-     * BERT's absolute positions are 0..n-1: the exporter slices a constant arange. RoBERTa-style
-     * positions (offset by the padding index, computed from input_ids) would silently shift every
-     * position by two, so anything else is refused.
+     * BERT's and DistilBERT's absolute positions are 0..n-1: the exporter slices a constant arange.
+     * Positions computed any other way than this or RoBERTa's ({@link #paddingPositions}) would
+     * silently shift tokens, so they are refused.
      */
     private void checkAbsolutePositions(NodeProto gather) throws OnnxFormatException {
         String indices = gather.getInput(1);
@@ -381,8 +582,9 @@ public final class BertGraphImporter {
         }
         Optional<double[]> values = g.constantValues(data);
         if (values.isEmpty()) {
-            throw fail("embeddings", "position ids are computed by " + describe(g.producer(data))
-                    + "; only BERT's absolute positions (a constant 0..n-1) are supported");
+            throw fail("embeddings", "lookup " + gather.getName() + " in " + gather.getInput(0) + " reads indices computed by "
+                    + describe(g.producer(data)) + "; supported: token_type_ids, absolute positions (a constant 0..n-1),"
+                    + " positions from the padding id (RoBERTa), and a one-row token type table's index 0");
         }
         double[] v = values.get();
         for (int i = 0; i < v.length; i++) {
@@ -454,7 +656,7 @@ public final class BertGraphImporter {
         }
         if (n.getInputCount() < 3 || n.getInput(2).isEmpty()) throw fail(where, "Gemm without a bias");
         boolean outMajor = OnnxGraph.attribute(n, "transB").map(AttributeProto::getI).orElse(0L) != 0;
-        return new Linear(n, g.initializers().get(n.getInput(1)), outMajor, null, null, initializer(n.getInput(2), where), n.getOutput(0));
+        return new Linear(n, g.initializers().get(n.getInput(1)), outMajor, null, null, initializer(n.getInput(2), where), n.getOutput(0), null);
     }
 
     /** The rest of a dynamically quantized linear layer, from its MatMulInteger {@code mm} on quantized input {@code dq}. */
@@ -480,16 +682,32 @@ public final class BertGraphImporter {
             }
         }
         Linear l = withBias(mm, w, scale, zeroPoint, rescale.getOutput(0));
-        return new Linear(dq, l.weight(), false, l.scale(), l.zeroPoint(), l.bias(), l.output());
+        return new Linear(dq, l.weight(), false, l.scale(), l.zeroPoint(), l.bias(), l.output(), l.activation());
     }
 
-    /** The bias Add after a product node. */
+    /**
+     * The bias after a product node: an Add, ONNX Runtime's BiasGelu (bias and activation in one), or
+     * the bias input of the SkipLayerNormalization the product feeds (then the output stays the
+     * product, and {@link #addAndNorm} finds the SkipLayerNormalization).
+     */
     private Linear withBias(NodeProto product, TensorProto w, TensorProto scale, TensorProto zeroPoint, String x) throws OnnxFormatException {
         String where = "linear " + product.getName();
-        NodeProto add = single(dataConsumers(x), where, "its bias Add");
-        if (!add.getOpType().equals("Add")) throw fail(where, "expected a bias Add, found " + add.getOpType());
-        TensorProto b = initializer(otherInput(add, x), where);
-        return new Linear(product, w, false, scale, zeroPoint, b, add.getOutput(0));
+        NodeProto next = single(dataConsumers(x), where, "its bias");
+        return switch (next.getOpType()) {
+            case "Add" -> new Linear(product, w, false, scale, zeroPoint, initializer(otherInput(next, x), where), next.getOutput(0), null);
+            case "BiasGelu" -> {
+                if (!next.getInput(0).equals(x)) throw fail(where, "BiasGelu " + next.getName() + " takes the product as its bias");
+                yield new Linear(product, w, false, scale, zeroPoint, initializer(next.getInput(1), where), next.getOutput(0), "gelu");
+            }
+            case "SkipLayerNormalization" -> {
+                if (next.getInputCount() < 5 || next.getInput(4).isEmpty()) {
+                    throw fail(where, "SkipLayerNormalization " + next.getName() + " reads the product without a bias");
+                }
+                yield new Linear(product, w, false, scale, zeroPoint, initializer(next.getInput(4), where), x, null);
+            }
+            case "FastGelu" -> throw fail(where, "FastGelu " + next.getName() + " (tanh-approximated GELU) is not supported; supported: exact (erf) GELU");
+            default -> throw fail(where, "expected a bias Add, found " + describe(next));
+        };
     }
 
     private boolean isMatrix(String name) {
@@ -505,8 +723,10 @@ public final class BertGraphImporter {
         while (true) {
             NodeProto n = single(dataConsumers(x), where, "the projection output " + x);
             switch (n.getOpType()) {
-                case "MatMul" -> {
-                    return new Trace(n, n.getInput(0).equals(x) ? 0 : 1, scale, reshapes, perm);
+                case "MatMul", "FusedMatMul" -> {
+                    int operand = n.getInput(0).equals(x) ? 0 : 1;
+                    if (transposed(n, operand, where)) perm = List.of(perm.get(0), perm.get(1), perm.get(3), perm.get(2));
+                    return new Trace(n, operand, scale, reshapes, perm);
                 }
                 case "Reshape" -> reshapes.add(n);
                 case "Transpose" -> perm = compose(perm, n, where);
@@ -516,6 +736,26 @@ public final class BertGraphImporter {
             }
             x = n.getOutput(0);
         }
+    }
+
+    /**
+     * Whether MatMul-like {@code n} transposes the last two axes of its {@code operand}: ONNX
+     * Runtime's FusedMatMul (transA / transB) may take the key untransposed. Batch-axis transposes
+     * (transBatchA / transBatchB) are refused.
+     */
+    private boolean transposed(NodeProto n, int operand, String where) throws OnnxFormatException {
+        if (n.getOpType().equals("MatMul")) return false;
+        for (String batch : List.of("transBatchA", "transBatchB")) {
+            if (OnnxGraph.attribute(n, batch).map(AttributeProto::getI).orElse(0L) != 0) {
+                throw fail(where, "FusedMatMul " + n.getName() + " with " + batch + " is not supported");
+            }
+        }
+        return OnnxGraph.attribute(n, operand == 0 ? "transA" : "transB").map(AttributeProto::getI).orElse(0L) != 0;
+    }
+
+    /** The factor a MatMul-like node multiplies its product by: FusedMatMul's alpha, else 1. */
+    private static double alpha(NodeProto n) {
+        return n.getOpType().equals("FusedMatMul") ? OnnxGraph.attribute(n, "alpha").map(a -> (double) a.getF()).orElse(1.0) : 1;
     }
 
     /** The axis order after applying Transpose {@code n} to a tensor already in order {@code perm}. */
@@ -549,6 +789,27 @@ public final class BertGraphImporter {
         return new int[] {(int) tail[0], (int) tail[1]};
     }
 
+    /**
+     * Residual and LayerNorm after a block whose output is {@code x}: ONNX Runtime's
+     * SkipLayerNormalization of {@code x} and {@code skip} (its bias input, if any, belongs to the
+     * linear that computed {@code x}), else an Add then a LayerNorm.
+     */
+    private Norm addAndNorm(String x, String skip, String where) throws OnnxFormatException {
+        for (NodeProto n : dataConsumers(x)) {
+            if (!n.getOpType().equals("SkipLayerNormalization")) continue;
+            if (!java.util.Set.of(n.getInput(0), n.getInput(1)).equals(java.util.Set.of(x, skip))) {
+                throw fail(where, "SkipLayerNormalization " + n.getName() + " does not add the block input " + skip + " to " + x);
+            }
+            if (n.getInputCount() < 4 || n.getInput(3).isEmpty()) throw fail(where, "SkipLayerNormalization " + n.getName() + " without beta");
+            for (int i = 1; i < n.getOutputCount(); i++) {
+                if (!g.consumers(n.getOutput(i)).isEmpty()) throw fail(where, "SkipLayerNormalization output " + n.getOutput(i) + " is read");
+            }
+            double eps = OnnxGraph.attribute(n, "epsilon").map(a -> (double) a.getF()).orElse(1e-12);
+            return new Norm(initializer(n.getInput(2), where), initializer(n.getInput(3), where), cleanFloat(eps), n.getOutput(0));
+        }
+        return norm(residual(x, skip, where), where);
+    }
+
     /** The residual Add of {@code x} and the block input {@code skip}. */
     private String residual(String x, String skip, String where) throws OnnxFormatException {
         NodeProto add = opReading(x, "Add", where, "residual connection");
@@ -560,7 +821,8 @@ public final class BertGraphImporter {
      * The ops between the intermediate projection and the down projection decide the activation;
      * returns the down projection.
      */
-    private Linear activation(String x, String[] name, String where) throws OnnxFormatException {
+    private Linear activation(Linear up, String[] name, String where) throws OnnxFormatException {
+        String x = up.output();
         Set<String> inside = new HashSet<>(List.of(x));
         Set<String> ops = new TreeSet<>();
         Deque<String> todo = new ArrayDeque<>(List.of(x));
@@ -585,7 +847,11 @@ public final class BertGraphImporter {
             }
         }
         if (downs.size() != 1) throw fail(where, "expected one down projection after the activation, found " + downs.size());
-        if (ops.contains("Erf") && Set.of("Div", "Mul", "Erf", "Add").containsAll(ops)) {
+        if (ops.isEmpty() && up.activation() != null) {
+            name[0] = up.activation();
+        } else if (up.activation() != null) {
+            throw fail(where, "ops " + ops + " follow the activation fused with the intermediate bias");
+        } else if (ops.contains("Erf") && Set.of("Div", "Mul", "Erf", "Add").containsAll(ops)) {
             name[0] = "gelu";
         } else if (ops.equals(Set.of("Gelu"))) {
             NodeProto gelu = seen.iterator().next();
@@ -605,8 +871,9 @@ public final class BertGraphImporter {
     }
 
     private void place(EncoderWeight w) throws OnnxFormatException {
+        String part = w.part() == null ? "" : "#" + w.part().index();
         for (TensorProto t : new TensorProto[] {w.initializer(), w.scale(), w.zeroPoint()}) {
-            if (t != null && !placed.add(t.getName())) throw fail(w.hfName(), "initializer " + t.getName() + " is used for two weights");
+            if (t != null && !placed.add(t.getName() + part)) throw fail(w.hfName(), "initializer " + t.getName() + " is used for two weights");
         }
         weights.add(w);
     }
@@ -618,12 +885,12 @@ public final class BertGraphImporter {
         if (OnnxGraph.dims(l.bias()).length != 1 || OnnxGraph.dims(l.bias())[0] != out) {
             throw fail(where, prefix + " bias " + l.bias().getName() + " does not have " + out + " elements");
         }
-        place(new EncoderWeight(prefix + ".weight", l.weight(), !l.outMajor(), l.scale(), l.zeroPoint()));
+        place(new EncoderWeight(prefix + ".weight", l.weight(), !l.outMajor(), l.scale(), l.zeroPoint(), null));
         place(prefix + ".bias", l.bias(), false);
     }
 
     private void placeTable(String hfName, Table t) throws OnnxFormatException {
-        place(new EncoderWeight(hfName, t.weight(), false, t.scale(), t.zeroPoint()));
+        place(new EncoderWeight(hfName, t.weight(), false, t.scale(), t.zeroPoint(), null));
     }
 
     private void placeNorm(String prefix, Norm n) throws OnnxFormatException {
@@ -636,7 +903,7 @@ public final class BertGraphImporter {
         List<String> left = new ArrayList<>();
         for (TensorProto t : g.initializers().values()) {
             boolean isFloat = t.getDataType() == TensorProto.DataType.FLOAT_VALUE || t.getDataType() == TensorProto.DataType.FLOAT16_VALUE;
-            if (isFloat && OnnxGraph.dims(t).length > 0 && !placed.contains(t.getName()) && numel(t) > 1) left.add(t.getName());
+            if (isFloat && OnnxGraph.dims(t).length > 0 && !placed.contains(t.getName()) && !placed.contains(t.getName() + "#0") && numel(t) > 1) left.add(t.getName());
         }
         if (!left.isEmpty()) throw fail("weights", "initializers not part of the recognised BERT structure: " + left);
     }

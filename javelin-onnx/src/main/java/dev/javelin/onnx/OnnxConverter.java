@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Turns a BERT-family ONNX export into a Hugging Face model directory that sentence-transformers,
+ * Turns a BERT, DistilBERT or RoBERTa/XLM-R ONNX export into a Hugging Face model directory that sentence-transformers,
  * transformers and Javelin all load: {@code config.json} inferred from the graph,
  * {@code model.safetensors} under Hugging Face names, the {@code tokenizer.json}, and the
  * sentence-transformers pooling modules.
@@ -95,8 +95,14 @@ public final class OnnxConverter {
                     QuantizedImport.write(graph, w, writer, arena);
                     continue;
                 }
-                int[] stored = w.transpose() ? new int[] {w.shape()[1], w.shape()[0]} : w.shape();
+                long[] whole = OnnxGraph.dims(w.initializer());
+                int[] stored = new int[whole.length];
+                for (int i = 0; i < whole.length; i++) stored[i] = Math.toIntExact(whole[i]);
                 Tensor t = Tensor.wrap(MemorySegment.ofBuffer(graph.floatBytes(w.initializer())), stored);
+                if (w.part() != null) {
+                    int last = stored.length - 1, width = w.storedShape()[last];
+                    t = t.slice(last, w.part().index() * width, (w.part().index() + 1) * width);
+                }
                 // The writer lays a transposed view out row-major: the PyTorch [out, in] layout.
                 writer.add(w.hfName(), w.transpose() ? t.t() : t);
             }
@@ -107,9 +113,23 @@ public final class OnnxConverter {
     }
 
     private static void writeConfig(ImportedEncoder enc, JsonNode tokenizer, Path file, boolean dynamicActivations) throws IOException {
+        Map<String, Object> c = enc.family() == ImportedEncoder.Family.DISTILBERT ? distilBertConfig(enc, tokenizer) : bertConfig(enc, tokenizer);
+        c.put("torch_dtype", "float32");
+        List<String> int8 = enc.weights().stream().filter(EncoderWeight::quantized).map(EncoderWeight::hfName).toList();
+        if (!int8.isEmpty()) c.put("quantization_config", QuantizedImport.config(int8, dynamicActivations));
+        JSON.writeValue(file.toFile(), c);
+    }
+
+    /**
+     * BertConfig's keys, which RoBERTa and XLM-R share; a RoBERTa-family graph cannot say which of
+     * the two it is, the tokenizer can: XLM-R's is a SentencePiece Unigram model, RoBERTa's byte-level BPE.
+     */
+    private static Map<String, Object> bertConfig(ImportedEncoder enc, JsonNode tokenizer) {
         Map<String, Object> c = new LinkedHashMap<>();
-        c.put("architectures", List.of("BertModel"));
-        c.put("model_type", "bert");
+        boolean roberta = enc.family() == ImportedEncoder.Family.ROBERTA;
+        boolean xlmr = roberta && tokenizer.path("model").path("type").asText().equals("Unigram");
+        c.put("architectures", List.of(xlmr ? "XLMRobertaModel" : roberta ? "RobertaModel" : "BertModel"));
+        c.put("model_type", xlmr ? "xlm-roberta" : roberta ? "roberta" : "bert");
         c.put("vocab_size", enc.vocabSize());
         c.put("hidden_size", enc.hiddenSize());
         c.put("num_hidden_layers", enc.numHiddenLayers());
@@ -122,12 +142,29 @@ public final class OnnxConverter {
         c.put("type_vocab_size", enc.typeVocabSize());
         c.put("initializer_range", 0.02);
         c.put("layer_norm_eps", enc.layerNormEps());
-        c.put("pad_token_id", padTokenId(tokenizer));
+        c.put("pad_token_id", roberta ? enc.paddingIdx() : padTokenId(tokenizer));
         c.put("position_embedding_type", "absolute");
-        c.put("torch_dtype", "float32");
-        List<String> int8 = enc.weights().stream().filter(EncoderWeight::quantized).map(EncoderWeight::hfName).toList();
-        if (!int8.isEmpty()) c.put("quantization_config", QuantizedImport.config(int8, dynamicActivations));
-        JSON.writeValue(file.toFile(), c);
+        return c;
+    }
+
+    /** DistilBertConfig's keys (LayerNorm eps is fixed at 1e-12 there; the importer checked it). */
+    private static Map<String, Object> distilBertConfig(ImportedEncoder enc, JsonNode tokenizer) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("architectures", List.of("DistilBertModel"));
+        c.put("model_type", "distilbert");
+        c.put("vocab_size", enc.vocabSize());
+        c.put("dim", enc.hiddenSize());
+        c.put("n_layers", enc.numHiddenLayers());
+        c.put("n_heads", enc.numAttentionHeads());
+        c.put("hidden_dim", enc.intermediateSize());
+        c.put("activation", enc.hiddenAct());
+        c.put("dropout", 0.1);
+        c.put("attention_dropout", 0.1);
+        c.put("max_position_embeddings", enc.maxPositionEmbeddings());
+        c.put("sinusoidal_pos_embds", false);
+        c.put("initializer_range", 0.02);
+        c.put("pad_token_id", padTokenId(tokenizer));
+        return c;
     }
 
     /** The tokenizer's padding id when it declares one, else its [PAD] token, else BERT's 0. */
@@ -168,7 +205,7 @@ public final class OnnxConverter {
 
     /** The stated max_seq_length, else the tokenizer's truncation; never past the position table. */
     static int maxSeqLength(ImportedEncoder enc, JsonNode tokenizer, SentenceTransformerModules st) throws IOException {
-        int positions = enc.maxPositionEmbeddings();
+        int positions = enc.usablePositions();
         if (st.maxSeqLength() > positions) {
             throw new IOException("max_seq_length " + st.maxSeqLength() + " exceeds the model's " + positions + " positions");
         }

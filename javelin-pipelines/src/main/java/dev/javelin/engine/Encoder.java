@@ -128,7 +128,7 @@ public final class Encoder implements AutoCloseable {
             List<DenseLayer> dense = dense(pooling, model.encoder().hiddenSize());
             int width = dense.isEmpty() ? model.encoder().hiddenSize() : dense.getLast().out();
             return new Encoder(model, tokenizer, info(modelId, model, pooling, classifier, width, maxLength), null, classifier,
-                    dense, Prompts.load(files));
+                    dense, Prompts.load(files).pooled(pooling == null || pooling.includePrompt()));
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
@@ -249,7 +249,15 @@ public final class Encoder implements AutoCloseable {
      * what sentence-transformers computes before its Normalize module.
      */
     public float[][] embed(List<Encoding> batch) {
-        float[][] out = embed(batch, info.pooling());
+        return embed(batch, new int[batch.size()]);
+    }
+
+    /**
+     * As {@link #embed(List)}, with the first {@code outsidePooling[i]} tokens of input i (its prompt,
+     * when the Pooling module has {@code include_prompt: false}) left out of mean and max pooling.
+     */
+    public float[][] embed(List<Encoding> batch, int[] outsidePooling) {
+        float[][] out = pool(batch, info.pooling(), outsidePooling);
         for (DenseLayer layer : dense) {
             for (int i = 0; i < out.length; i++) out[i] = layer.apply(out[i]);
         }
@@ -258,9 +266,16 @@ public final class Encoder implements AutoCloseable {
 
     /** One pooled (not normalised) vector per input, the encoder's last hidden state only (no Dense module). */
     public float[][] embed(List<Encoding> batch, Pooling pooling) {
+        return pool(batch, pooling, new int[batch.size()]);
+    }
+
+    private float[][] pool(List<Encoding> batch, Pooling pooling, int[] outsidePooling) {
+        if (outsidePooling.length != batch.size()) {
+            throw new IllegalArgumentException(outsidePooling.length + " prompt lengths for " + batch.size() + " inputs");
+        }
         float[][] out = new float[batch.size()][];
         run(model.encoder(), batch, (seqs, hidden, ws) -> {
-            for (int s = 0; s < seqs.count(); s++) out[s] = pooling.pool(hidden, seqs.start(s), seqs.end(s));
+            for (int s = 0; s < seqs.count(); s++) out[s] = pooling.pool(hidden, seqs.start(s), seqs.end(s), outsidePooling[s]);
         });
         return out;
     }

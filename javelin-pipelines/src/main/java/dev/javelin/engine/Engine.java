@@ -210,6 +210,29 @@ public final class Engine implements AutoCloseable {
         return encoder.embed(batch);
     }
 
+    /** As {@link #pooled(List)}, the first {@code outsidePooling[i]} tokens of input i left out of the pooling. */
+    public float[][] pooled(List<Encoding> batch, int[] outsidePooling) {
+        return encoder.embed(batch, outsidePooling);
+    }
+
+    /**
+     * How many leading tokens of a text with {@code promptName}'s prompt (null: the default) the
+     * pooling leaves out: 0 unless the Pooling module says {@code include_prompt: false}; then, as
+     * sentence-transformers counts it, the prompt's own tokens with special tokens, less one.
+     */
+    public int promptTokensOutsidePooling(String promptName) {
+        String prompt = encoder.prompts().text(promptName);
+        if (prompt == null || prompt.isEmpty() || encoder.prompts().pooled()) return 0;
+        return untruncated.encode(prompt).length() - 1;
+    }
+
+    /** {@link #pooled(List, int[])} with the same count for every input. */
+    private float[][] pooled(List<Encoding> batch, int outsidePooling) {
+        int[] each = new int[batch.size()];
+        Arrays.fill(each, outsidePooling);
+        return pooled(batch, each);
+    }
+
     /** The last hidden state of every token of every input. */
     public float[][][] tokenVectors(List<Encoding> batch) {
         return encoder.embedAll(batch);
@@ -295,7 +318,8 @@ public final class Engine implements AutoCloseable {
     public float[][] embed(List<Input> inputs, EmbedOptions options) {
         requireEmbeds();
         checkDimensions(options.dimensions());
-        List<float[]> pooled = inBatches(prompted(inputs, options.promptName()), options.truncate(), this::pooled);
+        int outside = promptTokensOutsidePooling(options.promptName());
+        List<float[]> pooled = inBatches(prompted(inputs, options.promptName()), options.truncate(), b -> pooled(b, outside));
         float[][] out = new float[pooled.size()][];
         for (int i = 0; i < out.length; i++) out[i] = embedding(pooled.get(i), options);
         return out;
@@ -327,7 +351,8 @@ public final class Engine implements AutoCloseable {
         List<Input> inputs = new ArrayList<>(sentences.size() + 1);
         inputs.add(Input.of(source));
         sentences.forEach(s -> inputs.add(Input.of(s)));
-        return similarities(inBatches(prompted(inputs, promptName), truncate, this::pooled).toArray(float[][]::new));
+        int outside = promptTokensOutsidePooling(promptName);
+        return similarities(inBatches(prompted(inputs, promptName), truncate, b -> pooled(b, outside)).toArray(float[][]::new));
     }
 
     private <T> List<T> inBatches(List<Input> inputs, Truncate truncate, Function<List<Encoding>, T[]> pass) {

@@ -21,8 +21,22 @@ public enum Pooling {
 
     /** Pools rows [start, end) of hidden [T, H] into a new vector. */
     public float[] pool(Tensor hidden, int start, int end) {
+        return pool(hidden, start, end, 0);
+    }
+
+    /**
+     * Pools rows [start, end), the first {@code leading} of them left out of MEAN and MAX as
+     * sentence-transformers masks a prompt with {@code include_prompt: false} (CLS and LAST_TOKEN
+     * read their row regardless). With no row left, the vector is zero, as sentence-transformers'
+     * mean over an empty mask.
+     */
+    public float[] pool(Tensor hidden, int start, int end, int leading) {
         int h = hidden.dim(1);
         float[] out = new float[h];
+        if ((this == MEAN || this == MAX) && leading > 0) {
+            start = Math.min(start + leading, end);
+            if (start == end) return out;
+        }
         switch (this) {
             case CLS -> readRow(hidden, start, out);
             case LAST_TOKEN -> readRow(hidden, end - 1, out);

@@ -16,10 +16,12 @@ import java.util.Map;
  *
  * @param byName      prompt texts by name; empty when the model has none
  * @param defaultName the prompt applied when none is named; null: none
+ * @param pooled      whether the prompt's tokens count in mean and max pooling: the Pooling module's
+ *                    {@code include_prompt} (true unless it says false)
  */
-public record Prompts(Map<String, String> byName, String defaultName) {
+public record Prompts(Map<String, String> byName, String defaultName, boolean pooled) {
     public static final String FILE = "config_sentence_transformers.json";
-    public static final Prompts NONE = new Prompts(Map.of(), null);
+    public static final Prompts NONE = new Prompts(Map.of(), null, true);
 
     public Prompts {
         byName = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byName)); // in the file's order, for messages
@@ -50,10 +52,15 @@ public record Prompts(Map<String, String> byName, String defaultName) {
         }
         JsonNode defaultName = root == null ? null : root.get("default_prompt_name");
         try {
-            return new Prompts(byName, defaultName == null || defaultName.isNull() ? null : defaultName.asText());
+            return new Prompts(byName, defaultName == null || defaultName.isNull() ? null : defaultName.asText(), true);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage());
         }
+    }
+
+    /** These prompts, their tokens pooled or not ({@code include_prompt}). */
+    public Prompts pooled(boolean includePrompt) {
+        return new Prompts(byName, defaultName, includePrompt);
     }
 
     /**

@@ -123,6 +123,32 @@ class SentenceTransformersModulesTest {
         assertClose(v, reference("query: The cat sits on the mat.", OUT));
     }
 
+    /**
+     * include_prompt false: sentence-transformers masks the first len(tokenize(prompt)) − 1 tokens
+     * ([CLS] "query" ":") out of the mean; they still pass through the encoder with the text.
+     */
+    @Test
+    void includePromptFalseLeavesThePromptOutOfTheMean(@TempDir Path tmp) throws IOException {
+        Path dir = copy(plainDir, tmp.resolve("excluded"));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var pooling = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(dir.resolve("1_Pooling/config.json").toFile());
+        json.writeValue(dir.resolve("1_Pooling/config.json").toFile(), pooling.put("include_prompt", false));
+        Files.writeString(dir.resolve(Prompts.FILE), "{\"prompts\": {\"query\": \"query: \"}, \"default_prompt_name\": \"query\"}");
+        String text = "The cat sits on the mat.";
+        try (Engine excluded = Engine.load(ModelSpec.of(dir.toString()))) {
+            assertThat(excluded.promptTokensOutsidePooling(null)).isEqualTo(3);
+            float[][] tokens = plain.embedAll(List.of(Input.of("query: " + text)), Truncate.RIGHT, null)[0];
+            double[] mean = new double[tokens[0].length];
+            for (int t = 3; t < tokens.length; t++) for (int i = 0; i < mean.length; i++) mean[i] += tokens[t][i] / (tokens.length - 3.0);
+            EmbedOptions raw = new EmbedOptions(Truncate.RIGHT, false, null);
+            assertClose(excluded.embed(List.of(Input.of(text)), raw)[0], mean);
+            // a prompt counted in the pooling gives another vector; no prompt, nothing left out
+            float[] withPrompt = plain.embed(List.of(Input.of("query: " + text)), raw)[0];
+            assertThat(Math.abs(withPrompt[0] - mean[0]) + Math.abs(withPrompt[1] - mean[1])).isGreaterThan(1e-3);
+            assertThat(plain.promptTokensOutsidePooling(null)).isZero();
+        }
+    }
+
     @Test
     void aNamedPromptReplacesTheDefault() {
         float[] v = dense.embed(List.of(Input.of("The cat sits on the mat.")), new EmbedOptions(Truncate.RIGHT, null, null, "passage"))[0];

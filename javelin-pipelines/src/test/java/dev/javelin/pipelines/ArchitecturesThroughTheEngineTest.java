@@ -31,7 +31,8 @@ class ArchitecturesThroughTheEngineTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"mpnet,MEAN,mpnet", "gte,CLS,new", "nomic-bert,MEAN,nomic_bert", "modernbert,MEAN,modernbert", "qwen3,LAST_TOKEN,qwen3"})
+    @CsvSource({"mpnet,MEAN,mpnet", "gte,CLS,new", "nomic-bert,MEAN,nomic_bert", "modernbert,MEAN,modernbert", "qwen3,LAST_TOKEN,qwen3",
+            "distilbert,MEAN,distilbert", "roberta,MEAN,roberta"})
     void embedsTextsAsOnnxRuntimeDoes(String name, Pooling pooling, String modelType) throws Exception {
         Path dir = fixture(name);
         try (Encoder encoder = Encoder.load(dir, name);

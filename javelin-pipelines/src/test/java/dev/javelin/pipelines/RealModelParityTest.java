@@ -34,10 +34,15 @@ abstract class RealModelParityTest {
     @BeforeAll
     void convertOnceAndLoad(@TempDir Path cache) throws Exception {
         BundledModel m = model();
-        encoder = Encoder.load(m.directory(cache), m.modelId());
+        encoder = Encoder.load(modelDirectory(cache), m.modelId());
         try (InputStream in = m.open(m.onnxResource())) {
             reference = new OrtReference(in.readAllBytes());
         }
+    }
+
+    /** The Javelin model directory to compare: the bundled model's own conversion. */
+    Path modelDirectory(Path cache) throws Exception {
+        return model().directory(cache);
     }
 
     @AfterAll

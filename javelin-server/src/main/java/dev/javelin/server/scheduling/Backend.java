@@ -11,8 +11,8 @@ import java.util.List;
  */
 public interface Backend {
 
-    /** Pooled sentence embeddings (not normalised). */
-    float[][] embed(List<Encoding> batch);
+    /** Pooled sentence embeddings (not normalised), the first {@code outsidePooling[i]} tokens of input i left out of the pooling. */
+    float[][] embed(List<Encoding> batch, int[] outsidePooling);
 
     /** The last hidden state of every token of every input. */
     float[][][] embedAll(List<Encoding> batch);
@@ -24,8 +24,8 @@ public interface Backend {
     static Backend of(Engine engine) {
         return new Backend() {
             @Override
-            public float[][] embed(List<Encoding> batch) {
-                return engine.pooled(batch);
+            public float[][] embed(List<Encoding> batch, int[] outsidePooling) {
+                return engine.pooled(batch, outsidePooling);
             }
 
             @Override

@@ -194,15 +194,17 @@ public final class BatchingQueue implements AutoCloseable {
     /** Runs one kind of output for its inputs; health is recorded before anyone sees the results. */
     private void computeGroup(OutputKind kind, List<QueueEntry> entries) {
         List<Encoding> inputs = new ArrayList<>(entries.size());
-        for (QueueEntry e : entries) {
-            inputs.add(e.input());
+        int[] outsidePooling = new int[entries.size()];
+        for (int i = 0; i < entries.size(); i++) {
+            inputs.add(entries.get(i).input());
+            outsidePooling[i] = entries.get(i).outsidePooling();
         }
         long start = System.nanoTime();
         float[][] vectors = null;
         float[][][] tokens = null;
         try {
             switch (kind) {
-                case POOLED -> vectors = backend.embed(inputs);
+                case POOLED -> vectors = backend.embed(inputs, outsidePooling);
                 case LOGITS -> vectors = backend.predict(inputs);
                 case ALL_TOKENS -> tokens = backend.embedAll(inputs);
             }

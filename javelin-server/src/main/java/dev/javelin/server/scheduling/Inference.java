@@ -141,20 +141,20 @@ public final class Inference implements AutoCloseable {
         } catch (InputException e) {
             throw ServerError.validation(e.getMessage());
         }
-        return run(prompted(inputs, options.promptName()), OutputKind.POOLED, options.truncate(), client)
+        return run(prompted(inputs, options.promptName()), OutputKind.POOLED, options.truncate(), client, outsidePooling(options.promptName()))
                 .map(r -> each(r, e -> engine.embedding(e.vector(), options)).toArray(float[][]::new));
     }
 
     /** The last hidden state of every token. */
     public Timed<float[][][]> embedAll(List<Input> inputs, Truncate truncate, String promptName, ClientConnection client) {
         task(engine::requireEmbeds);
-        return run(prompted(inputs, promptName), OutputKind.ALL_TOKENS, truncate, client).map(r -> each(r, EntryResult::tokens).toArray(float[][][]::new));
+        return run(prompted(inputs, promptName), OutputKind.ALL_TOKENS, truncate, client, 0).map(r -> each(r, EntryResult::tokens).toArray(float[][][]::new));
     }
 
     /** Every label's score, best first, as the engine scores them (softmax, per-label sigmoid or raw logits). */
     public Timed<List<List<Label>>> predict(List<Input> inputs, PredictOptions options, ClientConnection client) {
         task(engine::requirePredicts);
-        return run(inputs, OutputKind.LOGITS, options.truncate(), client).map(r -> each(r, e -> engine.labels(e.vector(), options)));
+        return run(inputs, OutputKind.LOGITS, options.truncate(), client, 0).map(r -> each(r, e -> engine.labels(e.vector(), options)));
     }
 
     /** The texts ranked by the cross-encoder's score against the query, best first. */
@@ -162,7 +162,7 @@ public final class Inference implements AutoCloseable {
         checkBatchSize(texts.size(), "texts");
         task(engine::requireReranks);
         List<Input> pairs = texts.stream().<Input>map(t -> new Input.Pair(query, t)).toList();
-        return run(pairs, OutputKind.LOGITS, options.truncate(), client).map(r -> {
+        return run(pairs, OutputKind.LOGITS, options.truncate(), client, 0).map(r -> {
             List<Float> relevance = each(r, e -> engine.relevance(e.vector(), options.rawScores()));
             float[] scores = new float[relevance.size()];
             for (int i = 0; i < scores.length; i++) {
@@ -183,7 +183,7 @@ public final class Inference implements AutoCloseable {
         List<Input> inputs = new ArrayList<>(sentences.size() + 1);
         inputs.add(Input.of(source));
         sentences.forEach(s -> inputs.add(Input.of(s)));
-        return run(prompted(inputs, promptName), OutputKind.POOLED, truncate, client)
+        return run(prompted(inputs, promptName), OutputKind.POOLED, truncate, client, outsidePooling(promptName))
                 .map(r -> engine.similarities(each(r, EntryResult::vector).toArray(float[][]::new)));
     }
 
@@ -259,8 +259,20 @@ public final class Inference implements AutoCloseable {
         }
     }
 
-    /** Runs inputs through tokenization and the queue; all of them, or the first error. */
-    private Timed<EntryResult[]> run(List<Input> inputs, OutputKind kind, Truncate truncate, ClientConnection client) {
+    /** The prompt's tokens the pooling leaves out ({@link Engine#promptTokensOutsidePooling}). */
+    private int outsidePooling(String promptName) {
+        try {
+            return engine.promptTokensOutsidePooling(promptName);
+        } catch (InputException e) {
+            throw ServerError.validation(e.getMessage());
+        }
+    }
+
+    /**
+     * Runs inputs through tokenization and the queue; all of them, or the first error. The pooling
+     * leaves out each input's first {@code outsidePooling} tokens.
+     */
+    private Timed<EntryResult[]> run(List<Input> inputs, OutputKind kind, Truncate truncate, ClientConnection client, int outsidePooling) {
         long start = System.nanoTime();
         int n = inputs.size();
         if (n == 0) {
@@ -281,7 +293,7 @@ public final class Inference implements AutoCloseable {
                 futures.add(tokenization.encode(inputs.get(i), truncate, live).thenCompose(encoding -> {
                     tokenizationNanos[index] = System.nanoTime() - submitted;
                     tokens[index] = encoding.length();
-                    QueueEntry entry = new QueueEntry(encoding, kind, live);
+                    QueueEntry entry = new QueueEntry(encoding, kind, live, outsidePooling);
                     queue.append(entry);
                     return entry.result();
                 }));

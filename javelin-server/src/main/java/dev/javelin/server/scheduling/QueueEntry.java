@@ -8,13 +8,24 @@ public final class QueueEntry {
     private final Encoding input;
     private final OutputKind kind;
     private final ClientConnection client;
+    private final int outsidePooling;
     private final CompletableFuture<EntryResult> result = new CompletableFuture<>();
     private volatile long enqueuedNanos;
 
     public QueueEntry(Encoding input, OutputKind kind, ClientConnection client) {
+        this(input, kind, client, 0);
+    }
+
+    /** {@code outsidePooling}: leading tokens (a prompt) the pooling leaves out ({@code Engine#promptTokensOutsidePooling}). */
+    public QueueEntry(Encoding input, OutputKind kind, ClientConnection client, int outsidePooling) {
         this.input = input;
         this.kind = kind;
         this.client = client;
+        this.outsidePooling = outsidePooling;
+    }
+
+    public int outsidePooling() {
+        return outsidePooling;
     }
 
     public Encoding input() {

@@ -73,6 +73,22 @@ class BatchingQueueTest {
         assertThat(queue.size()).isZero();
     }
 
+    /** Requests with and without a prompt left out of the pooling share a batch; each input's count reaches the backend. */
+    @Test
+    void eachInputCarriesItsPromptTokensToThePooling() throws Exception {
+        queue = new BatchingQueue(backend, new Batcher(1000, 0), 64, new ServerMetrics());
+        QueueEntry blocker = holdLoop();
+        QueueEntry plain = entry(10, 6, OutputKind.POOLED);
+        QueueEntry prompted = new QueueEntry(input(20, 6), OutputKind.POOLED, ClientConnection.ALWAYS_OPEN, 4);
+        queue.append(plain);
+        queue.append(prompted);
+        backend.release();
+        await(blocker);
+        assertThat(await(plain).vector()).containsExactly(RecordingBackend.sum(plain.input()), 6);
+        assertThat(await(prompted).vector()).containsExactly(RecordingBackend.sum(prompted.input()), 2);
+        assertThat(backend.batchLengths().getLast()).containsExactly(6, 6);
+    }
+
     @Test
     void batchesRespectTheTokenBudgetInArrivalOrder() throws Exception {
         queue = new BatchingQueue(backend, new Batcher(20, 0), 64, new ServerMetrics());
@@ -291,9 +307,11 @@ class BatchingQueueTest {
         }
 
         @Override
-        public float[][] embed(List<Encoding> batch) {
+        public float[][] embed(List<Encoding> batch, int[] outsidePooling) {
             record("embed", batch);
-            return batch.stream().map(in -> new float[] {sum(in), in.length()}).toArray(float[][]::new);
+            float[][] out = new float[batch.size()][];
+            for (int i = 0; i < out.length; i++) out[i] = new float[] {sum(batch.get(i)), batch.get(i).length() - outsidePooling[i]};
+            return out;
         }
 
         @Override
