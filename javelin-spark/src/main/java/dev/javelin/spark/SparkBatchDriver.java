@@ -93,7 +93,7 @@ public final class SparkBatchDriver {
         // A task of a map stage (before spread's shuffle) that is run again counts again, so this only
         // tells whether there are bad rows; their pass counts them.
         Observation seen = new Observation("input");
-        Dataset<Row> good = spread(spark, input.observe(seen, functions.count_if(bad).as("rows")).filter(functions.not(bad)));
+        Dataset<Row> good = spread(spark, input, input.observe(seen, functions.count_if(bad).as("rows")).filter(functions.not(bad)));
         JavelinTransformer<?> t = switch (o.task()) {
             case EMBED -> new JavelinEmbedder();
             case CLASSIFY -> new JavelinClassifier();
@@ -150,13 +150,14 @@ public final class SparkBatchDriver {
     }
 
     /**
-     * Input read as fewer partitions than twice the cluster's parallelism (a multi-line CSV file, a
-     * Parquet file of one row group) is shuffled into that many, so every core has work and the last
-     * tasks finish together.
+     * {@code rows} (drawn from {@code input}) shuffled into twice the cluster's parallelism when the
+     * input was read as fewer partitions (a multi-line CSV file, a Parquet file of one row group), so
+     * every core has work and the last tasks finish together.
      */
-    private static Dataset<Row> spread(SparkSession spark, Dataset<Row> rows) {
+    private static Dataset<Row> spread(SparkSession spark, Dataset<Row> input, Dataset<Row> rows) {
         int target = 2 * spark.sparkContext().defaultParallelism();
-        return rows.rdd().getNumPartitions() < target ? rows.repartition(target) : rows;
+        // Counted on the input: asking an observed Dataset for its RDD ends its Observation with zeros.
+        return input.rdd().getNumPartitions() < target ? rows.repartition(target) : rows;
     }
 
     static Dataset<Row> read(SparkSession spark, Format format, String path, Columns columns) {
