@@ -24,7 +24,7 @@ import org.apache.parquet.format.Util;
  * a job resumed in another process wrote the same data with the encodings listed in another order.
  */
 final class CanonicalFooter {
-    private static final Comparator<PageEncodingStats> STATS_ORDER = Comparator
+    static final Comparator<PageEncodingStats> STATS_ORDER = Comparator
             .<PageEncodingStats>comparingInt(s -> s.getPage_type().getValue())
             .thenComparingInt(s -> s.getEncoding().getValue());
 
@@ -33,6 +33,11 @@ final class CanonicalFooter {
 
     /** Rewrites {@code file}'s footer in place (the same length: only list orders change). */
     static void apply(Path file) throws IOException {
+        reorder(file, Comparator.comparingInt(Encoding::getValue), STATS_ORDER);
+    }
+
+    /** Sorts each column chunk's encodings and encoding statistics in {@code file}'s footer, in place. */
+    static void reorder(Path file, Comparator<Encoding> encodings, Comparator<PageEncodingStats> stats) throws IOException {
         try (FileChannel f = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer tail = readFully(f, f.size() - 8, 8).order(ByteOrder.LITTLE_ENDIAN);
             int length = tail.getInt(0);
@@ -41,8 +46,8 @@ final class CanonicalFooter {
             for (RowGroup group : footer.getRow_groups()) {
                 for (ColumnChunk chunk : group.getColumns()) {
                     ColumnMetaData column = chunk.getMeta_data();
-                    column.getEncodings().sort(Comparator.comparingInt(Encoding::getValue));
-                    if (column.getEncoding_stats() != null) column.getEncoding_stats().sort(STATS_ORDER);
+                    column.getEncodings().sort(encodings);
+                    if (column.getEncoding_stats() != null) column.getEncoding_stats().sort(stats);
                 }
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream(length);

@@ -2,6 +2,8 @@ package dev.javelin.batch;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -20,7 +22,11 @@ final class Progress implements AutoCloseable {
     private final ProgressBar bar;
 
     Progress(String task, long total, long done) {
-        boolean terminal = stderrIsTerminal();
+        this(task, total, done, stderrIsTerminal() ? null : line -> LOG.log(System.Logger.Level.INFO, line));
+    }
+
+    /** @param lines where plain lines go; null redraws a bar on stderr */
+    Progress(String task, long total, long done, Consumer<String> lines) {
         ProgressBarBuilder b = new ProgressBarBuilder()
                 .setTaskName(task)
                 .setInitialMax(total < 0 ? -1 : total)
@@ -28,12 +34,24 @@ final class Progress implements AutoCloseable {
                 .setUnit(" rows", 1)
                 .showSpeed()
                 .setStyle(ProgressBarStyle.ASCII);
-        if (terminal) {
+        if (lines == null) {
             b.setConsumer(new ConsoleProgressBarConsumer(System.err, WIDTH)).setUpdateIntervalMillis(500);
         } else {
-            b.setConsumer(new DelegatingProgressBarConsumer(line -> LOG.log(System.Logger.Level.INFO, line), WIDTH)).setUpdateIntervalMillis(LINE_MILLIS);
+            b.setConsumer(new DelegatingProgressBarConsumer(withoutRepeats(lines), WIDTH)).setUpdateIntervalMillis(LINE_MILLIS);
         }
         this.bar = b.build();
+    }
+
+    /**
+     * The bar renders its final state twice as it closes (for the last step, then as it finishes): a
+     * terminal redraws the same line in place, a log would show it twice. Any other line differs from
+     * the one before, in elapsed time if in nothing else.
+     */
+    private static Consumer<String> withoutRepeats(Consumer<String> lines) {
+        AtomicReference<String> last = new AtomicReference<>();
+        return line -> {
+            if (!line.equals(last.getAndSet(line))) lines.accept(line);
+        };
     }
 
     void advance(long rows) {

@@ -1,13 +1,17 @@
 package dev.javelin.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.javelin.batch.ClusterJob;
+import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * Runs {@code batch --spark-master} as a Spark driver in a child JVM built from the javelin-spark
@@ -27,14 +31,25 @@ final class SparkDriverProcess {
         if (!Files.isRegularFile(classpath)) {
             throw new IOException(classpath + " is missing: build javelin-spark first (./mvnw -pl javelin-spark -am package)");
         }
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(jvmOptions(module.resolve("jvm.options")));
-        cmd.add("-cp");
-        cmd.add(moduleJar(target) + java.io.File.pathSeparator + Files.readString(classpath).strip());
-        cmd.add(DRIVER);
-        cmd.add(new ObjectMapper().writeValueAsString(job));
-        return new ProcessBuilder(cmd).inheritIO().start().waitFor();
+        List<String> java = new ArrayList<>();
+        java.add(ProcessHandle.current().info().command().orElse("java"));
+        java.addAll(jvmOptions(module.resolve("jvm.options")));
+        String path = moduleJar(target) + File.pathSeparator + Files.readString(classpath).strip();
+        BiFunction<List<String>, ClusterJob, List<String>> command = (options, j) -> {
+            List<String> cmd = new ArrayList<>(java);
+            cmd.addAll(options);
+            cmd.add("-cp");
+            cmd.add(path);
+            cmd.add(DRIVER);
+            try {
+                cmd.add(new ObjectMapper().writeValueAsString(j));
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
+            return cmd;
+        };
+        List<String> cache = DriverStartupCache.options(target.resolve("aot"), path, job, command);
+        return new ProcessBuilder(command.apply(cache, job)).inheritIO().start().waitFor();
     }
 
     private static Path moduleJar(Path target) throws IOException {

@@ -3,10 +3,14 @@ package dev.javelin.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.javelin.batch.BatchJob;
 import dev.javelin.batch.BatchOptions;
 import dev.javelin.batch.ClusterJob;
 import dev.javelin.batch.Columns;
 import dev.javelin.batch.Format;
+import dev.javelin.batch.RowModel;
 import dev.javelin.batch.Task;
 import dev.javelin.batch.TestFiles;
 import dev.javelin.engine.Label;
@@ -21,7 +25,9 @@ import dev.javelin.server.SyntheticHeads;
 import dev.javelin.pipelines.TextClassificationPipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -38,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The Transformers (embed, classify, rerank, dtype, saved in Pipelines), the SQL functions and the batch driver in {@code local[2]}, checked against the in-process pipelines. */
 class SparkLocalTest {
     private static final int N = 200;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static SparkSession spark;
     private static List<String> texts;
     private static float[][] embeddings;
@@ -138,6 +145,44 @@ class SparkLocalTest {
         long[] counts = SparkBatchDriver.run(spark, new ClusterJob("local[2]", 4096, "f32", o));
         assertThat(counts).containsExactly(N + 1, 1);
         assertEmbeddings(spark.read().parquet(out.toString()).collectAsList(), "embedding");
+    }
+
+    @Test
+    void batchDriverNumbersRowsAsTheLocalJobDoesAcrossPartitions() throws Exception {
+        // No id column, so rows are numbered: blank lines are not rows, bad rows are.
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < N; i++) {
+            if (i % 50 == 7) lines.append("\n  \t\n");
+            if (i == 100) lines.append("{not json\n");
+            if (i == 150) lines.append("{\"text\":\"\"}\n");
+            lines.append(JSON.writeValueAsString(Map.of("text", texts.get(i)))).append('\n');
+        }
+        Path in = Files.writeString(dir.resolve("numbered.jsonl"), lines);
+        Path local = dir.resolve("local.jsonl");
+        Path out = dir.resolve("spark.parquet");
+        try (RowModel m = RowModel.load(Task.EMBED, ModelSpec.DEFAULT, 4096)) {
+            new BatchJob(new BatchOptions(Task.EMBED, in, Format.JSONL, local, Format.JSONL, BatchOptions.defaultBadRows(local),
+                    Columns.DEFAULT, null, BatchOptions.DEFAULT_CHUNK_ROWS, false), m).run();
+        }
+        Map<Long, float[]> want = new HashMap<>();
+        for (String line : Files.readAllLines(local)) {
+            JsonNode row = JSON.readTree(line);
+            want.put(row.get("row").asLong(), JSON.treeToValue(row.get("embedding"), float[].class));
+        }
+        assertThat(want).hasSize(N);
+
+        BatchOptions o = new BatchOptions(Task.EMBED, in, Format.JSONL, out, Format.PARQUET, BatchOptions.defaultBadRows(out),
+                Columns.DEFAULT, null, BatchOptions.DEFAULT_CHUNK_ROWS, false);
+        assertThat(SparkBatchDriver.run(spark, new ClusterJob("local[2]", 4096, "f32", o))).containsExactly(N + 2, 2);
+        assertThat(spark.read().json(in.toString()).rdd().getNumPartitions()).as("partitions the driver read").isGreaterThan(1);
+        List<Row> rows = spark.read().parquet(out.toString()).collectAsList();
+        assertThat(rows.stream().map(r -> r.getLong(0))).containsExactlyInAnyOrderElementsOf(want.keySet());
+        for (Row r : rows) {
+            assertThat(Vectors.cosine(floats(r.get(1)), want.get(r.getLong(0)))).as("row %d", r.getLong(0)).isGreaterThanOrEqualTo(0.99999f);
+        }
+        // The invalid line is row 100; the empty text, after it and 150 texts, row 151.
+        assertThat(spark.read().json(out + ".bad").orderBy("row").collectAsList().stream().map(r -> r.getLong(r.fieldIndex("row")) + " " + r.getString(r.fieldIndex("reason"))))
+                .containsExactly("100 no 'text' field", "151 empty text");
     }
 
     @Test
