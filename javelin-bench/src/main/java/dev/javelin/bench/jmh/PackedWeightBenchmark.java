@@ -68,7 +68,7 @@ public class PackedWeightBenchmark {
         SplittableRandom rnd = new SplittableRandom(1);
         for (int layer = 0; layer < LAYERS; layer++) {
             for (int[] shape : SHAPES) {
-                Tensor w = random(rnd, shape[0], shape[1]);
+                Tensor w = RandomTensors.of(arena, rnd, shape[0], shape[1]);
                 weights.add(switch (format) {
                     case F32 -> PackedWeight.ofTransposed(w);
                     case INT8 -> PackedWeight.int8OfTransposed(w);
@@ -77,8 +77,8 @@ public class PackedWeightBenchmark {
                 });
             }
         }
-        hidden = random(rnd, tokens, HIDDEN);
-        ffn = random(rnd, tokens, FFN);
+        hidden = RandomTensors.of(arena, rnd, tokens, HIDDEN);
+        ffn = RandomTensors.of(arena, rnd, tokens, FFN);
         outputs = new Tensor[SHAPES.length];
         for (int i = 0; i < SHAPES.length; i++) outputs[i] = Tensor.allocate(arena, tokens, SHAPES[i][0]);
     }
@@ -96,13 +96,5 @@ public class PackedWeightBenchmark {
             MatMul.matmul(s == SHAPES.length - 1 ? ffn : hidden, weights.get(i), Epilogue.NONE, null, outputs[s], pool);
         }
         return outputs;
-    }
-
-    private Tensor random(SplittableRandom rnd, int... shape) {
-        Tensor t = Tensor.allocate(arena, shape);
-        float[] v = new float[Math.toIntExact(t.size())];
-        for (int i = 0; i < v.length; i++) v[i] = (float) (rnd.nextDouble() * 2 - 1);
-        t.copyFrom(v);
-        return t;
     }
 }
