@@ -46,6 +46,13 @@ public final class MatMul {
      * tiles) streams the narrow panels straight into registers, where the bytes saved matter.
      */
     static final int WIDEN_ONCE_TILES = 4;
+    /**
+     * Row panels beyond which a product over a narrow weight widens the whole weight once, up front
+     * (a transient F32 copy, K·N floats), instead of once per block of rows: past one block (128 rows
+     * at MR = 8) the blocks would widen it several times over, which cost int8 3% against F32 at
+     * b32x128 (4096 rows, 32 blocks); an F32 copy read by every block is what the F32 product reads.
+     */
+    static final int WIDEN_WHOLE_PANELS = MC_PANELS;
 
     /** C[M,N] = A[M,K] · B[K,N], on the shared pool. */
     public static void matmul(Tensor a, Tensor b, Tensor c) {
@@ -92,7 +99,24 @@ public final class MatMul {
             throw new IllegalArgumentException("matmul: packed weight has no rows (K = 0)");
         }
         Operands ops = operands(a, null, c, epilogue, residual, w.scales, m, n, k);
-        multiplyChunk(ops, 0, n, w, pool, threads(pool, m, n, k, true));
+        int threads = threads(pool, m, n, k, true);
+        if (w.format == PackedWeight.Format.F32 || ceilDiv(m, MR) <= WIDEN_WHOLE_PANELS) {
+            multiplyChunk(ops, 0, n, w, pool, threads);
+            return;
+        }
+        // A tall A (a batch of long sequences) would widen every panel slice once per block of rows:
+        // widen the whole weight once instead and run the F32 product; the int8 scales stay in ops.
+        float[] widened = B_PANELS.take(w.panelElements());
+        try {
+            int panelsN = ceilDiv(n, NR), tasks = Math.min(panelsN, TASKS_PER_THREAD * threads);
+            pool.parallelFor(tasks, t -> {
+                int p0 = panelsN * t / tasks, p1 = panelsN * (t + 1) / tasks;
+                WideningMicroKernel.widen(w, p0 * k * NR, (p1 - p0) * k * NR, widened, p0 * k * NR);
+            });
+            multiplyChunk(ops, 0, n, PackedWeight.perCall(widened, k, n), pool, threads);
+        } finally {
+            B_PANELS.give(widened);
+        }
     }
 
     /** {@link #matmul(Tensor, PackedWeight, Epilogue, Tensor, Tensor, ComputePool)} on the shared pool. */
@@ -286,7 +310,7 @@ public final class MatMul {
                     float[] panel = packedB.panels;
                     int panelOff = bOff;
                     if (packedB.format != PackedWeight.Format.F32 && ip1 - ip0 >= WIDEN_ONCE_TILES) {
-                        WideningMicroKernel.widen(packedB, bOff, kc * NR, slice);
+                        WideningMicroKernel.widen(packedB, bOff, kc * NR, slice, 0);
                         panel = slice;
                         panelOff = 0;
                     }

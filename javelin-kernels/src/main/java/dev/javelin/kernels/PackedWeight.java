@@ -216,6 +216,11 @@ public final class PackedWeight {
         return (n + NR - 1) / NR * NR;
     }
 
+    /** Elements of the panels without the slack: K times N rounded up to whole panels. */
+    int panelElements() {
+        return roundUp(n) * k;
+    }
+
     /** K: the length of the rows of A it multiplies. */
     public int rows() {
         return k;

@@ -55,14 +55,14 @@ final class WideningMicroKernel {
         }
     }
 
-    /** Widens {@code count} elements (a multiple of NR) of a narrow weight's panels from {@code off} into {@code dst[0:count]}. */
-    static void widen(PackedWeight w, int off, int count, float[] dst) {
+    /** Widens {@code count} elements (a multiple of NR) of a narrow weight's panels from {@code off} into {@code dst[d0:d0+count]}. */
+    static void widen(PackedWeight w, int off, int count, float[] dst, int d0) {
         int lanes = F.length();
         if (w.format == PackedWeight.Format.INT8) {
-            for (int i = 0; i < count; i += lanes) int8(w.bytePanels, off + i).intoArray(dst, i);
+            for (int i = 0; i < count; i += lanes) int8(w.bytePanels, off + i).intoArray(dst, d0 + i);
         } else {
             boolean f16 = w.format == PackedWeight.Format.F16;
-            for (int i = 0; i < count; i += lanes) half(w.halfPanels, off + i, f16).intoArray(dst, i);
+            for (int i = 0; i < count; i += lanes) half(w.halfPanels, off + i, f16).intoArray(dst, d0 + i);
         }
     }
 

@@ -58,13 +58,13 @@ public class KernelsBenchmark {
         SplittableRandom rnd = new SplittableRandom(1);
         int seq = Math.min(tokens, 128);
         int batches = tokens / seq;
-        hidden = random(rnd, tokens, HIDDEN);
-        gamma = random(rnd, HIDDEN);
-        beta = random(rnd, HIDDEN);
-        ffn = random(rnd, tokens, FFN);
-        scores = random(rnd, batches * HEADS, seq, seq);
-        weightUp = random(rnd, FFN, HIDDEN);
-        weightDown = random(rnd, HIDDEN, FFN);
+        hidden = RandomTensors.of(arena, rnd, tokens, HIDDEN);
+        gamma = RandomTensors.of(arena, rnd, HIDDEN);
+        beta = RandomTensors.of(arena, rnd, HIDDEN);
+        ffn = RandomTensors.of(arena, rnd, tokens, FFN);
+        scores = RandomTensors.of(arena, rnd, batches * HEADS, seq, seq);
+        weightUp = RandomTensors.of(arena, rnd, FFN, HIDDEN);
+        weightDown = RandomTensors.of(arena, rnd, HIDDEN, FFN);
         upOut = Tensor.allocate(arena, tokens, FFN);
         downOut = Tensor.allocate(arena, tokens, HIDDEN);
         hiddenInit = hidden.toArray();
@@ -113,13 +113,5 @@ public class KernelsBenchmark {
     public Tensor matmulTransBDownProjection() {
         MatMul.matmulTransB(ffn, weightDown, downOut);
         return downOut;
-    }
-
-    private Tensor random(SplittableRandom rnd, int... shape) {
-        Tensor t = Tensor.allocate(arena, shape);
-        float[] v = new float[Math.toIntExact(t.size())];
-        for (int i = 0; i < v.length; i++) v[i] = (float) (rnd.nextDouble() * 2 - 1);
-        t.copyFrom(v);
-        return t;
     }
 }
