@@ -28,6 +28,25 @@ public final class Add {
         Rows.forEach(x, row -> addRow(seg, x.rowOffset(row) * Float.BYTES, b, bBase, n));
     }
 
+    /**
+     * x[xRow, :] += y[yRow, :] for 2-D x and y of the same width with unit column stride, on the
+     * calling thread: one row (an embedding lookup per token) without making views of it.
+     */
+    public static void row(Tensor x, int xRow, Tensor y, int yRow) {
+        if (x.rank() != 2 || y.rank() != 2 || x.dim(1) != y.dim(1)) {
+            throw new IllegalArgumentException("Add.row: x and y must be 2-D of the same width, got x " + Arrays.toString(x.shape())
+                    + ", y " + Arrays.toString(y.shape()));
+        }
+        java.util.Objects.checkIndex(xRow, x.dim(0));
+        java.util.Objects.checkIndex(yRow, y.dim(0));
+        int n = x.dim(1);
+        if (n > 1 && (x.stride(1) != 1 || y.stride(1) != 1)) {
+            throw new IllegalArgumentException("Add.row: rows must be contiguous, got strides x " + Arrays.toString(x.strides())
+                    + ", y " + Arrays.toString(y.strides()));
+        }
+        addRow(x.segment(), (x.offset() + xRow * x.stride(0)) * Float.BYTES, y.segment(), (y.offset() + yRow * y.stride(0)) * Float.BYTES, n);
+    }
+
     /** x += y, elementwise; both the same shape. */
     public static void inPlace(Tensor x, Tensor y) {
         if (!Arrays.equals(x.shape(), y.shape())) {

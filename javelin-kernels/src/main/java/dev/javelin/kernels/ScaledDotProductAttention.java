@@ -50,18 +50,47 @@ public final class ScaledDotProductAttention {
      */
     public static void apply(Tensor q, Tensor k, Tensor v, Tensor out, float scale, float[] keyBias, float[] relativeBias,
                              AttentionWindow window) {
-        int len = q.dim(0), d = q.dim(1);
         check(q, k, v, out, keyBias, relativeBias);
+        int len = q.dim(0), d = q.dim(1);
+        run(q.segment(), q.offset(), q.stride(0), k.segment(), k.offset(), k.stride(0), v.segment(), v.offset(), v.stride(0),
+                out.segment(), out.offset(), out.stride(0), len, d, scale, keyBias, relativeBias, window);
+    }
+
+    /**
+     * One head of one sequence of packed projections, without making a view of it (a forward pass
+     * runs this for every (sequence, head) pair; views would be objects allocated per call): rows
+     * [from, to) of q, k, v and out, columns [h·d, (h+1)·d) of q and out and [kvh·d, (kvh+1)·d) of k
+     * and v. All four are [T, ·] with unit stride along the columns; the other parameters are as in
+     * {@link #apply(Tensor, Tensor, Tensor, Tensor, float, float[], float[], AttentionWindow)}, with
+     * L = to − from.
+     */
+    public static void applyHead(Tensor q, Tensor k, Tensor v, Tensor out, int from, int to, int h, int kvh, int d,
+                                 float scale, float[] keyBias, float[] relativeBias, AttentionWindow window) {
+        requireHead("q", q, from, to, h, d);
+        requireHead("k", k, from, to, kvh, d);
+        requireHead("v", v, from, to, kvh, d);
+        requireHead("out", out, from, to, h, d);
+        int len = to - from;
+        requireBias(len, keyBias, relativeBias);
+        run(q.segment(), q.offset() + from * q.stride(0) + (long) h * d, q.stride(0),
+                k.segment(), k.offset() + from * k.stride(0) + (long) kvh * d, k.stride(0),
+                v.segment(), v.offset() + from * v.stride(0) + (long) kvh * d, v.stride(0),
+                out.segment(), out.offset() + from * out.stride(0) + (long) h * d, out.stride(0),
+                len, d, scale, keyBias, relativeBias, window);
+    }
+
+    /** The kernel over [len, d] operands given as segment, element offset of row 0 and row stride (unit column stride). */
+    private static void run(MemorySegment qs, long qBase, long qRow, MemorySegment ks, long kBase, long kRow,
+                            MemorySegment vs, long vBase, long vRow, MemorySegment os, long oBase, long oRow,
+                            int len, int d, float scale, float[] keyBias, float[] relativeBias, AttentionWindow window) {
         if (len == 0 || d == 0) return;
         int lenPad = roundUp(len, 2 * W), dPad = roundUp(d, 2 * W), rowsPad = roundUp(len, ROWS);
         Scratch s = SCRATCH.get();
         float[] qh = s.q(rowsPad * d), kt = s.kt(d * lenPad), vh = s.v(len * dPad), sc = s.scores(ROWS * lenPad), ob = s.out(ROWS * dPad);
-        load(q, qh, d, scale, rowsPad);
-        loadTransposed(k, kt, lenPad, s.row(d));
-        load(v, vh, dPad, 1f, len);
+        load(qs, qBase, qRow, len, d, qh, d, scale, rowsPad);
+        loadTransposed(ks, kBase, kRow, len, d, kt, lenPad, s.row(d));
+        load(vs, vBase, vRow, len, d, vh, dPad, 1f, len);
 
-        MemorySegment os = out.segment();
-        long oRow = out.stride(0);
         float[] inv = s.inv;
         for (int i0 = 0; i0 < len; i0 += ROWS) {
             for (int j = 0; j < lenPad; j += 2 * W) scores(qh, i0 * d, d, kt, lenPad, j, sc);
@@ -72,7 +101,7 @@ public final class ScaledDotProductAttention {
             }
             for (int c = 0; c < dPad; c += 2 * W) values(sc, lenPad, len, vh, dPad, c, inv, ob);
             for (int r = 0; r < Math.min(ROWS, len - i0); r++) {
-                MemorySegment.copy(ob, r * dPad, os, Tensor.F32, (out.offset() + (i0 + r) * oRow) * Float.BYTES, d);
+                MemorySegment.copy(ob, r * dPad, os, Tensor.F32, (oBase + (i0 + r) * oRow) * Float.BYTES, d);
             }
         }
     }
@@ -217,28 +246,27 @@ public final class ScaledDotProductAttention {
         return sum;
     }
 
-    /** Copies x [L, d] row-major into dst with row pitch {@code pitch}, times {@code scale}, zero rows up to {@code rows}. */
-    private static void load(Tensor x, float[] dst, int pitch, float scale, int rows) {
-        int len = x.dim(0), d = x.dim(1), bound = F.loopBound(d);
-        MemorySegment seg = x.segment();
+    /** Copies x [len, d] (row 0 at element {@code base}, rows {@code rowStride} apart) into dst with row pitch {@code pitch}, times {@code scale}, zero rows up to {@code rows}. */
+    private static void load(MemorySegment seg, long base, long rowStride, int len, int d, float[] dst, int pitch, float scale,
+                             int rows) {
+        int bound = F.loopBound(d);
         java.util.Arrays.fill(dst, 0, rows * pitch, 0f);
         for (int i = 0; i < len; i++) {
-            long base = x.offset() + i * x.stride(0);
+            long row = base + i * rowStride;
             int c = 0;
             for (; c < bound; c += W) {
-                FloatVector.fromMemorySegment(F, seg, (base + c) * Float.BYTES, LE).mul(scale).intoArray(dst, i * pitch + c);
+                FloatVector.fromMemorySegment(F, seg, (row + c) * Float.BYTES, LE).mul(scale).intoArray(dst, i * pitch + c);
             }
-            for (; c < d; c++) dst[i * pitch + c] = seg.getAtIndex(Tensor.F32, base + c) * scale;
+            for (; c < d; c++) dst[i * pitch + c] = seg.getAtIndex(Tensor.F32, row + c) * scale;
         }
     }
 
-    /** Copies x [L, d] into dst as [d, pitch] (transposed), zero columns from L to pitch; {@code row} is scratch of d floats. */
-    private static void loadTransposed(Tensor x, float[] dst, int pitch, float[] row) {
-        int len = x.dim(0), d = x.dim(1);
-        MemorySegment seg = x.segment();
+    /** Copies x [len, d] (as in {@link #load}) into dst as [d, pitch] (transposed), zero columns from len to pitch; {@code row} is scratch of d floats. */
+    private static void loadTransposed(MemorySegment seg, long base, long rowStride, int len, int d, float[] dst, int pitch,
+                                       float[] row) {
         for (int c = 0; c < d; c++) java.util.Arrays.fill(dst, c * pitch + len, (c + 1) * pitch, 0f);
         for (int j = 0; j < len; j++) {
-            MemorySegment.copy(seg, Tensor.F32, (x.offset() + j * x.stride(0)) * Float.BYTES, row, 0, d);
+            MemorySegment.copy(seg, Tensor.F32, (base + j * rowStride) * Float.BYTES, row, 0, d);
             for (int c = 0; c < d; c++) dst[c * pitch + j] = row[c];
         }
     }
@@ -259,12 +287,32 @@ public final class ScaledDotProductAttention {
                         + Arrays.toString(t.strides()));
             }
         }
+        requireBias(len, keyBias, relativeBias);
+    }
+
+    private static void requireBias(int len, float[] keyBias, float[] relativeBias) {
         if (keyBias != null && keyBias.length < len) {
             throw new IllegalArgumentException("attention key bias has " + keyBias.length + " entries for " + len + " keys");
         }
         if (relativeBias != null && relativeBias.length < 2 * len - 1) {
             throw new IllegalArgumentException("relative position bias has " + relativeBias.length + " entries for "
                     + len + " keys; it needs 2L - 1 = " + (2 * len - 1));
+        }
+    }
+
+    /** Checks that rows [from, to) × columns [head·d, (head+1)·d) lie inside x, a [T, ·] matrix with unit column stride. */
+    private static void requireHead(String name, Tensor x, int from, int to, int head, int d) {
+        if (x.rank() != 2) throw new IllegalArgumentException("attention " + name + " must be [T, columns], got " + Arrays.toString(x.shape()));
+        if (from < 0 || from > to || to > x.dim(0)) {
+            throw new IllegalArgumentException("attention " + name + ": rows [" + from + ", " + to + ") out of range for " + x.dim(0) + " rows");
+        }
+        if (head < 0 || d < 0 || (long) (head + 1) * d > x.dim(1)) {
+            throw new IllegalArgumentException("attention " + name + ": head " + head + " of size " + d + " does not fit in "
+                    + x.dim(1) + " columns");
+        }
+        if (d > 1 && x.stride(1) != 1) {
+            throw new IllegalArgumentException("attention operands need unit stride along the head dimension, got strides "
+                    + Arrays.toString(x.strides()));
         }
     }
 

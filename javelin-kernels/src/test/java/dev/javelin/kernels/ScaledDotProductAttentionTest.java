@@ -37,6 +37,48 @@ class ScaledDotProductAttentionTest {
         }
     }
 
+    /**
+     * applyHead reads one (sequence, head) of packed projections in place: bit for bit what apply
+     * gives on views of the same rows and columns, for query heads sharing a key/value head
+     * (grouped-query) and sequences starting mid-batch.
+     */
+    @ParameterizedTest
+    @CsvSource({"0,16,3,1,32", "5,12,0,0,32", "7,40,2,1,17", "3,3,1,0,8", "0,1,0,0,5"})
+    void headOfPackedProjectionsMatchesItsViews(int from, int to, int h, int kvh, int d) {
+        try (Arena arena = Arena.ofConfined()) {
+            SplittableRandom r = new SplittableRandom(from * 31L + to * 7L + d);
+            int tokens = to + 3;
+            Tensor q = Tensors.random(arena, r, 0f, 2f, tokens, 4 * d), k = Tensors.random(arena, r, 0f, 2f, tokens, 2 * d);
+            Tensor v = Tensors.random(arena, r, tokens, 2 * d);
+            Tensor inPlace = Tensor.allocate(arena, tokens, 4 * d), viaViews = Tensor.allocate(arena, to - from, d);
+            float[] bias = maskEveryThird(to - from);
+            ScaledDotProductAttention.applyHead(q, k, v, inPlace, from, to, h, kvh, d, 0.3f, bias, null, AttentionWindow.FULL);
+            ScaledDotProductAttention.apply(q.slice(0, from, to).slice(1, h * d, (h + 1) * d),
+                    k.slice(0, from, to).slice(1, kvh * d, (kvh + 1) * d), v.slice(0, from, to).slice(1, kvh * d, (kvh + 1) * d),
+                    viaViews, 0.3f, bias, null, AttentionWindow.FULL);
+            for (int i = 0; i < to - from; i++) {
+                for (int c = 0; c < d; c++) {
+                    assertThat(Float.floatToRawIntBits(inPlace.get(from + i, h * d + c)))
+                            .as("row %d column %d", i, c).isEqualTo(Float.floatToRawIntBits(viaViews.get(i, c)));
+                }
+            }
+            assertThat(inPlace.get(tokens - 1, h * d)).as("rows outside [from, to) untouched").isZero();
+        }
+    }
+
+    @Test
+    void rejectsAHeadOutsideItsOperands() {
+        try (Arena arena = Arena.ofConfined()) {
+            Tensor a = Tensor.allocate(arena, 10, 64);
+            assertThatThrownBy(() -> ScaledDotProductAttention.applyHead(a, a, a, a, 4, 11, 0, 0, 32, 1, null, null, AttentionWindow.FULL))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rows [4, 11)");
+            assertThatThrownBy(() -> ScaledDotProductAttention.applyHead(a, a, a, a, 0, 10, 2, 0, 32, 1, null, null, AttentionWindow.FULL))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("head 2 of size 32");
+            assertThatThrownBy(() -> ScaledDotProductAttention.applyHead(a, a, a, a, 0, 10, 0, 0, 32, 1, new float[9], null, AttentionWindow.FULL))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("key bias");
+        }
+    }
+
     @Test
     void maskedKeysGetNoWeight() {
         try (Arena arena = Arena.ofConfined()) {

@@ -43,8 +43,7 @@ public final class Embedding {
         long rowBytes = (long) dim() * Float.BYTES;
         MemorySegment src = weight.segment();
         for (int i = 0; i < ids.length; i++) {
-            Tensor row = out.get0(i);
-            MemorySegment.copy(src, weight.byteOffset() + ids[i] * rowBytes, row.segment(), row.byteOffset(), rowBytes);
+            MemorySegment.copy(src, weight.byteOffset() + ids[i] * rowBytes, out.segment(), out.rowOffset(i) * Float.BYTES, rowBytes);
         }
     }
 
@@ -55,7 +54,7 @@ public final class Embedding {
             for (int i = 0; i < ids.length; i++) quantized.accumulateRow(ids[i], out.get0(i));
             return;
         }
-        for (int i = 0; i < ids.length; i++) Add.inPlace(out.get0(i), weight.get0(ids[i]));
+        for (int i = 0; i < ids.length; i++) Add.row(out, i, weight, ids[i]);
     }
 
     private void check(int[] ids, Tensor out) {

@@ -126,8 +126,7 @@ public final class SelfAttention {
         ComputePool.shared().parallelFor(seqs.count() * heads, task -> {
             int s = longestFirst[task / heads], h = task % heads, kvh = h / group;
             int from = seqs.start(s), to = seqs.end(s);
-            ScaledDotProductAttention.apply(
-                    head(q, from, to, h), head(k, from, to, kvh), head(v, from, to, kvh), head(context, from, to, h), scale,
+            ScaledDotProductAttention.applyHead(q, k, v, context, from, to, h, kvh, headDim, scale,
                     keyBias == null ? null : keyBias[s],
                     relativeBias == null ? null : relativeBias.forHead(h, to - from), window);
         });
@@ -135,12 +134,19 @@ public final class SelfAttention {
     }
 
     /**
-     * Sequence indices by decreasing length. Threads claim tasks in order and a task costs ~L², so
-     * starting with the longest keeps a long sequence from being the straggler at the end.
+     * Sequence indices by decreasing length (ties in input order). Threads claim tasks in order and a
+     * task costs ~L², so starting with the longest keeps a long sequence from being the straggler at
+     * the end. An insertion sort: sequences arrive mostly sorted or all alike, and it allocates only
+     * the result.
      */
     private static int[] longestFirst(PackedSequences seqs) {
-        return java.util.stream.IntStream.range(0, seqs.count()).boxed()
-                .sorted((a, b) -> Integer.compare(seqs.length(b), seqs.length(a))).mapToInt(Integer::intValue).toArray();
+        int[] order = new int[seqs.count()];
+        for (int i = 0; i < order.length; i++) {
+            int len = seqs.length(i), j = i;
+            for (; j > 0 && seqs.length(order[j - 1]) < len; j--) order[j] = order[j - 1];
+            order[j] = i;
+        }
+        return order;
     }
 
     private static float[][] keyBias(PackedSequences seqs, int[] mask) {
@@ -158,9 +164,5 @@ public final class SelfAttention {
             bias[s] = any ? b : null;
         }
         return bias;
-    }
-
-    private Tensor head(Tensor x, int from, int to, int h) {
-        return x.slice(0, from, to).slice(1, h * headDim, (h + 1) * headDim);
     }
 }

@@ -17,9 +17,13 @@ import java.util.Map;
  */
 public final class Workspace {
     private final Map<String, MemorySegment> buffers = new HashMap<>();
+    /** The last tensor handed out per name: asked for again with the same shape (every layer of a pass), it is handed out again instead of a new view. */
+    private final Map<String, Tensor> views = new HashMap<>();
 
     /** A tensor of {@code shape} in the buffer called {@code name}; valid until {@code name} is asked for again. */
     public Tensor tensor(String name, int... shape) {
+        Tensor last = views.get(name);
+        if (last != null && hasShape(last, shape)) return last;
         long bytes = Tensor.numel(shape) * Float.BYTES;
         MemorySegment seg = buffers.get(name);
         if (seg == null || seg.byteSize() < bytes) {
@@ -27,7 +31,15 @@ public final class Workspace {
             seg = Arena.ofAuto().allocate(capacity, Tensor.ALIGNMENT);
             buffers.put(name, seg);
         }
-        return Tensor.wrap(seg.asSlice(0, bytes), shape);
+        Tensor view = Tensor.wrap(seg.asSlice(0, bytes), shape);
+        views.put(name, view);
+        return view;
+    }
+
+    private static boolean hasShape(Tensor t, int[] shape) {
+        if (t.rank() != shape.length) return false;
+        for (int i = 0; i < shape.length; i++) if (t.dim(i) != shape[i]) return false;
+        return true;
     }
 
     /** Bytes held, for diagnostics. */

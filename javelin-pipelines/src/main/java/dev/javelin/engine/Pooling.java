@@ -62,8 +62,7 @@ public enum Pooling {
     }
 
     static void readRow(Tensor hidden, int row, float[] into) {
-        Tensor r = hidden.get0(row);
-        MemorySegment.copy(r.segment(), Tensor.F32, r.byteOffset(), into, 0, into.length);
+        MemorySegment.copy(hidden.segment(), Tensor.F32, hidden.rowOffset(row) * Float.BYTES, into, 0, into.length);
     }
 
     /** The name TEI and the CLI use: cls, mean, max, last-token. */
