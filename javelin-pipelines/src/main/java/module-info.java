@@ -2,6 +2,7 @@
 module dev.javelin.pipelines {
     requires transitive dev.javelin.models;
     requires transitive dev.javelin.tokenizers;
+    requires me.tongfei.progressbar;
 
     exports dev.javelin.engine;
     exports dev.javelin.pipelines;

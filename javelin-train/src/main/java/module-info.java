@@ -2,7 +2,6 @@
 module dev.javelin.train {
     requires transitive dev.javelin.pipelines;
     requires org.apache.commons.csv;
-    requires me.tongfei.progressbar;
 
     exports dev.javelin.train;
     exports dev.javelin.train.data;

@@ -1,5 +1,6 @@
 package dev.javelin.batch;
 
+import dev.javelin.pipelines.Progress;
 import dev.javelin.tokenizers.Encoding;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -81,7 +82,7 @@ public final class BatchJob {
         long rows = resumed;
         boolean done = false;
         try (RowReader counter = RowReader.open(options.input(), options.inputFormat(), options.columns());
-             Progress progress = new Progress(options.task().name().toLowerCase(Locale.ROOT), counter.estimatedRows(), resumed)) {
+             Progress progress = new Progress(options.task().name().toLowerCase(Locale.ROOT), "rows", counter.estimatedRows(), resumed)) {
             java.util.ArrayDeque<Future<?>> pending = new java.util.ArrayDeque<>();
             while (true) {
                 Chunk chunk = get(chunks.take());

@@ -4,6 +4,7 @@ import dev.javelin.engine.Engine;
 import dev.javelin.engine.Input;
 import dev.javelin.engine.PredictOptions;
 import dev.javelin.engine.Truncate;
+import dev.javelin.pipelines.Progress;
 import dev.javelin.pipelines.TextClassificationPipeline;
 import dev.javelin.tokenizers.Encoding;
 import dev.javelin.train.data.Dataset;
@@ -11,7 +12,6 @@ import dev.javelin.train.metrics.ClassificationMetrics;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.IntStream;
-import me.tongfei.progressbar.ProgressBar;
 
 /**
  * {@code eval}: runs a classification pipeline over a labelled dataset and scores its top label, in
@@ -36,7 +36,7 @@ public final class ClassifierEvaluator {
         // Tokenized lazily as the batcher pulls them: memory holds one batch of encodings at a time.
         Iterator<Row> rows = IntStream.range(0, dataset.size()).mapToObj(i -> new Row(i, engine.encode(
                 Input.of(dataset.texts().get(i), dataset.hasPairs() ? dataset.pairs().get(i) : null), Truncate.RIGHT))).iterator();
-        try (ProgressBar bar = progress ? Progress.bar("classifying", dataset.size()) : null) {
+        try (Progress bar = progress ? new Progress("classifying", "texts", dataset.size(), 0) : null) {
             for (Iterator<List<Row>> it = engine.batcher().batches(rows, r -> r.encoding().length()); it.hasNext(); ) {
                 List<Row> batch = it.next();
                 float[][] logits = engine.logits(batch.stream().map(Row::encoding).toList());
@@ -44,7 +44,7 @@ public final class ClassifierEvaluator {
                     predicted[batch.get(k).index()] = classes.indexOf(engine.labels(logits[k], TOP_LABEL).getFirst().label());
                 }
                 if (bar != null) {
-                    bar.stepBy(batch.size());
+                    bar.advance(batch.size());
                 }
             }
         }

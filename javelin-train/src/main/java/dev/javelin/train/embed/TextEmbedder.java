@@ -4,17 +4,16 @@ import dev.javelin.engine.Engine;
 import dev.javelin.engine.Input;
 import dev.javelin.engine.Pooling;
 import dev.javelin.engine.Truncate;
+import dev.javelin.pipelines.Progress;
 import dev.javelin.tokenizers.Encoding;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.stream.IntStream;
 import java.util.Locale;
 import java.util.Map;
-import dev.javelin.train.Progress;
-import me.tongfei.progressbar.ProgressBar;
+import java.util.stream.IntStream;
 
 /**
  * Turns texts into the features a classification head is trained on: each distinct input embedded once,
@@ -105,7 +104,7 @@ public final class TextEmbedder {
         // Tokenized lazily as the batcher pulls them: memory holds one batch of encodings at a time.
         Iterator<Row> rows = IntStream.range(0, texts.size()).mapToObj(i -> new Row(i,
                 encoder.encode(Input.of(texts.get(i), pairs == null ? null : pairs.get(i)), Truncate.RIGHT))).iterator();
-        try (ProgressBar bar = progress ? Progress.bar(task, texts.size()) : null) {
+        try (Progress bar = progress ? new Progress(task, "texts", texts.size(), 0) : null) {
             for (Iterator<List<Row>> it = encoder.batcher().batches(rows, r -> r.encoding().length()); it.hasNext(); ) {
                 List<Row> batch = it.next();
                 float[][] features = encoder.features(batch.stream().map(Row::encoding).toList(), pooling, normalize);
@@ -113,7 +112,7 @@ public final class TextEmbedder {
                     out[batch.get(k).index()] = features[k];
                 }
                 if (bar != null) {
-                    bar.stepBy(batch.size());
+                    bar.advance(batch.size());
                 }
             }
         }

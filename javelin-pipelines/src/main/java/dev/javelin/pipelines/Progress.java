@@ -1,4 +1,4 @@
-package dev.javelin.batch;
+package dev.javelin.pipelines;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,27 +11,29 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * A job's progress, with rate and ETA: a bar redrawn in place when stderr is a terminal; otherwise
- * (a log, CI, a pipe) a log record every few seconds (System.Logger), which stays readable in a file.
+ * A long job's progress (a batch job, training, evaluation), with rate and ETA: a bar redrawn in place
+ * when stderr is a terminal; otherwise (a log, CI, a pipe) a log record every few seconds
+ * (System.Logger), which stays readable in a file.
  */
-final class Progress implements AutoCloseable {
+public final class Progress implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Progress.class.getName());
     private static final int LINE_MILLIS = 10_000;
     private static final int WIDTH = 100;
 
     private final ProgressBar bar;
 
-    Progress(String task, long total, long done) {
-        this(task, total, done, stderrIsTerminal() ? null : line -> LOG.log(System.Logger.Level.INFO, line));
+    /** @param unit what is counted ("rows", "texts"); @param done how many were done before this run */
+    public Progress(String task, String unit, long total, long done) {
+        this(task, unit, total, done, stderrIsTerminal() ? null : line -> LOG.log(System.Logger.Level.INFO, line));
     }
 
     /** @param lines where plain lines go; null redraws a bar on stderr */
-    Progress(String task, long total, long done, Consumer<String> lines) {
+    Progress(String task, String unit, long total, long done, Consumer<String> lines) {
         ProgressBarBuilder b = new ProgressBarBuilder()
                 .setTaskName(task)
                 .setInitialMax(total < 0 ? -1 : total)
                 .startsFrom(done, java.time.Duration.ZERO)
-                .setUnit(" rows", 1)
+                .setUnit(" " + unit, 1)
                 .showSpeed()
                 .setStyle(ProgressBarStyle.ASCII);
         if (lines == null) {
@@ -54,8 +56,8 @@ final class Progress implements AutoCloseable {
         };
     }
 
-    void advance(long rows) {
-        bar.stepBy(rows);
+    public void advance(long n) {
+        bar.stepBy(n);
     }
 
     /**

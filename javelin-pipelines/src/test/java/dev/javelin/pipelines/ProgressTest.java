@@ -1,4 +1,4 @@
-package dev.javelin.batch;
+package dev.javelin.pipelines;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +11,7 @@ class ProgressTest {
     @Test
     void aLogShowsTheStartThenTheFinalStateOnce() throws InterruptedException {
         List<String> lines = new CopyOnWriteArrayList<>();
-        try (Progress p = new Progress("embed", 300, 0, lines::add)) {
+        try (Progress p = new Progress("embed", "rows", 300, 0, lines::add)) {
             awaitFirstLine(lines);
             p.advance(100);
             p.advance(200);
@@ -24,7 +24,7 @@ class ProgressTest {
     @Test
     void aResumedJobStartsFromTheRowsAlreadyDone() throws InterruptedException {
         List<String> lines = new CopyOnWriteArrayList<>();
-        try (Progress p = new Progress("classify", 300, 120, lines::add)) {
+        try (Progress p = new Progress("classify", "rows", 300, 120, lines::add)) {
             awaitFirstLine(lines);
             p.advance(180);
         }
