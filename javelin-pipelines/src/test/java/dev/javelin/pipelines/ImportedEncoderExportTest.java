@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.javelin.engine.Encoder;
 import dev.javelin.engine.Pooling;
 import dev.javelin.io.safetensors.SafeTensors;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -66,8 +69,45 @@ class ImportedEncoderExportTest {
         Path fixture = ArchitecturesThroughTheEngineTest.fixture(name), out = tmp.resolve(name);
         OnnxConverter.convert(OnnxGraph.read(fixture.resolve("model.onnx")), fixture.resolve("tokenizer.json"), out,
                 SentenceTransformerModules.of(PoolingConfig.Mode.MEAN, false));
-        try (Encoder encoder = Encoder.load(out, name);
-             OrtReference ort = new OrtReference(Files.readAllBytes(fixture.resolve("model.onnx")))) {
+        assertEmbedsAsOnnxRuntime(out, fixture.resolve("model.onnx"), name);
+    }
+
+    /**
+     * A RoBERTa-family graph cannot say whether it is RoBERTa or XLM-R (the same modules and names);
+     * the tokenizer can: XLM-R's is a SentencePiece Unigram model. The RoBERTa export with a Unigram
+     * tokenizer laid out as XLM-R's (Metaspace, the same special ids) becomes an XLM-R checkpoint that
+     * the engine loads, tokenizes with Unigram and runs as ORT runs the export.
+     */
+    @Test
+    void aRobertaExportWithAUnigramTokenizerBecomesXlmRoberta() throws Exception {
+        Path fixture = ArchitecturesThroughTheEngineTest.fixture("roberta"), out = tmp.resolve("xlm-roberta");
+        ObjectNode tokenizer = (ObjectNode) JSON.readTree(fixture.resolve("tokenizer.json").toFile());
+        ObjectNode metaspace = JSON.createObjectNode().put("type", "Metaspace").put("replacement", "\u2581")
+                .put("prepend_scheme", "always").put("split", true);
+        tokenizer.set("pre_tokenizer", metaspace);
+        tokenizer.set("decoder", metaspace);
+        ObjectNode model = JSON.createObjectNode().put("type", "Unigram").put("unk_id", 3).put("byte_fallback", false);
+        ArrayNode vocab = model.putArray("vocab");
+        for (String special : List.of("<s>", "<pad>", "</s>", "<unk>")) vocab.addArray().add(special).add(0.0);
+        for (String word : List.of("the", "quick", "brown", "fox", "hello", "world", "is", "what")) vocab.addArray().add("\u2581" + word).add(-4.0);
+        for (char c = 'a'; c <= 'z'; c++) {
+            vocab.addArray().add("\u2581" + c).add(-9.0);
+            vocab.addArray().add(String.valueOf(c)).add(-8.0);
+        }
+        tokenizer.set("model", model);
+        Path unigram = tmp.resolve("unigram-tokenizer.json");
+        JSON.writeValue(unigram.toFile(), tokenizer);
+
+        OnnxConverter.convert(OnnxGraph.read(fixture.resolve("model.onnx")), unigram, out, SentenceTransformerModules.of(PoolingConfig.Mode.MEAN, false));
+        JsonNode config = JSON.readTree(out.resolve("config.json").toFile());
+        assertThat(config.get("model_type").asText()).isEqualTo("xlm-roberta");
+        assertThat(config.get("architectures").get(0).asText()).isEqualTo("XLMRobertaModel");
+        assertEmbedsAsOnnxRuntime(out, fixture.resolve("model.onnx"), "xlm-roberta");
+    }
+
+    private static void assertEmbedsAsOnnxRuntime(Path converted, Path onnx, String name) throws Exception {
+        try (Encoder encoder = Encoder.load(converted, name);
+             OrtReference ort = new OrtReference(Files.readAllBytes(onnx))) {
             List<Encoding> batch = new ArrayList<>(encoder.tokenizer().encodeBatch(List.of("hello world", "a",
                     "the quick brown fox jumps over the lazy dog and this is a test of a rather longer text")));
             batch.add(encoder.tokenizer().encode("what is a fox", "the quick brown fox"));
