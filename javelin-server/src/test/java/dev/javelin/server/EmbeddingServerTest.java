@@ -296,6 +296,7 @@ class EmbeddingServerTest {
         TestClient.Answer docs = client.get("/docs");
         assertThat(docs.status()).isEqualTo(200);
         assertThat(docs.body()).contains("SwaggerUIBundle", "/openapi.json");
+        assertThat(client.get("/docs/").body()).isEqualTo(docs.body());
         assertThat(client.get("/docs/swagger-ui-bundle.js").status()).isEqualTo(200);
     }
 

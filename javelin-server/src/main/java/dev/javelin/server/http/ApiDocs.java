@@ -14,7 +14,7 @@ import java.util.Properties;
 
 /**
  * The OpenAPI description of the API at {@code /openapi.json} (and TEI's {@code /api-doc/openapi.json})
- * and a Swagger UI page over it at {@code /docs}.
+ * and a Swagger UI page over it at {@code /docs} (also {@code /docs/}, which browsers and users type as often).
  */
 final class ApiDocs implements HttpService {
     private final byte[] openApi = resource("openapi.json");
@@ -47,6 +47,7 @@ final class ApiDocs implements HttpService {
         rules.get("/openapi.json", this::openApi)
                 .get("/api-doc/openapi.json", this::openApi)
                 .get("/docs", this::page)
+                .get("/docs/", this::page)
                 .register("/docs", StaticContentFeature.createService(ClasspathHandlerConfig.builder().location(swaggerUiRoot).build()));
     }
 
