@@ -3,16 +3,13 @@ package dev.javelin.batch;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.javelin.io.AtomicFile;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -82,7 +79,7 @@ final class ChunkStore {
         Files.createDirectories(dir);
         Path tmp = dir.resolve(MANIFEST + ".tmp");
         JSON.writeValue(tmp.toFile(), manifest);
-        publish(tmp, m);
+        AtomicFile.publish(tmp, m);
         startOutput(0);
         return 0;
     }
@@ -129,12 +126,12 @@ final class ChunkStore {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 for (BadRow b : bad) out.write((LINE.writeValueAsString(b) + "\n").getBytes(StandardCharsets.UTF_8));
             }
-            publish(tmp, badRows(chunk));
+            AtomicFile.publish(tmp, badRows(chunk));
         }
         Path tmp = dir.resolve(results(chunk).getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         ResultWriter.writeAll(tmp, format, schema, false, results);
-        publish(tmp, results(chunk));
+        AtomicFile.publish(tmp, results(chunk));
         joined.append(results(chunk));
     }
 
@@ -146,7 +143,7 @@ final class ChunkStore {
      */
     long finish(int chunks) throws IOException {
         joined.finish();
-        publish(joined.file(), output);
+        AtomicFile.publish(joined.file(), output);
         joined = null;
         long bad = joinBadRows(chunks);
         Files.createFile(dir.resolve(MERGED));
@@ -175,7 +172,7 @@ final class ChunkStore {
                 Files.copy(p, out);
             }
         }
-        publish(tmp, badRowsFile);
+        AtomicFile.publish(tmp, badRowsFile);
         return lines;
     }
 
@@ -194,22 +191,5 @@ final class ChunkStore {
             for (Path f : files) Files.delete(f);
         }
         Files.delete(dir);
-    }
-
-    /** Forces {@code tmp} to disk, renames it to {@code target} atomically, and forces the directory entry. */
-    private static void publish(Path tmp, Path target) throws IOException {
-        try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            c.force(true);
-        }
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("cannot rename " + tmp + " atomically; put the output on a local file system", e);
-        }
-        try (FileChannel d = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException ignored) {
-            // Some file systems cannot open a directory for fsync; the rename itself is still atomic.
-        }
     }
 }

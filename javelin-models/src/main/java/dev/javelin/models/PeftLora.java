@@ -2,6 +2,7 @@ package dev.javelin.models;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.javelin.io.AtomicFile;
 import dev.javelin.io.safetensors.SafeTensors;
 import dev.javelin.io.safetensors.SafeTensorsWriter;
 import dev.javelin.kernels.MatMul;
@@ -68,9 +69,7 @@ public final class PeftLora {
                 merged.put(w, Tensor.of(arena, wv, outF, inF));
             }
             for (String name : adapter.wholeTensors()) merged.put(name, adapter.wholeTensor(name));
-            Path tmp = out.resolve(SafeTensors.SINGLE_FILE + ".tmp");
-            SafeTensorsWriter.write(tmp, merged, Map.of("format", "pt"));
-            Files.move(tmp, out.resolve(SafeTensors.SINGLE_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            SafeTensorsWriter.write(out.resolve(SafeTensors.SINGLE_FILE), merged, Map.of("format", "pt"));
             // config.json beside the adapter names the task's labels, which adapter_config.json cannot
             Path config = Files.isRegularFile(adapterDir.resolve("config.json")) ? adapterDir : baseDir;
             writeConfig(config, out, merged.containsKey("classifier.weight"), id2label);
@@ -117,8 +116,6 @@ public final class PeftLora {
                 labels.put(l, i);
             });
         }
-        Path tmp = out.resolve("config.json.tmp");
-        json.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), config);
-        Files.move(tmp, out.resolve("config.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFile.write(out.resolve("config.json"), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
     }
 }

@@ -1,12 +1,12 @@
 package dev.javelin.engine;
 
+import dev.javelin.io.AtomicFile;
 import dev.javelin.io.source.JavelinHome;
 import dev.javelin.models.PeftLora;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -32,7 +32,7 @@ final class DefaultSentiment {
         Path dir = JavelinHome.cacheRoot().resolve("models").resolve("sentiment").resolve(contentHash(contents));
         if (!Files.isRegularFile(dir.resolve(FILES.getLast()))) {
             Files.createDirectories(dir);
-            for (int i = 0; i < contents.length; i++) write(dir.resolve(FILES.get(i)), contents[i]);
+            for (int i = 0; i < contents.length; i++) AtomicFile.write(dir.resolve(FILES.get(i)), contents[i]);
         }
         return dir;
     }
@@ -45,12 +45,6 @@ final class DefaultSentiment {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
-    }
-
-    private static void write(Path target, byte[] bytes) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-        Files.write(tmp, bytes);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static byte[] resource(String name) throws IOException {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.javelin.io.AtomicFile;
 import dev.javelin.io.safetensors.SafeTensors;
 import dev.javelin.io.safetensors.SafeTensorsWriter;
 import dev.javelin.tensor.Tensor;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -142,9 +142,7 @@ public final class EmbeddingClassifier {
             tensors.put("classifier.bias", Tensor.of(arena, bias, classes));
             SafeTensorsWriter.write(dir.resolve("model.safetensors"), tensors, Map.of("format", "pt"));
         }
-        Path tmp = Files.createTempFile(dir, "config", ".json.tmp");
-        JSON.writeValue(tmp.toFile(), config);
-        Files.move(tmp, dir.resolve("config.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFile.write(dir.resolve("config.json"), JSON.writeValueAsBytes(config));
     }
 
     /** The head's input for a batch: the encoder's last hidden state pooled as configured, normalised if configured. */

@@ -2,6 +2,7 @@ package dev.javelin.io.safetensors;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.javelin.io.AtomicFile;
 import dev.javelin.io.safetensors.SafetensorsException.Rule;
 import dev.javelin.tensor.Tensor;
 import java.io.ByteArrayOutputStream;
@@ -11,10 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -22,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.UUID;
 
 /**
  * Writes safetensors files as the reference implementation does: header keys in name order with
@@ -103,25 +100,15 @@ public final class SafeTensorsWriter {
         if (header.length > SafetensorsHeader.MAX_HEADER_BYTES) {
             throw new SafetensorsException(file, null, Rule.HEADER_TOO_LARGE, "header would be " + header.length + " bytes");
         }
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        // Not Files.createTempFile: its owner-only permissions would stick to the final file.
-        Path tmp = dir.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                writeFully(ch, ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length));
-                writeFully(ch, ByteBuffer.wrap(header));
-                for (Entry e : layout) {
-                    for (long off = 0; off < e.bytes().byteSize(); off += CHUNK) {
-                        writeFully(ch, e.bytes().asSlice(off, Math.min(CHUNK, e.bytes().byteSize() - off)).asByteBuffer());
-                    }
+        AtomicFile.write(file, ch -> {
+            writeFully(ch, ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length));
+            writeFully(ch, ByteBuffer.wrap(header));
+            for (Entry e : layout) {
+                for (long off = 0; off < e.bytes().byteSize(); off += CHUNK) {
+                    writeFully(ch, e.bytes().asSlice(off, Math.min(CHUNK, e.bytes().byteSize() - off)).asByteBuffer());
                 }
-                ch.force(true);
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     private byte[] header(Map<String, long[]> offsets) throws IOException {

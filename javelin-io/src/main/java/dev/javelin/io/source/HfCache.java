@@ -2,17 +2,17 @@ package dev.javelin.io.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.javelin.io.AtomicFile;
 import dev.javelin.io.ContainedPath;
 import dev.javelin.io.config.ModelConfig;
 import dev.javelin.io.safetensors.SafeTensors;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The Hugging Face hub cache, laid out exactly as {@code huggingface_hub} lays it out so both
@@ -120,13 +120,6 @@ final class HfCache {
     void writeRef(HubModelId id, String commit) throws IOException {
         Path ref = ContainedPath.resolve(repo(id).resolve("refs"), id.revision())
                 .orElseThrow(() -> new IOException("revision \"" + id.revision() + "\" cannot name a ref file"));
-        Files.createDirectories(ref.getParent());
-        Path tmp = ref.resolveSibling("." + ref.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try {
-            Files.writeString(tmp, commit, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            Files.move(tmp, ref, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFile.write(ref, commit.getBytes(StandardCharsets.UTF_8));
     }
 }

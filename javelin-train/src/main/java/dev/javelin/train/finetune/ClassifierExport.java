@@ -92,9 +92,7 @@ public final class ClassifierExport {
     private static void writeWeights(TrainableBert model, Predicate<Param> which, Path dir) throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (Param p : model.params().values()) if (which.test(p)) tensors.put(p.name(), p.value());
-        Path tmp = dir.resolve(SafeTensors.SINGLE_FILE + ".tmp");
-        SafeTensorsWriter.write(tmp, tensors, Map.of("format", "pt"));
-        Files.move(tmp, dir.resolve(SafeTensors.SINGLE_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        SafeTensorsWriter.write(dir.resolve(SafeTensors.SINGLE_FILE), tensors, Map.of("format", "pt"));
     }
 
     private static void copyTokenizer(Path baseDir, Path dir) throws IOException {

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -43,9 +42,7 @@ final class TrainingCheckpoint {
             meta.put("step", state.step()).put("evaluated_epochs", state.evaluatedEpochs()).put("best_accuracy", state.bestAccuracy())
                     .put("best_epoch", state.bestEpoch()).put("fingerprint", state.fingerprint()).put("adam_steps", optimizer.steps());
             w.metadata("javelin_training_state", meta.toString());
-            Path tmp = dir.resolve(FILE + ".tmp");
-            w.write(tmp);
-            Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            w.write(dir.resolve(FILE));
         }
     }
 
