@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.javelin.io.AtomicFile;
+import dev.javelin.io.ContainedPath;
 import dev.javelin.io.safetensors.SafeTensors;
 import dev.javelin.io.safetensors.SafeTensorsWriter;
 import dev.javelin.tensor.Tensor;
@@ -24,8 +25,9 @@ import java.util.TreeMap;
  * {@code javelin train-classifier} writes), and its model directory:
  * <ul>
  *   <li>{@code config.json}: {@code model_type} {@value #MODEL_TYPE}, {@code id2label}/{@code label2id}, and
- *       {@code encoder}: {@code model} (a model spec as {@code --model} takes, or {@value #DEFAULT_ENCODER}
- *       for the embedded default), {@code pooling}, {@code normalize};</li>
+ *       {@code encoder}: {@code model} (a model spec as {@code --model} takes, {@value #DEFAULT_ENCODER}
+ *       for the embedded default, or a path starting {@value #BESIDE} that is resolved inside this directory,
+ *       so that the directory can be moved or copied whole), {@code pooling}, {@code normalize};</li>
  *   <li>{@code model.safetensors}: {@code classifier.weight} [C, H] and {@code classifier.bias} [C], F32.</li>
  * </ul>
  * Logits are {@code weight · features + bias}, features being the pooled (optionally normalised)
@@ -38,6 +40,8 @@ public final class EmbeddingClassifier {
     static final String PROBLEM_TYPE = "single_label_classification";
     /** The encoder reference that means Javelin's embedded default model. */
     public static final String DEFAULT_ENCODER = "default";
+    /** How an encoder reference names a directory inside the classifier's own. */
+    public static final String BESIDE = "./";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -80,6 +84,12 @@ public final class EmbeddingClassifier {
         JsonNode config = readConfig(configFile);
         JsonNode enc = config.path("encoder");
         String model = text(configFile, enc, "encoder.model");
+        if (model.startsWith(BESIDE)) {
+            String inside = model;
+            model = ContainedPath.resolve(dir, model.substring(BESIDE.length()))
+                    .orElseThrow(() -> new IOException(configFile + ": encoder.model \"" + inside + "\" leads outside " + dir))
+                    .toString();
+        }
         Pooling pooling;
         try {
             pooling = Pooling.parse(text(configFile, enc, "encoder.pooling"));

@@ -47,6 +47,20 @@ class EmbeddingClassifierTest {
     }
 
     @Test
+    void anEncoderInsideTheDirectoryMovesWithIt() throws IOException {
+        Path first = dir.resolve("first");
+        new EmbeddingClassifier(EmbeddingClassifier.BESIDE + "encoder", Pooling.MEAN, false, Map.of(0, "a", 1, "b"),
+                new float[2][3], new float[2], null).save(first);
+        Path moved = Files.move(first, dir.resolve("moved"));
+        assertThat(EmbeddingClassifier.load(moved).encoderSpec()).isEqualTo(moved.toAbsolutePath().resolve("encoder").toString());
+
+        Path config = moved.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("./encoder", "./../elsewhere"));
+        assertThatThrownBy(() -> EmbeddingClassifier.load(moved))
+                .hasMessageContaining(config + ": encoder.model \"./../elsewhere\" leads outside");
+    }
+
+    @Test
     void logitsAreWeightTimesFeaturesPlusBias() {
         float[][] weight = {{1, 2}, {-1, 0.5f}};
         EmbeddingClassifier h = new EmbeddingClassifier("default", Pooling.CLS, false, Map.of(0, "x", 1, "y"), weight,

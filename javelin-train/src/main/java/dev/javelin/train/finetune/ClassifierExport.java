@@ -85,7 +85,7 @@ public final class ClassifierExport {
         provenance.put("method", "fine-tune");
         provenance.put("base", baseModelId);
         provenance.put("lora", model.lora() == null ? null : model.lora().targets());
-        new EmbeddingClassifier(encoder.toAbsolutePath().toString(), Pooling.MEAN, false, id2label, rows, b.value().toArray(), provenance)
+        new EmbeddingClassifier(EmbeddingClassifier.BESIDE + ENCODER_DIR, Pooling.MEAN, false, id2label, rows, b.value().toArray(), provenance)
                 .save(out);
     }
 
