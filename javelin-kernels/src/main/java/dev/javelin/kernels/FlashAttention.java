@@ -20,9 +20,9 @@ import jdk.incubator.vector.VectorSpecies;
  * causal attention costs half of full attention, a band of width w costs O(L·w) rather than O(L²).
  *
  * <p>The products are {@link ScaledDotProductAttention}'s micro-kernels (6 rows × 2 vectors of
- * accumulators in registers) on the same padded copies of Q, Kᵀ and V; key blocks hold Kᵀ and V
- * blocks of 16 KB together, reused by the {@value #QUERY_BLOCK} query rows of a block while they sit
- * in L1. Its results match the fused kernel's to rounding: the sums run in another order.
+ * accumulators in registers) on the same padded copies of Q, Kᵀ and V; each key block's Kᵀ and V
+ * serve the {@value #QUERY_BLOCK} query rows of a block while they sit in L1 or L2 ({@link #keyBlock}).
+ * Its results match the fused kernel's to rounding: the sums run in another order.
  * {@link ScaledDotProductAttentionReference} is the scalar twin the tests compare both against.
  */
 final class FlashAttention {
@@ -35,9 +35,15 @@ final class FlashAttention {
 
     private FlashAttention() {}
 
-    /** Keys per block for heads of size d: Kᵀ and V blocks of 16 KB together, a whole number of vector pairs. */
-    static int keyBlock(int d) {
-        return Math.max(2 * W, 2048 / Math.max(d, 1) / (2 * W) * (2 * W));
+    /**
+     * Keys per block for heads of size d, a whole number of vector pairs: Kᵀ and V blocks of 128 KB
+     * together under a full window (fewer blocks, less per-block work: 16 KB blocks ran 12% slower at
+     * L = 512, d = 32), of 32 KB under a causal or banded one (finer skipping: 1.36× the fused kernel
+     * at L = 256, d = 32 causal, where 128 KB blocks ran 0.96×). Measured on Zen 4, docs/kernels.md.
+     */
+    static int keyBlock(int d, AttentionWindow window) {
+        int bytes = window.isFull() ? 128 << 10 : 32 << 10;
+        return Math.max(2 * W, bytes / (2 * Float.BYTES) / Math.max(d, 1) / (2 * W) * (2 * W));
     }
 
     /** The kernel over [len, d] operands given as in {@link ScaledDotProductAttention}'s own. */
@@ -45,11 +51,12 @@ final class FlashAttention {
                     MemorySegment vs, long vBase, long vRow, MemorySegment os, long oBase, long oRow,
                     int len, int d, float scale, float[] keyBias, float[] relativeBias, AttentionWindow window) {
         if (len == 0 || d == 0) return;
-        int bk = keyBlock(d);
+        int bk = keyBlock(d, window);
         int lenPad = roundUp(len, bk), dPad = roundUp(d, 2 * W), rowsPad = roundUp(len, ROWS);
         AttentionScratch s = AttentionScratch.get();
         float[] qh = s.q(rowsPad * d), kt = s.kt(d * lenPad), vh = s.v(len * dPad), sc = s.scores(ROWS * bk);
-        float[] o = s.out(QUERY_BLOCK * dPad), m = s.max(QUERY_BLOCK), l = s.sum(QUERY_BLOCK), ones = s.inv;
+        // l: each row's running sum as W lane partials (row r at r·W), then the scalar tails past the last whole vector
+        float[] o = s.out(QUERY_BLOCK * dPad), m = s.max(QUERY_BLOCK), l = s.sum(QUERY_BLOCK * (W + 1)), ones = s.inv;
         ScaledDotProductAttention.load(qs, qBase, qRow, len, d, qh, d, scale, rowsPad);
         ScaledDotProductAttention.loadTransposed(ks, kBase, kRow, len, d, kt, lenPad, s.row(d));
         ScaledDotProductAttention.load(vs, vBase, vRow, len, d, vh, dPad, 1f, len);
@@ -59,7 +66,7 @@ final class FlashAttention {
             int qEnd = Math.min(q0 + QUERY_BLOCK, len);
             Arrays.fill(o, 0, QUERY_BLOCK * dPad, 0f);
             Arrays.fill(m, 0, QUERY_BLOCK, Float.NEGATIVE_INFINITY);
-            Arrays.fill(l, 0, QUERY_BLOCK, 0f);
+            Arrays.fill(l, 0, QUERY_BLOCK * (W + 1), 0f);
             int keysEnd = window.end(qEnd - 1, len);
             for (int j0 = window.first(q0) / bk * bk; j0 < keysEnd; j0 += bk) {
                 int keys = Math.min(bk, len - j0);
@@ -79,7 +86,7 @@ final class FlashAttention {
             for (int i = q0; i < qEnd; i++) {
                 int at = (i - q0) * dPad;
                 if (m[i - q0] == MASKED) meanOfValues(vh, len, dPad, o, at);
-                else scaleRow(o, at, dPad, 1f / l[i - q0]);
+                else scaleRow(o, at, dPad, 1f / (Simd.sumLanes(FloatVector.fromArray(F, l, (i - q0) * W)) + l[QUERY_BLOCK * W + i - q0]));
                 MemorySegment.copy(o, at, os, Tensor.F32, (oBase + i * oRow) * Float.BYTES, d);
             }
         }
@@ -104,9 +111,34 @@ final class FlashAttention {
         if (end < keys) Arrays.fill(sc, from + Math.max(end, 0), from + keys, MASKED);
         float previous = m[row], max = Math.max(previous, ScaledDotProductAttention.max(sc, from, keys));
         float correction = Exp.exp(previous - max);
-        if (correction != 1f && l[row] != 0f) scaleRow(o, row * dPad, dPad, correction);
-        l[row] = l[row] * correction + ScaledDotProductAttention.exponentiate(sc, from, keys, max);
+        if (correction != 1f && previous != Float.NEGATIVE_INFINITY) scaleRow(o, row * dPad, dPad, correction);
+        exponentiate(sc, from, keys, max, correction, l, row);
         m[row] = max;
+    }
+
+    /**
+     * sc[from, from+keys) = e^(sc − max), and row's running sum in l becomes sum·correction + Σ of
+     * them. The sum stays in lanes (and a scalar tail) until the row is done: adding a vector's lanes
+     * in order ({@link Simd#sumLanes}, so that the result does not depend on the JIT tier) once per
+     * key block cost more than the block's exponentials.
+     */
+    private static void exponentiate(float[] sc, int from, int keys, float max, float correction, float[] l, int row) {
+        int bound = F.loopBound(keys);
+        FloatVector vsum = FloatVector.fromArray(F, l, row * W).mul(correction);
+        int j = 0;
+        for (; j < bound; j += W) {
+            FloatVector e = Exp.exp(FloatVector.fromArray(F, sc, from + j).sub(max));
+            e.intoArray(sc, from + j);
+            vsum = vsum.add(e);
+        }
+        vsum.intoArray(l, row * W);
+        int tail = QUERY_BLOCK * W + row;
+        float sum = l[tail] * correction;
+        for (; j < keys; j++) {
+            sc[from + j] = Exp.exp(sc[from + j] - max);
+            sum += sc[from + j];
+        }
+        l[tail] = sum;
     }
 
     /** o[at, at + dPad) *= f. */

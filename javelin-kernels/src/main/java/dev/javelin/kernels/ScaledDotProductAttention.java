@@ -31,8 +31,15 @@ public final class ScaledDotProductAttention {
     static final int ROWS = 6;
     private static final ByteOrder LE = Simd.LE;
 
-    /** Sequences at least this long take the {@link Kernel#BLOCKED} kernel (measured: see docs/kernels.md, "Attention"). */
-    static final int BLOCKED_FROM = Integer.getInteger("javelin.attention.blockedFrom", 512);
+    /**
+     * Sequences at least this long take the {@link Kernel#BLOCKED} kernel under a full window; under a
+     * causal or banded one, which lets it skip key blocks, from {@link #WINDOWED_BLOCKED_FROM} on.
+     * Measured on Zen 4 (docs/kernels.md, "Attention"): full windows tie up to 1024 tokens at head
+     * size 32 and favour the blocked kernel from 1024 at 128; causal ones favour it from 128.
+     * The property is for A/B runs of the whole forward pass.
+     */
+    static final int BLOCKED_FROM = Integer.getInteger("javelin.attention.blockedFrom", 1024);
+    static final int WINDOWED_BLOCKED_FROM = Math.min(BLOCKED_FROM, 128);
 
     /** The two ways to run one head. */
     public enum Kernel {
@@ -41,9 +48,9 @@ public final class ScaledDotProductAttention {
         /** Query blocks against key blocks with an online softmax ({@link FlashAttention}): best for long ones. */
         BLOCKED;
 
-        /** The kernel for a sequence of {@code len} tokens. */
-        public static Kernel forLength(int len) {
-            return len >= BLOCKED_FROM ? BLOCKED : FUSED;
+        /** The kernel for a sequence of {@code len} tokens whose queries see {@code window}. */
+        public static Kernel forShape(int len, AttentionWindow window) {
+            return len >= (window.isFull() ? BLOCKED_FROM : WINDOWED_BLOCKED_FROM) ? BLOCKED : FUSED;
         }
     }
 
@@ -68,7 +75,7 @@ public final class ScaledDotProductAttention {
         check(q, k, v, out, keyBias, relativeBias);
         int len = q.dim(0), d = q.dim(1);
         run(q.segment(), q.offset(), q.stride(0), k.segment(), k.offset(), k.stride(0), v.segment(), v.offset(), v.stride(0),
-                out.segment(), out.offset(), out.stride(0), len, d, scale, keyBias, relativeBias, window, Kernel.forLength(len));
+                out.segment(), out.offset(), out.stride(0), len, d, scale, keyBias, relativeBias, window, Kernel.forShape(len, window));
     }
 
     /**
@@ -77,11 +84,11 @@ public final class ScaledDotProductAttention {
      * [from, to) of q, k, v and out, columns [h·d, (h+1)·d) of q and out and [kvh·d, (kvh+1)·d) of k
      * and v. All four are [T, ·] with unit stride along the columns; the other parameters are as in
      * {@link #apply(Tensor, Tensor, Tensor, Tensor, float, float[], float[], AttentionWindow)}, with
-     * L = to − from. The kernel is the one {@link Kernel#forLength} picks for L.
+     * L = to − from. The kernel is the one {@link Kernel#forShape} picks for L.
      */
     public static void applyHead(Tensor q, Tensor k, Tensor v, Tensor out, int from, int to, int h, int kvh, int d,
                                  float scale, float[] keyBias, float[] relativeBias, AttentionWindow window) {
-        applyHead(q, k, v, out, from, to, h, kvh, d, scale, keyBias, relativeBias, window, Kernel.forLength(to - from));
+        applyHead(q, k, v, out, from, to, h, kvh, d, scale, keyBias, relativeBias, window, Kernel.forShape(to - from, window));
     }
 
     /** {@link #applyHead(Tensor, Tensor, Tensor, Tensor, int, int, int, int, int, float, float[], float[], AttentionWindow)} with the kernel chosen by the caller (tests, benchmarks). */
@@ -272,7 +279,7 @@ public final class ScaledDotProductAttention {
      * ({@link Simd#sumLanes}) so that the result does not depend on the JIT tier. A method of its own
      * so that C2 inlines {@link Exp#exp(FloatVector)} here, as in {@link Softmax}.
      */
-    static float exponentiate(float[] sc, int from, int len, float max) {
+    private static float exponentiate(float[] sc, int from, int len, float max) {
         int bound = F.loopBound(len);
         FloatVector vsum = FloatVector.zero(F);
         int j = 0;

@@ -69,13 +69,13 @@ class ScaledDotProductAttentionTest {
 
     /**
      * The blocked kernel against the scalar reference on the shapes that stress its blocks: lengths
-     * not a multiple of the key block (which is 64, 32 or 16-32 keys for heads of 32, 64, 128) or of
-     * the 24-row query block, one token, head sizes that pad, every window the architectures use, the
+     * not a multiple of the key block (512, 256, 128 keys for heads of 32, 64, 128 under a full
+     * window, a quarter of that under the others) or of the 24-row query block, one token, head sizes that pad, every window the architectures use, the
      * key bias of padded tokens and a relative-position bias, on operands read in place from packed
      * projections (a query head sharing its key/value head, rows starting mid-batch).
      */
     @ParameterizedTest
-    @CsvSource({"1,32", "5,64", "24,32", "63,32", "65,32", "100,64", "130,128", "257,32", "200,17", "97,128"})
+    @CsvSource({"1,32", "5,64", "24,32", "63,32", "65,32", "100,64", "130,128", "257,32", "200,17", "97,128", "300,64"})
     void blockedKernelMatchesTheScalarReference(int len, int d) {
         try (Arena arena = Arena.ofConfined()) {
             SplittableRandom r = new SplittableRandom(len * 977L + d);
@@ -133,7 +133,7 @@ class ScaledDotProductAttentionTest {
     void mixedLengthBatchMatchesTheReferenceAndRepeatsBitForBit() {
         try (Arena arena = Arena.ofConfined()) {
             SplittableRandom r = new SplittableRandom(5);
-            int[] lengths = {1, 700, 37, 513, 64};
+            int[] lengths = {1, 1100, 37, 1025, 64}; // 1100 and 1025 take the blocked kernel, the others the fused one
             int d = 32, heads = 4, kvHeads = 2, tokens = Arrays.stream(lengths).sum();
             Tensor q = Tensors.random(arena, r, 0f, 2f, tokens, heads * d), k = Tensors.random(arena, r, 0f, 2f, tokens, kvHeads * d);
             Tensor v = Tensors.random(arena, r, tokens, kvHeads * d);
