@@ -44,8 +44,8 @@ public class AttentionBenchmark {
     @Param({"32", "64", "128"})
     public int headDim;
 
-    /** full: encoders; causal: decoders. */
-    @Param({"full", "causal"})
+    /** full: encoders; causal: decoders; band64: ModernBERT's local layers (a 128-token window). */
+    @Param({"full", "causal", "band64"})
     public String window;
 
     @Param({"FUSED", "BLOCKED"})
@@ -68,7 +68,8 @@ public class AttentionBenchmark {
         attentionWindow = switch (window) {
             case "full" -> AttentionWindow.FULL;
             case "causal" -> AttentionWindow.CAUSAL;
-            default -> throw new IllegalArgumentException("window must be full or causal, got " + window);
+            case "band64" -> AttentionWindow.band(64);
+            default -> throw new IllegalArgumentException("window must be full, causal or band64, got " + window);
         };
         scale = (float) (1 / Math.sqrt(headDim));
     }
