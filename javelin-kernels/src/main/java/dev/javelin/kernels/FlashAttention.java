@@ -28,7 +28,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class FlashAttention {
     private static final VectorSpecies<Float> F = Simd.F;
     private static final int W = F.length();
-    /** Query rows per block: four six-row tiles share each key block while it is in L1. */
+    /** Query rows per block: four six-row tiles share each key block while it is in cache. */
     static final int QUERY_BLOCK = 4 * ROWS;
     /** What a masked score becomes, as in the fused kernel and Hugging Face's masks. */
     private static final float MASKED = -Float.MAX_VALUE;
