@@ -161,6 +161,17 @@ class ScaledDotProductAttentionTest {
         }
     }
 
+    /** The thresholds measured in docs/kernels.md: long full windows, and windows that hide at least half the scores. */
+    @Test
+    void kernelIsChosenByShape() {
+        assertThat(ScaledDotProductAttention.Kernel.forShape(512, AttentionWindow.FULL)).isEqualTo(ScaledDotProductAttention.Kernel.FUSED);
+        assertThat(ScaledDotProductAttention.Kernel.forShape(1024, AttentionWindow.FULL)).isEqualTo(ScaledDotProductAttention.Kernel.BLOCKED);
+        assertThat(ScaledDotProductAttention.Kernel.forShape(64, AttentionWindow.CAUSAL)).isEqualTo(ScaledDotProductAttention.Kernel.FUSED);
+        assertThat(ScaledDotProductAttention.Kernel.forShape(128, AttentionWindow.CAUSAL)).isEqualTo(ScaledDotProductAttention.Kernel.BLOCKED);
+        assertThat(ScaledDotProductAttention.Kernel.forShape(128, AttentionWindow.band(64))).isEqualTo(ScaledDotProductAttention.Kernel.FUSED);
+        assertThat(ScaledDotProductAttention.Kernel.forShape(512, AttentionWindow.band(64))).isEqualTo(ScaledDotProductAttention.Kernel.BLOCKED);
+    }
+
     @Test
     void rejectsAHeadOutsideItsOperands() {
         try (Arena arena = Arena.ofConfined()) {
