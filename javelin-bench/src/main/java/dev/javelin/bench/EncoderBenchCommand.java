@@ -54,7 +54,7 @@ public final class EncoderBenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "8", description = "Measuring time per case and implementation (default: ${DEFAULT-VALUE}).")
     double seconds;
 
-    @Option(names = "--cases", split = ",", defaultValue = "b1x16,b32x128,mixed64", description = "Cases to run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cases", split = ",", defaultValue = "b1x16,b32x128,mixed64", description = "Cases to run: b1x16, b32x128, mixed64 or bNxL (N sequences of L tokens) (default: ${DEFAULT-VALUE}).")
     List<String> cases;
 
     @Option(names = "--threads", description = "ONNX Runtime intra-op threads (default: Javelin's compute threads).")
@@ -167,7 +167,14 @@ public final class EncoderBenchCommand implements Callable<Integer> {
                 for (int i = 0; i < 64; i++) l[i] = 8 + Math.round(i * 120f / 63);
                 yield l;
             }
-            default -> throw new IllegalArgumentException("unknown case " + c + "; expected b1x16, b32x128 or mixed64");
+            default -> {
+                // bNxL: N sequences of L tokens (b4x512: long sequences, where attention dominates)
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("b(\\d{1,4})x(\\d{1,5})").matcher(c);
+                if (!m.matches() || Integer.parseInt(m.group(1)) == 0 || Integer.parseInt(m.group(2)) == 0) {
+                    throw new IllegalArgumentException("unknown case " + c + "; expected b1x16, b32x128, mixed64 or bNxL (N sequences of L tokens)");
+                }
+                yield filled(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+            }
         };
         List<Encoding> out = new ArrayList<>();
         String[] words = TEXT.split(" ");

@@ -28,9 +28,44 @@ public final class ScaledDotProductAttention {
     private static final VectorSpecies<Float> F = Simd.F;
     private static final int W = F.length();
     /** Query rows computed together. */
-    private static final int ROWS = 6;
+    static final int ROWS = 6;
     private static final ByteOrder LE = Simd.LE;
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * Sequences at least this long take the {@link Kernel#BLOCKED} kernel under a full window; under a
+     * causal or banded one that lets it skip at least half of the key blocks, from
+     * {@link #WINDOWED_BLOCKED_FROM} on.
+     * Measured on Zen 4 (docs/kernels.md, "Attention"): full windows tie up to 1024 tokens at head
+     * size 32 and favour the blocked kernel from 1024 at 128; causal ones favour it from 128.
+     * The property is for A/B runs of the whole forward pass.
+     */
+    static final int BLOCKED_FROM = Integer.getInteger("javelin.attention.blockedFrom", 1024);
+    static final int WINDOWED_BLOCKED_FROM = Math.min(BLOCKED_FROM, 128);
+
+    /** The two ways to run one head. */
+    public enum Kernel {
+        /** Six query rows at a time against all keys ({@link ScaledDotProductAttention}): best for short sequences. */
+        FUSED,
+        /** Query blocks against key blocks with an online softmax ({@link FlashAttention}): best for long ones. */
+        BLOCKED;
+
+        /**
+         * The kernel for a sequence of {@code len} tokens whose queries see {@code window}. A window
+         * counts as skipping only where it hides at least about half of the score matrix (causal
+         * does; ModernBERT's 128-token band at 128 tokens hides a quarter, and there the blocked
+         * kernel ran 0.77× the fused one).
+         */
+        public static Kernel forShape(int len, AttentionWindow window) {
+            boolean skips = !window.isFull() && 2 * visibleScores(len, window) <= (long) len * len + len;
+            return len >= (skips ? WINDOWED_BLOCKED_FROM : BLOCKED_FROM) ? BLOCKED : FUSED;
+        }
+
+        private static long visibleScores(int len, AttentionWindow window) {
+            long seen = 0;
+            for (int i = 0; i < len; i++) seen += window.end(i, len) - window.first(i);
+            return seen;
+        }
+    }
 
     private ScaledDotProductAttention() {}
 
@@ -53,7 +88,7 @@ public final class ScaledDotProductAttention {
         check(q, k, v, out, keyBias, relativeBias);
         int len = q.dim(0), d = q.dim(1);
         run(q.segment(), q.offset(), q.stride(0), k.segment(), k.offset(), k.stride(0), v.segment(), v.offset(), v.stride(0),
-                out.segment(), out.offset(), out.stride(0), len, d, scale, keyBias, relativeBias, window);
+                out.segment(), out.offset(), out.stride(0), len, d, scale, keyBias, relativeBias, window, Kernel.forShape(len, window));
     }
 
     /**
@@ -62,10 +97,16 @@ public final class ScaledDotProductAttention {
      * [from, to) of q, k, v and out, columns [h·d, (h+1)·d) of q and out and [kvh·d, (kvh+1)·d) of k
      * and v. All four are [T, ·] with unit stride along the columns; the other parameters are as in
      * {@link #apply(Tensor, Tensor, Tensor, Tensor, float, float[], float[], AttentionWindow)}, with
-     * L = to − from.
+     * L = to − from. The kernel is the one {@link Kernel#forShape} picks for L.
      */
     public static void applyHead(Tensor q, Tensor k, Tensor v, Tensor out, int from, int to, int h, int kvh, int d,
                                  float scale, float[] keyBias, float[] relativeBias, AttentionWindow window) {
+        applyHead(q, k, v, out, from, to, h, kvh, d, scale, keyBias, relativeBias, window, Kernel.forShape(to - from, window));
+    }
+
+    /** {@link #applyHead(Tensor, Tensor, Tensor, Tensor, int, int, int, int, int, float, float[], float[], AttentionWindow)} with the kernel chosen by the caller (tests, benchmarks). */
+    public static void applyHead(Tensor q, Tensor k, Tensor v, Tensor out, int from, int to, int h, int kvh, int d,
+                                 float scale, float[] keyBias, float[] relativeBias, AttentionWindow window, Kernel kernel) {
         requireHead("q", q, from, to, h, d);
         requireHead("k", k, from, to, kvh, d);
         requireHead("v", v, from, to, kvh, d);
@@ -76,16 +117,22 @@ public final class ScaledDotProductAttention {
                 k.segment(), k.offset() + from * k.stride(0) + (long) kvh * d, k.stride(0),
                 v.segment(), v.offset() + from * v.stride(0) + (long) kvh * d, v.stride(0),
                 out.segment(), out.offset() + from * out.stride(0) + (long) h * d, out.stride(0),
-                len, d, scale, keyBias, relativeBias, window);
+                len, d, scale, keyBias, relativeBias, window, kernel);
     }
 
     /** The kernel over [len, d] operands given as segment, element offset of row 0 and row stride (unit column stride). */
     private static void run(MemorySegment qs, long qBase, long qRow, MemorySegment ks, long kBase, long kRow,
                             MemorySegment vs, long vBase, long vRow, MemorySegment os, long oBase, long oRow,
-                            int len, int d, float scale, float[] keyBias, float[] relativeBias, AttentionWindow window) {
+                            int len, int d, float scale, float[] keyBias, float[] relativeBias, AttentionWindow window,
+                            Kernel kernel) {
+        if (kernel == Kernel.BLOCKED) {
+            FlashAttention.run(qs, qBase, qRow, ks, kBase, kRow, vs, vBase, vRow, os, oBase, oRow, len, d, scale, keyBias,
+                    relativeBias, window);
+            return;
+        }
         if (len == 0 || d == 0) return;
         int lenPad = roundUp(len, 2 * W), dPad = roundUp(d, 2 * W), rowsPad = roundUp(len, ROWS);
-        Scratch s = SCRATCH.get();
+        AttentionScratch s = AttentionScratch.get();
         float[] qh = s.q(rowsPad * d), kt = s.kt(d * lenPad), vh = s.v(len * dPad), sc = s.scores(ROWS * lenPad), ob = s.out(ROWS * dPad);
         load(qs, qBase, qRow, len, d, qh, d, scale, rowsPad);
         loadTransposed(ks, kBase, kRow, len, d, kt, lenPad, s.row(d));
@@ -93,13 +140,14 @@ public final class ScaledDotProductAttention {
 
         float[] inv = s.inv;
         for (int i0 = 0; i0 < len; i0 += ROWS) {
-            for (int j = 0; j < lenPad; j += 2 * W) scores(qh, i0 * d, d, kt, lenPad, j, sc);
+            for (int j = 0; j < lenPad; j += 2 * W) scores(qh, i0 * d, d, kt, lenPad, j, sc, lenPad, j);
             for (int r = 0; r < ROWS; r++) {
                 int i = Math.min(i0 + r, len - 1); // rows past len are padding: any valid row's pattern will do
                 inv[r] = softmaxNumerator(sc, r * lenPad, len, keyBias, relativeBias, len - 1 - i, window.first(i),
                         window.end(i, len));
             }
-            for (int c = 0; c < dPad; c += 2 * W) values(sc, lenPad, len, vh, dPad, c, inv, ob);
+            Arrays.fill(ob, 0, ROWS * dPad, 0f);
+            for (int c = 0; c < dPad; c += 2 * W) values(sc, lenPad, len, vh, 0, dPad, c, inv, ob, 0);
             for (int r = 0; r < Math.min(ROWS, len - i0); r++) {
                 MemorySegment.copy(ob, r * dPad, os, Tensor.F32, (oBase + (i0 + r) * oRow) * Float.BYTES, d);
             }
@@ -107,15 +155,16 @@ public final class ScaledDotProductAttention {
     }
 
     /**
-     * Scores of query rows [rowStart/d, +6) × keys [j, j + 2W): 12 accumulators in registers, each
-     * pair of Kᵀ loads feeding 12 FMAs (the shape of the matmul micro-kernel), into {@code sc}.
+     * Scores of query rows [rowStart/d, +6) × keys [j, j + 2W) (Kᵀ's rows {@code lenPad} apart): 12
+     * accumulators in registers, each pair of Kᵀ loads feeding 12 FMAs (the shape of the matmul
+     * micro-kernel), into {@code sc} from {@code scAt} on, rows {@code scPitch} apart.
      *
      * <p>The three stages are methods of their own, each compiled by C2 as a whole: written out in
      * {@code apply}, the method grew past what C2 would compile with the Vector API inlined (JFR
      * showed every vector operation of attention running in the boxed fallback, gigabytes of
      * {@code float[]} a second).
      */
-    private static void scores(float[] qh, int rowStart, int d, float[] kt, int lenPad, int j, float[] sc) {
+    static void scores(float[] qh, int rowStart, int d, float[] kt, int lenPad, int j, float[] sc, int scPitch, int scAt) {
         FloatVector s0a = FloatVector.zero(F), s0b = s0a, s1a = s0a, s1b = s0a, s2a = s0a, s2b = s0a, s3a = s0a, s3b = s0a, s4a = s0a, s4b = s0a, s5a = s0a, s5b = s0a;
         for (int c = 0, qc = rowStart; c < d; c++, qc++) {
             FloatVector ka = FloatVector.fromArray(F, kt, c * lenPad + j);
@@ -139,62 +188,71 @@ public final class ScaledDotProductAttention {
             s5a = ka.fma(q5, s5a);
             s5b = kb.fma(q5, s5b);
         }
-        s0a.intoArray(sc, j);
-        s0b.intoArray(sc, j + W);
-        s1a.intoArray(sc, lenPad + j);
-        s1b.intoArray(sc, lenPad + j + W);
-        s2a.intoArray(sc, 2 * lenPad + j);
-        s2b.intoArray(sc, 2 * lenPad + j + W);
-        s3a.intoArray(sc, 3 * lenPad + j);
-        s3b.intoArray(sc, 3 * lenPad + j + W);
-        s4a.intoArray(sc, 4 * lenPad + j);
-        s4b.intoArray(sc, 4 * lenPad + j + W);
-        s5a.intoArray(sc, 5 * lenPad + j);
-        s5b.intoArray(sc, 5 * lenPad + j + W);
+        s0a.intoArray(sc, scAt);
+        s0b.intoArray(sc, scAt + W);
+        s1a.intoArray(sc, scPitch + scAt);
+        s1b.intoArray(sc, scPitch + scAt + W);
+        s2a.intoArray(sc, 2 * scPitch + scAt);
+        s2b.intoArray(sc, 2 * scPitch + scAt + W);
+        s3a.intoArray(sc, 3 * scPitch + scAt);
+        s3b.intoArray(sc, 3 * scPitch + scAt + W);
+        s4a.intoArray(sc, 4 * scPitch + scAt);
+        s4b.intoArray(sc, 4 * scPitch + scAt + W);
+        s5a.intoArray(sc, 5 * scPitch + scAt);
+        s5b.intoArray(sc, 5 * scPitch + scAt + W);
     }
 
     /**
-     * Output rows [i0, i0 + 6) × head columns [c, c + 2W) = probabilities · V, the same way, into
-     * the padded heap block {@code o} (row pitch dPad); the caller copies the valid part out. The
-     * accumulators are stored here, not handed to a store helper: a vector passed to a call C2 does
-     * not inline is boxed (JFR showed this method allocating in the steady state).
+     * Six output rows × head columns [c, c + 2W) of the padded heap block {@code o} (rows dPad apart,
+     * row 0 at {@code oAt}): o = (o + probabilities · V) · factor, the probabilities being
+     * sc[r·scPitch + j] for keys j &lt; {@code keys}, read against V's rows from {@code vFrom} on. The
+     * fused kernel starts from o = 0 with factor 1/Σ; the blocked one accumulates with factor 1.
+     * The accumulators are stored here, not handed to a store helper: a vector passed to a call C2
+     * does not inline is boxed (JFR showed this method allocating in the steady state).
      */
-    private static void values(float[] sc, int lenPad, int len, float[] vh, int dPad, int c, float[] inv, float[] o) {
-        FloatVector o0a = FloatVector.zero(F), o0b = o0a, o1a = o0a, o1b = o0a, o2a = o0a, o2b = o0a, o3a = o0a, o3b = o0a, o4a = o0a, o4b = o0a, o5a = o0a, o5b = o0a;
-        for (int j = 0; j < len; j++) {
-            FloatVector va = FloatVector.fromArray(F, vh, j * dPad + c);
-            FloatVector vb = FloatVector.fromArray(F, vh, j * dPad + c + W);
+    static void values(float[] sc, int scPitch, int keys, float[] vh, int vFrom, int dPad, int c, float[] factor, float[] o,
+                       int oAt) {
+        int o0 = oAt + c, o1 = o0 + dPad, o2 = o1 + dPad, o3 = o2 + dPad, o4 = o3 + dPad, o5 = o4 + dPad;
+        FloatVector o0a = FloatVector.fromArray(F, o, o0), o0b = FloatVector.fromArray(F, o, o0 + W);
+        FloatVector o1a = FloatVector.fromArray(F, o, o1), o1b = FloatVector.fromArray(F, o, o1 + W);
+        FloatVector o2a = FloatVector.fromArray(F, o, o2), o2b = FloatVector.fromArray(F, o, o2 + W);
+        FloatVector o3a = FloatVector.fromArray(F, o, o3), o3b = FloatVector.fromArray(F, o, o3 + W);
+        FloatVector o4a = FloatVector.fromArray(F, o, o4), o4b = FloatVector.fromArray(F, o, o4 + W);
+        FloatVector o5a = FloatVector.fromArray(F, o, o5), o5b = FloatVector.fromArray(F, o, o5 + W);
+        for (int j = 0, vAt = vFrom * dPad + c; j < keys; j++, vAt += dPad) {
+            FloatVector va = FloatVector.fromArray(F, vh, vAt);
+            FloatVector vb = FloatVector.fromArray(F, vh, vAt + W);
             FloatVector p0 = FloatVector.broadcast(F, sc[j]);
             o0a = va.fma(p0, o0a);
             o0b = vb.fma(p0, o0b);
-            FloatVector p1 = FloatVector.broadcast(F, sc[lenPad + j]);
+            FloatVector p1 = FloatVector.broadcast(F, sc[scPitch + j]);
             o1a = va.fma(p1, o1a);
             o1b = vb.fma(p1, o1b);
-            FloatVector p2 = FloatVector.broadcast(F, sc[2 * lenPad + j]);
+            FloatVector p2 = FloatVector.broadcast(F, sc[2 * scPitch + j]);
             o2a = va.fma(p2, o2a);
             o2b = vb.fma(p2, o2b);
-            FloatVector p3 = FloatVector.broadcast(F, sc[3 * lenPad + j]);
+            FloatVector p3 = FloatVector.broadcast(F, sc[3 * scPitch + j]);
             o3a = va.fma(p3, o3a);
             o3b = vb.fma(p3, o3b);
-            FloatVector p4 = FloatVector.broadcast(F, sc[4 * lenPad + j]);
+            FloatVector p4 = FloatVector.broadcast(F, sc[4 * scPitch + j]);
             o4a = va.fma(p4, o4a);
             o4b = vb.fma(p4, o4b);
-            FloatVector p5 = FloatVector.broadcast(F, sc[5 * lenPad + j]);
+            FloatVector p5 = FloatVector.broadcast(F, sc[5 * scPitch + j]);
             o5a = va.fma(p5, o5a);
             o5b = vb.fma(p5, o5b);
         }
-        o0a.mul(inv[0]).intoArray(o, c);
-        o0b.mul(inv[0]).intoArray(o, c + W);
-        o1a.mul(inv[1]).intoArray(o, dPad + c);
-        o1b.mul(inv[1]).intoArray(o, dPad + c + W);
-        o2a.mul(inv[2]).intoArray(o, 2 * dPad + c);
-        o2b.mul(inv[2]).intoArray(o, 2 * dPad + c + W);
-        o3a.mul(inv[3]).intoArray(o, 3 * dPad + c);
-        o3b.mul(inv[3]).intoArray(o, 3 * dPad + c + W);
-        o4a.mul(inv[4]).intoArray(o, 4 * dPad + c);
-        o4b.mul(inv[4]).intoArray(o, 4 * dPad + c + W);
-        o5a.mul(inv[5]).intoArray(o, 5 * dPad + c);
-        o5b.mul(inv[5]).intoArray(o, 5 * dPad + c + W);
+        o0a.mul(factor[0]).intoArray(o, o0);
+        o0b.mul(factor[0]).intoArray(o, o0 + W);
+        o1a.mul(factor[1]).intoArray(o, o1);
+        o1b.mul(factor[1]).intoArray(o, o1 + W);
+        o2a.mul(factor[2]).intoArray(o, o2);
+        o2b.mul(factor[2]).intoArray(o, o2 + W);
+        o3a.mul(factor[3]).intoArray(o, o3);
+        o3b.mul(factor[3]).intoArray(o, o3 + W);
+        o4a.mul(factor[4]).intoArray(o, o4);
+        o4b.mul(factor[4]).intoArray(o, o4 + W);
+        o5a.mul(factor[5]).intoArray(o, o5);
+        o5b.mul(factor[5]).intoArray(o, o5 + W);
     }
 
     /**
@@ -212,16 +270,21 @@ public final class ScaledDotProductAttention {
         }
         if (first > 0 || end < len) {
             // masked keys take the lowest finite score, as Hugging Face's masks do: exp underflows to 0
-            java.util.Arrays.fill(sc, from, from + first, -Float.MAX_VALUE);
-            java.util.Arrays.fill(sc, from + end, from + len, -Float.MAX_VALUE);
+            Arrays.fill(sc, from, from + first, -Float.MAX_VALUE);
+            Arrays.fill(sc, from + end, from + len, -Float.MAX_VALUE);
         }
+        return 1f / exponentiate(sc, from, len, max(sc, from, len));
+    }
+
+    /** The largest of x[from, from+len). */
+    static float max(float[] x, int from, int len) {
         int bound = F.loopBound(len);
         FloatVector vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         int j = 0;
-        for (; j < bound; j += W) vmax = vmax.max(FloatVector.fromArray(F, sc, from + j));
+        for (; j < bound; j += W) vmax = vmax.max(FloatVector.fromArray(F, x, from + j));
         float max = vmax.reduceLanes(VectorOperators.MAX);
-        for (; j < len; j++) max = Math.max(max, sc[from + j]);
-        return 1f / exponentiate(sc, from, len, max);
+        for (; j < len; j++) max = Math.max(max, x[from + j]);
+        return max;
     }
 
     /**
@@ -247,10 +310,10 @@ public final class ScaledDotProductAttention {
     }
 
     /** Copies x [len, d] (row 0 at element {@code base}, rows {@code rowStride} apart) into dst with row pitch {@code pitch}, times {@code scale}, zero rows up to {@code rows}. */
-    private static void load(MemorySegment seg, long base, long rowStride, int len, int d, float[] dst, int pitch, float scale,
+    static void load(MemorySegment seg, long base, long rowStride, int len, int d, float[] dst, int pitch, float scale,
                              int rows) {
         int bound = F.loopBound(d);
-        java.util.Arrays.fill(dst, 0, rows * pitch, 0f);
+        Arrays.fill(dst, 0, rows * pitch, 0f);
         for (int i = 0; i < len; i++) {
             long row = base + i * rowStride;
             int c = 0;
@@ -262,16 +325,16 @@ public final class ScaledDotProductAttention {
     }
 
     /** Copies x [len, d] (as in {@link #load}) into dst as [d, pitch] (transposed), zero columns from len to pitch; {@code row} is scratch of d floats. */
-    private static void loadTransposed(MemorySegment seg, long base, long rowStride, int len, int d, float[] dst, int pitch,
+    static void loadTransposed(MemorySegment seg, long base, long rowStride, int len, int d, float[] dst, int pitch,
                                        float[] row) {
-        for (int c = 0; c < d; c++) java.util.Arrays.fill(dst, c * pitch + len, (c + 1) * pitch, 0f);
+        for (int c = 0; c < d; c++) Arrays.fill(dst, c * pitch + len, (c + 1) * pitch, 0f);
         for (int j = 0; j < len; j++) {
             MemorySegment.copy(seg, Tensor.F32, (base + j * rowStride) * Float.BYTES, row, 0, d);
             for (int c = 0; c < d; c++) dst[c * pitch + j] = row[c];
         }
     }
 
-    private static int roundUp(int n, int m) {
+    static int roundUp(int n, int m) {
         return (n + m - 1) / m * m;
     }
 
@@ -314,25 +377,5 @@ public final class ScaledDotProductAttention {
             throw new IllegalArgumentException("attention operands need unit stride along the head dimension, got strides "
                     + Arrays.toString(x.strides()));
         }
-    }
-
-    /** Per-thread buffers, grown on demand. */
-    private static final class Scratch {
-        private float[] q = new float[0], kt = new float[0], v = new float[0], scores = new float[0], row = new float[0],
-                out = new float[0];
-        /** 1/Σ of each query row's softmax. */
-        private final float[] inv = new float[ROWS];
-
-        float[] q(int n) { return q.length >= n ? q : (q = new float[n]); }
-
-        float[] kt(int n) { return kt.length >= n ? kt : (kt = new float[n]); }
-
-        float[] v(int n) { return v.length >= n ? v : (v = new float[n]); }
-
-        float[] scores(int n) { return scores.length >= n ? scores : (scores = new float[n]); }
-
-        float[] row(int n) { return row.length >= n ? row : (row = new float[n]); }
-
-        float[] out(int n) { return out.length >= n ? out : (out = new float[n]); }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.javelin.tensor.Tensor;
 import java.lang.foreign.Arena;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,6 +67,111 @@ class ScaledDotProductAttentionTest {
         }
     }
 
+    /**
+     * The blocked kernel against the scalar reference on the shapes that stress its blocks: lengths
+     * not a multiple of the key block (512, 256, 128 keys for heads of 32, 64, 128 under a full
+     * window, a quarter of that under the others) or of the 24-row query block, one token, head sizes that pad, every window the architectures use, the
+     * key bias of padded tokens and a relative-position bias, on operands read in place from packed
+     * projections (a query head sharing its key/value head, rows starting mid-batch).
+     */
+    @ParameterizedTest
+    @CsvSource({"1,32", "5,64", "24,32", "63,32", "65,32", "100,64", "130,128", "257,32", "200,17", "97,128", "300,64"})
+    void blockedKernelMatchesTheScalarReference(int len, int d) {
+        try (Arena arena = Arena.ofConfined()) {
+            SplittableRandom r = new SplittableRandom(len * 977L + d);
+            int from = 3, tokens = from + len + 2;
+            Tensor q = Tensors.random(arena, r, 0f, 2f, tokens, 4 * d), k = Tensors.random(arena, r, 0f, 2f, tokens, 2 * d);
+            Tensor v = Tensors.random(arena, r, tokens, 2 * d), out = Tensor.allocate(arena, tokens, 4 * d);
+            Tensor ref = Tensor.allocate(arena, len, d);
+            float[] relative = new float[2 * len - 1];
+            for (int i = 0; i < relative.length; i++) relative[i] = (float) r.nextDouble(-1, 1);
+            float scale = (float) (1 / Math.sqrt(d));
+            for (AttentionWindow window : new AttentionWindow[] {AttentionWindow.FULL, AttentionWindow.CAUSAL, AttentionWindow.band(7),
+                    AttentionWindow.band(40), new AttentionWindow(0, 70)}) {
+                for (float[] bias : new float[][] {null, paddedTail(len)}) {
+                    for (float[] rel : new float[][] {null, relative}) {
+                        ScaledDotProductAttention.applyHead(q, k, v, out, from, from + len, 3, 1, d, scale, bias, rel, window,
+                                ScaledDotProductAttention.Kernel.BLOCKED);
+                        ScaledDotProductAttentionReference.apply(q.slice(0, from, from + len).slice(1, 3 * d, 4 * d),
+                                k.slice(0, from, from + len).slice(1, d, 2 * d), v.slice(0, from, from + len).slice(1, d, 2 * d),
+                                ref, scale, bias, rel, window);
+                        assertThat(maxAbsDiff(out.slice(0, from, from + len).slice(1, 3 * d, 4 * d), ref))
+                                .as("%s, bias %s, relative %s", window, bias != null, rel != null).isLessThan(2e-6f);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Rows whose every visible key is masked (a sequence of padding only, under a band that skips
+     * most key blocks) get the reference's uniform average over all keys, not over the blocks seen.
+     */
+    @Test
+    void blockedKernelAveragesAllKeysForAFullyMaskedRow() {
+        try (Arena arena = Arena.ofConfined()) {
+            SplittableRandom r = new SplittableRandom(11);
+            int len = 150, d = 32;
+            Tensor q = Tensors.random(arena, r, len, d), k = Tensors.random(arena, r, len, d), v = Tensors.random(arena, r, len, d);
+            Tensor blocked = Tensor.allocate(arena, len, d), ref = Tensor.allocate(arena, len, d);
+            float[] bias = new float[len];
+            Arrays.fill(bias, -Float.MAX_VALUE);
+            AttentionWindow band = AttentionWindow.band(5);
+            ScaledDotProductAttention.applyHead(q, k, v, blocked, 0, len, 0, 0, d, 0.2f, bias, null, band,
+                    ScaledDotProductAttention.Kernel.BLOCKED);
+            ScaledDotProductAttentionReference.apply(q, k, v, ref, 0.2f, bias, null, band);
+            assertThat(maxAbsDiff(blocked, ref)).isLessThan(2e-6f);
+        }
+    }
+
+    /**
+     * A batch of packed sequences of mixed lengths, each head as the forward pass runs it, with the
+     * kernel chosen by length: every (sequence, head) matches the reference, and a second pass is
+     * bit-identical to the first.
+     */
+    @Test
+    void mixedLengthBatchMatchesTheReferenceAndRepeatsBitForBit() {
+        try (Arena arena = Arena.ofConfined()) {
+            SplittableRandom r = new SplittableRandom(5);
+            int[] lengths = {1, 1100, 37, 1025, 64}; // 1100 and 1025 take the blocked kernel, the others the fused one
+            int d = 32, heads = 4, kvHeads = 2, tokens = Arrays.stream(lengths).sum();
+            Tensor q = Tensors.random(arena, r, 0f, 2f, tokens, heads * d), k = Tensors.random(arena, r, 0f, 2f, tokens, kvHeads * d);
+            Tensor v = Tensors.random(arena, r, tokens, kvHeads * d);
+            Tensor first = Tensor.allocate(arena, tokens, heads * d), second = Tensor.allocate(arena, tokens, heads * d);
+            for (Tensor out : new Tensor[] {first, second}) {
+                for (int s = 0, from = 0; s < lengths.length; from += lengths[s++]) {
+                    for (int h = 0; h < heads; h++) {
+                        ScaledDotProductAttention.applyHead(q, k, v, out, from, from + lengths[s], h, h / 2, d, 0.17f,
+                                paddedTail(lengths[s]), null, AttentionWindow.FULL);
+                    }
+                }
+            }
+            for (int s = 0, from = 0; s < lengths.length; from += lengths[s++]) {
+                int to = from + lengths[s];
+                for (int h = 0; h < heads; h++) {
+                    Tensor ref = Tensor.allocate(arena, lengths[s], d);
+                    ScaledDotProductAttentionReference.apply(q.slice(0, from, to).slice(1, h * d, (h + 1) * d),
+                            k.slice(0, from, to).slice(1, h / 2 * d, (h / 2 + 1) * d), v.slice(0, from, to).slice(1, h / 2 * d, (h / 2 + 1) * d),
+                            ref, 0.17f, paddedTail(lengths[s]), null, AttentionWindow.FULL);
+                    assertThat(maxAbsDiff(first.slice(0, from, to).slice(1, h * d, (h + 1) * d), ref))
+                            .as("sequence %d head %d", s, h).isLessThan(2e-6f);
+                }
+            }
+            assertThat(second.toArray()).isEqualTo(first.toArray());
+        }
+    }
+
+    /** The thresholds measured in docs/kernels.md: long full windows, and windows that hide at least half the scores. */
+    @Test
+    void kernelIsChosenByShape() {
+        assertThat(ScaledDotProductAttention.Kernel.forShape(512, AttentionWindow.FULL)).isEqualTo(ScaledDotProductAttention.Kernel.FUSED);
+        assertThat(ScaledDotProductAttention.Kernel.forShape(1024, AttentionWindow.FULL)).isEqualTo(ScaledDotProductAttention.Kernel.BLOCKED);
+        assertThat(ScaledDotProductAttention.Kernel.forShape(64, AttentionWindow.CAUSAL)).isEqualTo(ScaledDotProductAttention.Kernel.FUSED);
+        assertThat(ScaledDotProductAttention.Kernel.forShape(128, AttentionWindow.CAUSAL)).isEqualTo(ScaledDotProductAttention.Kernel.BLOCKED);
+        assertThat(ScaledDotProductAttention.Kernel.forShape(128, AttentionWindow.band(64))).isEqualTo(ScaledDotProductAttention.Kernel.FUSED);
+        assertThat(ScaledDotProductAttention.Kernel.forShape(512, AttentionWindow.band(64))).isEqualTo(ScaledDotProductAttention.Kernel.BLOCKED);
+    }
+
     @Test
     void rejectsAHeadOutsideItsOperands() {
         try (Arena arena = Arena.ofConfined()) {
@@ -121,6 +227,13 @@ class ScaledDotProductAttentionTest {
     private static float[] maskEveryThird(int len) {
         float[] b = new float[len];
         for (int j = 1; j < len; j += 3) b[j] = -Float.MAX_VALUE;
+        return b;
+    }
+
+    /** The key bias of a sequence padded to its batch's longest: its last third masked. */
+    private static float[] paddedTail(int len) {
+        float[] b = new float[len];
+        for (int j = len - len / 3; j < len; j++) b[j] = -Float.MAX_VALUE;
         return b;
     }
 }
