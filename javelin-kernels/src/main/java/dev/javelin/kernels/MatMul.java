@@ -2,6 +2,7 @@ package dev.javelin.kernels;
 
 import static dev.javelin.kernels.MicroKernel.MR;
 import static dev.javelin.kernels.MicroKernel.NR;
+import static dev.javelin.kernels.MicroKernel.NR_F32;
 
 import dev.javelin.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
@@ -113,7 +114,7 @@ public final class MatMul {
                 int p0 = panelsN * t / tasks, p1 = panelsN * (t + 1) / tasks;
                 WideningMicroKernel.widen(w, p0 * k * NR, (p1 - p0) * k * NR, widened, p0 * k * NR);
             });
-            multiplyChunk(ops, 0, n, PackedWeight.perCall(widened, k, n), pool, threads);
+            multiplyChunk(ops, 0, n, PackedWeight.perCall(widened, k, n, NR), pool, threads);
         } finally {
             B_PANELS.give(widened);
         }
@@ -174,10 +175,10 @@ public final class MatMul {
     }
 
     /**
-     * The blocked product (Goto/BLIS scheme). For each chunk of N: pack B[:, chunk] into NR-wide
+     * The blocked product (Goto/BLIS scheme). For each chunk of N: pack B[:, chunk] into NR_F32-wide
      * panels (in parallel); then split the M×N chunk into a grid of blocks, one task each. A task
      * walks K in KC slices: copy its rows of A[:, slice] into a block that stays in L2, then for
-     * every B panel run the micro-kernel down the block over the panel's KC×NR slice.
+     * every B panel run the micro-kernel down the block over the panel's KC×NR_F32 slice.
      */
     private static void compute(Tensor a, Tensor b, Tensor c, ComputePool pool, boolean allowParallel) {
         int m = a.dim(0), k = a.dim(1), n = b.dim(1);
@@ -191,29 +192,29 @@ public final class MatMul {
         }
         int threads = threads(pool, m, n, k, allowParallel);
         Operands ops = operands(a, b, c, Epilogue.NONE, null, null, m, n, k);
-        int chunk = (int) Math.max(NR, Math.min(roundUp(n, NR), B_PACK_BUDGET / k / NR * NR));
-        float[] packedB = B_PANELS.take(roundUp(Math.min(n, chunk), NR) * k);
+        int chunk = (int) Math.max(NR_F32, Math.min(roundUp(n, NR_F32), B_PACK_BUDGET / k / NR_F32 * NR_F32));
+        float[] packedB = B_PANELS.take(roundUp(Math.min(n, chunk), NR_F32) * k);
         try {
             for (int c0 = 0; c0 < n; c0 += chunk) {
                 int c1 = Math.min(n, c0 + chunk);
                 packChunk(ops, c0, c1, packedB, pool, threads);
-                multiplyChunk(ops, c0, c1, PackedWeight.perCall(packedB, k, c1 - c0), pool, threads);
+                multiplyChunk(ops, c0, c1, PackedWeight.perCall(packedB, k, c1 - c0, NR_F32), pool, threads);
             }
         } finally {
             B_PANELS.give(packedB);
         }
     }
 
-    /** Packs B[:, c0:c1] into NR-wide panels, in parallel when the product is. */
+    /** Packs B[:, c0:c1] into NR_F32-wide panels, in parallel when the product is. */
     private static void packChunk(Operands o, int c0, int c1, float[] packedB, ComputePool pool, int threads) {
-        int panelsN = ceilDiv(c1 - c0, NR);
+        int panelsN = ceilDiv(c1 - c0, NR_F32);
         if (threads == 1) {
-            Packing.packB(o.b, o.bOff, o.brs, o.bcs, o.k, c0, c1, 0, panelsN, packedB);
+            Packing.packB(o.b, o.bOff, o.brs, o.bcs, o.k, c0, c1, 0, panelsN, NR_F32, packedB);
             return;
         }
         int packTasks = Math.min(panelsN, TASKS_PER_THREAD * threads);
         pool.parallelFor(packTasks, t -> Packing.packB(o.b, o.bOff, o.brs, o.bcs, o.k, c0, c1,
-                panelsN * t / packTasks, panelsN * (t + 1) / packTasks, packedB));
+                panelsN * t / packTasks, panelsN * (t + 1) / packTasks, NR_F32, packedB));
     }
 
     /** Threads worth waking for an M×N×K product: below ~20 µs of work each, the hand-off costs more than it saves. */
@@ -244,7 +245,7 @@ public final class MatMul {
      * weight panel is streamed from memory by one thread, once.
      */
     private static void multiplyChunk(Operands o, int c0, int c1, PackedWeight packedB, ComputePool pool, int threads) {
-        int panelsN = ceilDiv(c1 - c0, NR);
+        int panelsN = ceilDiv(c1 - c0, packedB.nr);
         int panelsM = ceilDiv(o.m, MR);
         int mBlocks = ceilDiv(panelsM, MC_PANELS);
         int nBlocks = 1;
@@ -293,7 +294,8 @@ public final class MatMul {
         if (ip0 == ip1 || jp0 == jp1) return;
         int r0 = ip0 * MR, r1 = Math.min(o.m, ip1 * MR);
         int rowsPadded = (ip1 - ip0) * MR;
-        int ldc = (jp1 - jp0) * NR;
+        int nr = packedB.nr;
+        int ldc = (jp1 - jp0) * nr;
         int k = o.k;
         float[] blockA = sharedA != null ? sharedA : A_BLOCKS.take(MC_PANELS * MR * KC);
         float[] blockC = C_BLOCKS.take(rowsPadded * ldc);
@@ -305,8 +307,8 @@ public final class MatMul {
                 int a0 = sharedA != null ? k0 * rowsPadded : 0;
                 if (sharedA == null) Packing.packA(o.a, o.aOff, o.ars, o.acs, r0, r1, k0, kc, blockA, 0, rowsPadded);
                 for (int jp = jp0; jp < jp1; jp++) {
-                    int bOff = (jp * k + k0) * NR;
-                    int cCol = (jp - jp0) * NR;
+                    int bOff = (jp * k + k0) * nr;
+                    int cCol = (jp - jp0) * nr;
                     float[] panel = packedB.panels;
                     int panelOff = bOff;
                     if (packedB.format != PackedWeight.Format.F32 && ip1 - ip0 >= WIDEN_ONCE_TILES) {
@@ -316,7 +318,10 @@ public final class MatMul {
                     }
                     for (int ip = 0; ip < ip1 - ip0; ip++) {
                         int aOff = a0 + ip * MR * kc, cOff = ip * MR * ldc + cCol;
-                        if (panel != null) {
+                        if (nr != NR) {
+                            MicroKernel.tileWide(blockA, aOff, kc, panel, panelOff, kc, blockC, cOff, ldc, accumulate,
+                                    r1 - r0 - ip * MR);
+                        } else if (panel != null) {
                             MicroKernel.tile(blockA, aOff, kc, panel, panelOff, kc, blockC, cOff, ldc, accumulate);
                         } else if (packedB.format == PackedWeight.Format.INT8) {
                             WideningMicroKernel.tileInt8(blockA, aOff, kc, packedB.bytePanels, bOff, kc, blockC, cOff, ldc, accumulate);
@@ -327,8 +332,8 @@ public final class MatMul {
                     }
                 }
             }
-            int col0 = c0 + jp0 * NR;
-            Packing.unpackC(blockC, ldc, o, r0, r1 - r0, col0, Math.min(c1, c0 + jp1 * NR) - col0);
+            int col0 = c0 + jp0 * nr;
+            Packing.unpackC(blockC, ldc, o, r0, r1 - r0, col0, Math.min(c1, c0 + jp1 * nr) - col0);
         } finally {
             if (sharedA == null) A_BLOCKS.give(blockA);
             C_BLOCKS.give(blockC);

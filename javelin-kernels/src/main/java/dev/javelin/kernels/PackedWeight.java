@@ -1,6 +1,7 @@
 package dev.javelin.kernels;
 
 import static dev.javelin.kernels.MicroKernel.NR;
+import static dev.javelin.kernels.MicroKernel.NR_F32;
 
 import dev.javelin.tensor.DType;
 import dev.javelin.tensor.Tensor;
@@ -15,8 +16,10 @@ import java.util.Objects;
  * The layout is private to the kernels: callers build one with a factory and hand it to
  * {@link MatMul#matmul(Tensor, PackedWeight, Epilogue, Tensor, Tensor, ComputePool)}.
  *
- * <p>Layout: for B [K, N], panel jp holds columns [jp·NR, (jp+1)·NR) as NR consecutive elements
- * per k, at {@code jp·K·NR}; columns past N are zero. For F32 that is exactly the B chunk
+ * <p>Layout: for B [K, N], panel jp holds columns [jp·nr, (jp+1)·nr) as nr consecutive elements
+ * per k, at {@code jp·K·nr}; columns past N are zero. The panel width nr is the F32 tile's
+ * ({@link MicroKernel#NR_F32}) for F32 and two vectors ({@link MicroKernel#NR}) for the narrow
+ * formats. For F32 that is exactly the B chunk
  * {@link MatMul} packs per call for an activation operand, so both paths share the blocked product.
  * The same layout holds the lower-precision formats, which the micro-kernel widens to F32 in
  * registers as it loads them, so a forward pass streams 1 or 2 bytes per weight instead of 4:
@@ -54,8 +57,16 @@ public final class PackedWeight {
     final float[] scales;
     final int k;
     final int n;
+    /** Columns per panel. */
+    final int nr;
 
     private PackedWeight(Format format, float[] panels, short[] halfPanels, byte[] bytePanels, float[] scales, int k, int n) {
+        this(format, panels, halfPanels, bytePanels, scales, k, n, panelWidth(format));
+    }
+
+    private PackedWeight(Format format, float[] panels, short[] halfPanels, byte[] bytePanels, float[] scales, int k, int n,
+                         int nr) {
+        this.nr = nr;
         this.format = format;
         this.panels = panels;
         this.halfPanels = halfPanels;
@@ -65,9 +76,14 @@ public final class PackedWeight {
         this.n = n;
     }
 
-    /** Panels MatMul packed for one call (activation operand). */
-    static PackedWeight perCall(float[] panels, int k, int n) {
-        return new PackedWeight(Format.F32, panels, null, null, null, k, n);
+    /** F32 panels of width {@code nr} that MatMul packed or widened for one call. */
+    static PackedWeight perCall(float[] panels, int k, int n, int nr) {
+        return new PackedWeight(Format.F32, panels, null, null, null, k, n, nr);
+    }
+
+    /** Columns per panel of a weight in {@code format}. */
+    static int panelWidth(Format format) {
+        return format == Format.F32 ? NR_F32 : NR;
     }
 
     /** Packs Wᵀ for W [N, K] — PyTorch's [out, in] layout of a linear layer — so that products compute x·Wᵀ. */
@@ -80,9 +96,9 @@ public final class PackedWeight {
     public static PackedWeight of(Tensor b) {
         MatMul.requireRank("packed weight", b, 2);
         int k = b.dim(0), n = b.dim(1);
-        int panelsN = (n + NR - 1) / NR;
-        float[] panels = new float[panelSize(k, n, Arrays.toString(b.shape()))];
-        Packing.packB(Simd.shareable(b.segment()), b.offset(), b.stride(0), b.stride(1), k, 0, n, 0, panelsN, panels);
+        int panelsN = (n + NR_F32 - 1) / NR_F32;
+        float[] panels = new float[panelSize(k, n, NR_F32, Arrays.toString(b.shape()))];
+        Packing.packB(Simd.shareable(b.segment()), b.offset(), b.stride(0), b.stride(1), k, 0, n, 0, panelsN, NR_F32, panels);
         return new PackedWeight(Format.F32, panels, null, null, null, k, n);
     }
 
@@ -98,8 +114,8 @@ public final class PackedWeight {
     /** Packs Wᵀ for an int8 W [N, K] already quantized, as a quantized checkpoint stores it. */
     public static PackedWeight int8(SymmetricInt8.Quantized w) {
         int n = w.rows(), k = w.cols();
-        byte[] panels = new byte[panelSize(k, n, "[" + n + ", " + k + "]") + SLACK];
-        float[] scales = new float[roundUp(n)];
+        byte[] panels = new byte[panelSize(k, n, NR, "[" + n + ", " + k + "]") + SLACK];
+        float[] scales = new float[roundUp(n, NR)];
         System.arraycopy(w.scales(), 0, scales, 0, n);
         byte[] q = w.values();
         for (int j = 0; j < n; j++) {
@@ -113,7 +129,7 @@ public final class PackedWeight {
     public static PackedWeight bf16OfTransposed(Tensor w) {
         MatMul.requireRank("packed weight", w, 2);
         int n = w.dim(0), k = w.dim(1);
-        short[] panels = new short[panelSize(k, n, Arrays.toString(w.shape())) + SLACK];
+        short[] panels = new short[panelSize(k, n, NR, Arrays.toString(w.shape())) + SLACK];
         float[] all = w.toArray(); // one bulk copy: Tensor.get would allocate an index array per weight
         for (int j = 0; j < n; j++) {
             int base = j / NR * k * NR + j % NR;
@@ -133,7 +149,7 @@ public final class PackedWeight {
             throw new IllegalArgumentException(dtype + " weight [" + n + ", " + k + "] needs " + 2L * n * k + " bytes, got "
                     + (raw.byteSize() - offset));
         }
-        short[] panels = new short[panelSize(k, n, "[" + n + ", " + k + "]") + SLACK];
+        short[] panels = new short[panelSize(k, n, NR, "[" + n + ", " + k + "]") + SLACK];
         ValueLayout.OfShort layout = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(Simd.LE);
         for (int j = 0; j < n; j++) {
             int base = j / NR * k * NR + j % NR;
@@ -160,7 +176,7 @@ public final class PackedWeight {
     public static PackedWeight stackColumns(PackedWeight... parts) {
         if (parts.length == 0) throw new IllegalArgumentException("stackColumns needs at least one weight");
         Format format = parts[0].format;
-        int k = parts[0].k;
+        int k = parts[0].k, nr = panelWidth(format);
         long total = 0;
         for (PackedWeight p : parts) {
             if (p.format != format || p.k != k) {
@@ -169,15 +185,15 @@ public final class PackedWeight {
             }
             total += p.n;
         }
-        if (total > Integer.MAX_VALUE - NR) throw new IllegalArgumentException("stacked weight has " + total + " columns");
+        if (total > Integer.MAX_VALUE - nr) throw new IllegalArgumentException("stacked weight has " + total + " columns");
         int n = (int) total;
-        int size = panelSize(k, n, "[" + k + ", " + n + "]") + (format == Format.F32 ? 0 : SLACK);
+        int size = panelSize(k, n, nr, "[" + k + ", " + n + "]") + (format == Format.F32 ? 0 : SLACK);
         Object dst = switch (format) {
             case F32 -> new float[size];
             case BF16, F16 -> new short[size];
             case INT8 -> new byte[size];
         };
-        float[] scales = format == Format.INT8 ? new float[roundUp(n)] : null;
+        float[] scales = format == Format.INT8 ? new float[roundUp(n, NR)] : null;
         int c = 0;
         for (PackedWeight p : parts) {
             Object src = switch (format) {
@@ -188,9 +204,9 @@ public final class PackedWeight {
             if (scales != null) System.arraycopy(p.scales, 0, scales, c, p.n);
             // runs of columns that stay within one panel of the source and one of the result
             for (int j = 0; j < p.n; ) {
-                int run = Math.min(Math.min(NR - j % NR, NR - c % NR), p.n - j);
+                int run = Math.min(Math.min(nr - j % nr, nr - c % nr), p.n - j);
                 for (int row = 0; row < k; row++) {
-                    System.arraycopy(src, (j / NR * k + row) * NR + j % NR, dst, (c / NR * k + row) * NR + c % NR, run);
+                    System.arraycopy(src, (j / nr * k + row) * nr + j % nr, dst, (c / nr * k + row) * nr + c % nr, run);
                 }
                 j += run;
                 c += run;
@@ -203,8 +219,8 @@ public final class PackedWeight {
         };
     }
 
-    private static int panelSize(int k, int n, String shape) {
-        long size = (long) roundUp(n) * k;
+    private static int panelSize(int k, int n, int nr, String shape) {
+        long size = (long) roundUp(n, nr) * k;
         if (size > Integer.MAX_VALUE - 64) {
             throw new IllegalArgumentException("weight " + shape + " is too large to pack (" + size + " elements; at most "
                     + (Integer.MAX_VALUE - 64) + ")");
@@ -212,13 +228,13 @@ public final class PackedWeight {
         return (int) size;
     }
 
-    private static int roundUp(int n) {
-        return (n + NR - 1) / NR * NR;
+    private static int roundUp(int n, int nr) {
+        return (n + nr - 1) / nr * nr;
     }
 
     /** Elements of the panels without the slack: K times N rounded up to whole panels. */
     int panelElements() {
-        return roundUp(n) * k;
+        return roundUp(n, nr) * k;
     }
 
     /** K: the length of the rows of A it multiplies. */
@@ -248,7 +264,7 @@ public final class PackedWeight {
     public float get(int row, int col) {
         Objects.checkIndex(row, k);
         Objects.checkIndex(col, n);
-        int i = col / NR * k * NR + row * NR + col % NR;
+        int i = col / nr * k * nr + row * nr + col % nr;
         return switch (format) {
             case F32 -> panels[i];
             case BF16 -> BFloat16.toFloat(halfPanels[i]);

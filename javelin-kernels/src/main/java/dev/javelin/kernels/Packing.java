@@ -1,6 +1,5 @@
 package dev.javelin.kernels;
 
-import static dev.javelin.kernels.MicroKernel.NR;
 import static dev.javelin.kernels.Simd.F;
 import static dev.javelin.kernels.Simd.LE;
 
@@ -11,7 +10,7 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * Copies matmul operands out of tensors (any strides) into the heap layouts {@link MicroKernel}
- * reads: A as a row-major block, B as column panels of NR floats per k. Heap arrays rather than
+ * reads: A as a row-major block, B as column panels of nr floats per k. Heap arrays rather than
  * segments because the micro-kernel's loads from a {@code float[]} compile to bare vector loads
  * once C2 has hoisted the range checks, and packing makes every operand layout look the same, so
  * A·Bᵀ costs what A·B costs.
@@ -45,44 +44,46 @@ final class Packing {
     }
 
     /**
-     * Packs B[0:k, c0 + jp·NR …] for panels {@code [p0, p1)} into {@code dst}: panel jp holds, for
-     * each k, NR consecutive floats (zero past column {@code c1}), at {@code jp·k·NR}.
+     * Packs B[0:k, c0 + jp·nr …] for panels {@code [p0, p1)} into {@code dst}: panel jp holds, for
+     * each k, nr consecutive floats (zero past column {@code c1}), at {@code jp·k·nr}; nr is a
+     * multiple of the vector length.
      */
-    static void packB(MemorySegment b, long bOff, long rs, long cs, int k, int c0, int c1, int p0, int p1,
+    static void packB(MemorySegment b, long bOff, long rs, long cs, int k, int c0, int c1, int p0, int p1, int nr,
                       float[] dst) {
         int lanes = F.length();
         for (int jp = p0; jp < p1; jp++) {
-            int col0 = c0 + jp * NR;
-            int cols = Math.min(NR, c1 - col0);
-            int base = jp * k * NR;
-            if (cs == 1 && cols == NR) {
+            int col0 = c0 + jp * nr;
+            int cols = Math.min(nr, c1 - col0);
+            int base = jp * k * nr;
+            if (cs == 1 && cols == nr) {
                 for (int p = 0; p < k; p++) {
                     long src = (bOff + (long) p * rs + col0) * Float.BYTES;
-                    int d = base + p * NR;
-                    FloatVector.fromMemorySegment(F, b, src, LE).intoArray(dst, d);
-                    FloatVector.fromMemorySegment(F, b, src + (long) lanes * Float.BYTES, LE).intoArray(dst, d + lanes);
+                    int d = base + p * nr;
+                    for (int v = 0; v < nr; v += lanes) {
+                        FloatVector.fromMemorySegment(F, b, src + (long) v * Float.BYTES, LE).intoArray(dst, d + v);
+                    }
                 }
             } else if (rs == 1) {
                 // B is a transposed view (matmulTransB): each column of B is contiguous in memory,
                 // so read it sequentially and scatter into the panel.
                 for (int j = 0; j < cols; j++) {
                     long col = bOff + (long) (col0 + j) * cs;
-                    for (int p = 0; p < k; p++) dst[base + p * NR + j] = b.getAtIndex(Tensor.F32, col + p);
+                    for (int p = 0; p < k; p++) dst[base + p * nr + j] = b.getAtIndex(Tensor.F32, col + p);
                 }
-                zeroColumns(dst, base, k, cols);
+                zeroColumns(dst, base, k, cols, nr);
             } else {
                 for (int p = 0; p < k; p++) {
                     long row = bOff + (long) p * rs;
-                    for (int j = 0; j < cols; j++) dst[base + p * NR + j] = b.getAtIndex(Tensor.F32, row + (long) (col0 + j) * cs);
+                    for (int j = 0; j < cols; j++) dst[base + p * nr + j] = b.getAtIndex(Tensor.F32, row + (long) (col0 + j) * cs);
                 }
-                zeroColumns(dst, base, k, cols);
+                zeroColumns(dst, base, k, cols, nr);
             }
         }
     }
 
-    private static void zeroColumns(float[] dst, int base, int k, int cols) {
-        if (cols == NR) return;
-        for (int p = 0; p < k; p++) Arrays.fill(dst, base + p * NR + cols, base + (p + 1) * NR, 0f);
+    private static void zeroColumns(float[] dst, int base, int k, int cols, int nr) {
+        if (cols == nr) return;
+        for (int p = 0; p < k; p++) Arrays.fill(dst, base + p * nr + cols, base + (p + 1) * nr, 0f);
     }
 
     /**

@@ -36,9 +36,12 @@ class MatMulTest {
         if (bits != null) assertThat(Simd.F.vectorBitSize()).isEqualTo(bits);
         Integer rows = Integer.getInteger("javelin.matmul.rows");
         if (rows != null) assertThat(MicroKernel.MR).isEqualTo(rows);
+        Integer vectors = Integer.getInteger("javelin.matmul.vectors");
+        if (vectors != null) assertThat(MicroKernel.F32_VECTORS).isEqualTo(vectors);
         assertThat(MicroKernel.NR).isEqualTo(2 * Simd.F.length());
-        System.out.printf("MatMulTest: %d-bit vectors, %d×%d register tile, %d vector registers%n",
-                Simd.F.vectorBitSize(), MicroKernel.MR, MicroKernel.NR, MicroKernel.REGISTERS);
+        assertThat(MicroKernel.NR_F32).isEqualTo(MicroKernel.F32_VECTORS * Simd.F.length());
+        System.out.printf("MatMulTest: %d-bit vectors, %d×%d F32 register tile (narrow weights %d×%d), %d vector registers%n",
+                Simd.F.vectorBitSize(), MicroKernel.MR, MicroKernel.NR_F32, MicroKernel.MR, MicroKernel.NR, MicroKernel.REGISTERS);
     }
 
     @ParameterizedTest(name = "{0}x{1}x{2}")
