@@ -16,12 +16,35 @@ class Int8EmbeddingAndActivationTest {
         try (Arena arena = Arena.ofConfined()) {
             Tensor table = Tensors.random(arena, new SplittableRandom(3), 5, 37);
             SymmetricInt8.Quantized q = SymmetricInt8.quantizeRows(table);
+            SymmetricInt8.Table t = q.table();
             Tensor out = Tensor.allocate(arena, 2, 37);
-            q.dequantizeRow(4, out.get0(1));
+            t.dequantizeRow(4, out.get0(1));
             for (int c = 0; c < 37; c++) assertThat(out.get(1, c)).isEqualTo(q.dequantized(4, c));
-            q.accumulateRow(2, out.get0(1));
+            t.accumulateRow(2, out.get0(1));
             for (int c = 0; c < 37; c++) assertThat(out.get(1, c)).isEqualTo(q.dequantized(4, c) + q.dequantized(2, c));
-            assertThatThrownBy(() -> q.dequantizeRow(0, Tensor.allocate(arena, 36))).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> t.dequantizeRow(0, Tensor.allocate(arena, 36))).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void rowQuantizedOnGatherIsTheQuantizedTablesRowBitForBit() {
+        try (Arena arena = Arena.ofConfined()) {
+            Tensor table = Tensors.random(arena, new SplittableRandom(5), 6, 45);
+            for (int c = 0; c < 45; c++) table.set(0f, 3, c); // a row of zeros: scale 0
+            table.set(-0.5f, 2, 7); // a row whose extreme is negative
+            SymmetricInt8.Table q = SymmetricInt8.quantizeRows(table).table();
+            Tensor expected = Tensor.allocate(arena, 45), actual = Tensor.allocate(arena, 45);
+            for (int r = 0; r < 6; r++) {
+                q.dequantizeRow(r, expected);
+                SymmetricInt8.dequantizedRow(table.segment(), table.byteOffset() + (long) r * 45 * Float.BYTES, 45, actual, false);
+                assertThat(actual.toArray()).containsExactly(expected.toArray());
+                q.accumulateRow(1, expected);
+                SymmetricInt8.dequantizedRow(table.segment(), table.byteOffset() + 45L * Float.BYTES, 45, actual, true);
+                assertThat(actual.toArray()).containsExactly(expected.toArray());
+            }
+            table.set(Float.NaN, 4, 9);
+            assertThatThrownBy(() -> SymmetricInt8.requireFinite(table)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("NaN at [4, 9]");
         }
     }
 

@@ -9,24 +9,43 @@ import java.util.Arrays;
 /**
  * A lookup table of learned vectors, one row per id: token, position or token-type embeddings. The
  * rows are F32, or int8 with one scale per row (a token table is the largest tensor of a small
- * encoder; int8 holds it in a quarter of the bytes), dequantized as they are gathered.
+ * encoder; int8 holds it in a quarter of the bytes), dequantized as they are gathered. Either may
+ * be a view of the mapped checkpoint, read in place.
  */
 public final class Embedding {
     private final Tensor weight;
-    private final SymmetricInt8.Quantized quantized;
+    private final SymmetricInt8.Table quantized;
+    /** F32 {@code weight} gathered as its int8 quantization, one scale per row ({@link SymmetricInt8#dequantizedRow}). */
+    private final boolean int8Rows;
 
     /** {@code weight} is [count, dim], used in place (typically a view into the mapped checkpoint). */
     public Embedding(Tensor weight) {
+        this(weight, false);
+    }
+
+    private Embedding(Tensor weight, boolean int8Rows) {
         if (weight.rank() != 2) throw new IllegalArgumentException("embedding table must be 2-D, got " + Arrays.toString(weight.shape()));
         weight.requireContiguous("Embedding");
         this.weight = weight;
         this.quantized = null;
+        this.int8Rows = int8Rows;
     }
 
     /** An int8 table [count, dim] with one scale per row: row r is values[r]·scales[r]. */
-    public Embedding(SymmetricInt8.Quantized table) {
+    public Embedding(SymmetricInt8.Table table) {
         this.weight = null;
         this.quantized = table;
+        this.int8Rows = false;
+    }
+
+    /**
+     * The F32 table {@code weight} [count, dim] (finite; used in place) quantized to int8 per row
+     * lazily: each gathered row is what the int8 table would give, bit for bit, while only the rows
+     * used are read.
+     */
+    public static Embedding quantizedOnGather(Tensor weight) {
+        SymmetricInt8.requireFinite(weight);
+        return new Embedding(weight, true);
     }
 
     public int count() { return quantized != null ? quantized.rows() : weight.dim(0); }
@@ -42,6 +61,10 @@ public final class Embedding {
         }
         long rowBytes = (long) dim() * Float.BYTES;
         MemorySegment src = weight.segment();
+        if (int8Rows) {
+            for (int i = 0; i < ids.length; i++) SymmetricInt8.dequantizedRow(src, weight.byteOffset() + ids[i] * rowBytes, dim(), out.get0(i), false);
+            return;
+        }
         for (int i = 0; i < ids.length; i++) {
             MemorySegment.copy(src, weight.byteOffset() + ids[i] * rowBytes, out.segment(), out.rowOffset(i) * Float.BYTES, rowBytes);
         }
@@ -52,6 +75,13 @@ public final class Embedding {
         check(ids, out);
         if (quantized != null) {
             for (int i = 0; i < ids.length; i++) quantized.accumulateRow(ids[i], out.get0(i));
+            return;
+        }
+        if (int8Rows) {
+            long rowBytes = (long) dim() * Float.BYTES;
+            for (int i = 0; i < ids.length; i++) {
+                SymmetricInt8.dequantizedRow(weight.segment(), weight.byteOffset() + ids[i] * rowBytes, dim(), out.get0(i), true);
+            }
             return;
         }
         for (int i = 0; i < ids.length; i++) Add.row(out, i, weight, ids[i]);

@@ -3,6 +3,7 @@ package dev.javelin.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.javelin.kernels.SymmetricInt8;
 import dev.javelin.tensor.Tensor;
 import java.lang.foreign.Arena;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,22 @@ class LinearTest {
             }
             assertThatThrownBy(() -> e.lookup(new int[] {0, 10, 1}, out))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id 10 at position 1");
+        }
+    }
+
+    @Test
+    void anF32TableQuantizedOnGatherGathersWhatItsInt8TableGathers() {
+        try (Arena arena = Arena.ofConfined()) {
+            Tensor table = new Random(4).tensor(arena, 1, 10, 6);
+            Embedding lazy = Embedding.quantizedOnGather(table), int8 = new Embedding(SymmetricInt8.quantizeRows(table).table());
+            Tensor a = Tensor.allocate(arena, 3, 6), b = Tensor.allocate(arena, 3, 6);
+            int[] ids = {7, 0, 7}, more = {2, 9, 2};
+            lazy.lookup(ids, a);
+            lazy.accumulate(more, a);
+            int8.lookup(ids, b);
+            int8.accumulate(more, b);
+            assertThat(a.toArray()).containsExactly(b.toArray());
+            assertThat(a.get(0, 0)).isNotEqualTo(table.get(7, 0) + table.get(2, 0));
         }
     }
 }
