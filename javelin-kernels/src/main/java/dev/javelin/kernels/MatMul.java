@@ -1,6 +1,7 @@
 package dev.javelin.kernels;
 
 import static dev.javelin.kernels.MicroKernel.MR;
+import static dev.javelin.kernels.MicroKernel.MR_WIDE;
 import static dev.javelin.kernels.MicroKernel.NR;
 import static dev.javelin.kernels.MicroKernel.NR_F32;
 
@@ -246,7 +247,8 @@ public final class MatMul {
      */
     private static void multiplyChunk(Operands o, int c0, int c1, PackedWeight packedB, ComputePool pool, int threads) {
         int panelsN = ceilDiv(c1 - c0, packedB.nr);
-        int panelsM = ceilDiv(o.m, MR);
+        int mr = rows(packedB);
+        int panelsM = ceilDiv(o.m, mr);
         int mBlocks = ceilDiv(panelsM, MC_PANELS);
         int nBlocks = 1;
         if (threads > 1) {
@@ -262,12 +264,12 @@ public final class MatMul {
         int mb = mBlocks, nb = nBlocks;
         // One block of rows split along N: its A is packed once here for all K slices (slice k0 at
         // k0·rows), instead of once per task.
-        float[] sharedA = mBlocks == 1 && nBlocks > 1 ? A_BLOCKS.take(panelsM * MR * o.k) : null;
+        float[] sharedA = mBlocks == 1 && nBlocks > 1 ? A_BLOCKS.take(panelsM * mr * o.k) : null;
         try {
             if (sharedA != null) {
                 for (int k0 = 0; k0 < o.k; k0 += KC) {
                     Packing.packA(o.a, o.aOff, o.ars, o.acs, 0, o.m, k0, Math.min(KC, o.k - k0), sharedA,
-                            k0 * panelsM * MR, panelsM * MR);
+                            k0 * panelsM * mr, panelsM * mr);
                 }
             }
             if (threads == 1) {
@@ -292,12 +294,13 @@ public final class MatMul {
         int ip0 = panelsM * mi / mBlocks, ip1 = panelsM * (mi + 1) / mBlocks;
         int jp0 = panelsN * ni / nBlocks, jp1 = panelsN * (ni + 1) / nBlocks;
         if (ip0 == ip1 || jp0 == jp1) return;
-        int r0 = ip0 * MR, r1 = Math.min(o.m, ip1 * MR);
-        int rowsPadded = (ip1 - ip0) * MR;
+        int mr = rows(packedB);
+        int r0 = ip0 * mr, r1 = Math.min(o.m, ip1 * mr);
+        int rowsPadded = (ip1 - ip0) * mr;
         int nr = packedB.nr;
         int ldc = (jp1 - jp0) * nr;
         int k = o.k;
-        float[] blockA = sharedA != null ? sharedA : A_BLOCKS.take(MC_PANELS * MR * KC);
+        float[] blockA = sharedA != null ? sharedA : A_BLOCKS.take(MC_PANELS * mr * KC);
         float[] blockC = C_BLOCKS.take(rowsPadded * ldc);
         float[] slice = packedB.format == PackedWeight.Format.F32 ? null : B_SLICES.take(KC * NR);
         try {
@@ -317,10 +320,10 @@ public final class MatMul {
                         panelOff = 0;
                     }
                     for (int ip = 0; ip < ip1 - ip0; ip++) {
-                        int aOff = a0 + ip * MR * kc, cOff = ip * MR * ldc + cCol;
+                        int aOff = a0 + ip * mr * kc, cOff = ip * mr * ldc + cCol;
                         if (nr != NR) {
                             MicroKernel.tileWide(blockA, aOff, kc, panel, panelOff, kc, blockC, cOff, ldc, accumulate,
-                                    r1 - r0 - ip * MR);
+                                    r1 - r0 - ip * mr);
                         } else if (panel != null) {
                             MicroKernel.tile(blockA, aOff, kc, panel, panelOff, kc, blockC, cOff, ldc, accumulate);
                         } else if (packedB.format == PackedWeight.Format.INT8) {
@@ -352,6 +355,11 @@ public final class MatMul {
                     MemorySegment bias, long biasOff,
                     MemorySegment residual, long resOff, long resRs, long resCs,
                     float[] scales, boolean gelu, int m, int n, int k) {}
+
+    /** Rows of the tile that runs over {@code b}'s panels: the 4-vector F32 tile's, or the 2-vector tiles'. */
+    private static int rows(PackedWeight b) {
+        return b.nr == NR ? MR : MR_WIDE;
+    }
 
     private static int ceilDiv(int x, int y) {
         return (x + y - 1) / y;

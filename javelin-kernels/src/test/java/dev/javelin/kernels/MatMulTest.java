@@ -41,7 +41,8 @@ class MatMulTest {
         assertThat(MicroKernel.NR).isEqualTo(2 * Simd.F.length());
         assertThat(MicroKernel.NR_F32).isEqualTo(MicroKernel.F32_VECTORS * Simd.F.length());
         System.out.printf("MatMulTest: %d-bit vectors, %d×%d F32 register tile (narrow weights %d×%d), %d vector registers%n",
-                Simd.F.vectorBitSize(), MicroKernel.MR, MicroKernel.NR_F32, MicroKernel.MR, MicroKernel.NR, MicroKernel.REGISTERS);
+                Simd.F.vectorBitSize(), MicroKernel.F32_VECTORS == 2 ? MicroKernel.MR : MicroKernel.MR_WIDE, MicroKernel.NR_F32,
+                MicroKernel.MR, MicroKernel.NR, MicroKernel.REGISTERS);
     }
 
     @ParameterizedTest(name = "{0}x{1}x{2}")
