@@ -8,6 +8,7 @@ import dev.javelin.io.source.ModelSource;
 import dev.javelin.io.source.PoolingConfig;
 import dev.javelin.models.EncoderModel;
 import dev.javelin.models.LoadedModel;
+import dev.javelin.models.LoraAdapter;
 import dev.javelin.models.PeftLora;
 import dev.javelin.models.Models;
 import dev.javelin.models.WeightDType;
@@ -20,12 +21,15 @@ import dev.javelin.tokenizers.Encoding;
 import dev.javelin.tokenizers.Tokenizer;
 import dev.javelin.tokenizers.Truncation;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -113,16 +117,20 @@ public final class Encoder implements AutoCloseable {
             throw new IOException(modelId + " is not a " + EmbeddingClassifier.MODEL_TYPE
                     + " directory (train-classifier's output); --head auto reads what it is");
         }
-        if (!PeftLora.isAdapter(dir) && !Files.isRegularFile(dir.resolve("tokenizer.json"))) throw new IOException(dir + " has no tokenizer.json");
-        LoadedModel model = Models.load(dir, dtype);
+        LoraAdapter adapter = PeftLora.isAdapter(dir) ? LoraAdapter.read(dir) : null;
+        // an adapter's model is its base's directory: tokenizer, pooling and prompts come from there
+        Path files = adapter == null ? dir : adapter.baseDirectory();
+        Path tokenizerFile = files.resolve("tokenizer.json");
+        if (!Files.isRegularFile(tokenizerFile)) throw new IOException(files + " has no tokenizer.json");
+        // The tokenizer is parsed beside the weights' loading and packing: the two longest steps of a
+        // start-up, independent of each other (a cold JVM spends ~0.3 s on each).
+        FutureTask<Tokenizer> parsing = new FutureTask<>(() -> Tokenizer.fromFile(tokenizerFile));
+        Thread.ofPlatform().name("javelin-tokenizer-loader").daemon().start(parsing);
+        LoadedModel model = adapter == null ? Models.load(dir, dtype) : Models.load(files, adapter, dtype);
         try {
-            // an adapter's model is its base's directory: tokenizer, pooling and prompts come from there
-            Path files = model.directory();
-            Path tokenizerFile = files.resolve("tokenizer.json");
-            if (!Files.isRegularFile(tokenizerFile)) throw new IOException(files + " has no tokenizer.json");
             SequenceClassifier classifier = checkpointHead(model.classifier(), head, modelId);
             int maxLength = Math.min(model.encoder().maxPositions(), maxSeqLength(files));
-            Tokenizer tokenizer = Tokenizer.fromFile(tokenizerFile).withoutPadding()
+            Tokenizer tokenizer = parsed(parsing).withoutPadding()
                     .withTruncation(new Truncation(maxLength, Truncation.Strategy.LONGEST_FIRST, 0, Truncation.Direction.RIGHT));
             PoolingConfig pooling = PoolingConfig.load(files);
             List<DenseLayer> dense = dense(pooling, model.encoder().hiddenSize());
@@ -132,6 +140,23 @@ public final class Encoder implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
+        }
+    }
+
+    /** The tokenizer {@code parsing} read, or what stopped it. */
+    private static Tokenizer parsed(FutureTask<Tokenizer> parsing) throws IOException {
+        try {
+            return parsing.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while the tokenizer was parsed");
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case IOException io -> throw io;
+                case RuntimeException r -> throw r;
+                case Error err -> throw err;
+                default -> throw new IOException(e.getCause());
+            }
         }
     }
 

@@ -1,0 +1,74 @@
+# Sourced by ./javelin and the distribution's bin/javelin: javelin_jvm_options ARGS... sets JAVA_OPTS to
+# the JVM options the command line ARGS (the CLI's own) needs, so both launchers size a job alike.
+# The heap is sized for the job, not left at the JVM's default of a quarter of RAM (G1 then grows it
+# far past what it needs: `serve` sat at ~900 MB). The engine keeps its packed weights on the heap
+# (the micro-kernel streams them from float[]) and its activations off it, so a model needs about
+# 1.25x the weight bytes it holds plus a fixed ~160 MB for the tokenizer, the server and garbage.
+# JAVELIN_HEAP (e.g. 2g) overrides.
+model_mb() { # MB of weight files of the model named by --model in "$@" (90 for the embedded default; 0 if unknown)
+  local model="" next=0 a dir
+  for a in "$@"; do
+    if [ "$next" = 1 ]; then model="$a"; next=0; fi
+    case "$a" in --model) next=1 ;; --model=*) model="${a#--model=}" ;; esac
+  done
+  [ -n "$model" ] || { echo 90; return; }
+  dir="$model"
+  [ -e "$dir" ] || dir="${HF_HUB_CACHE:-${HF_HOME:-$HOME/.cache/huggingface}/hub}/models--${model//\//--}"
+  [ -e "$dir" ] || { echo 0; return; }
+  if [ -f "$dir/adapter_config.json" ]; then # a PEFT adapter: the heap holds its base's weights
+    local base
+    base=$(sed -n 's/.*"base_model_name_or_path" *: *"\([^"]*\)".*/\1/p' "$dir/adapter_config.json" | head -n1)
+    case "$base" in /*) ;; *) [ -d "$dir/$base" ] && base="$dir/$base" ;; esac
+    model_mb --model "$base"
+    return
+  fi
+  find -L "$dir" \( -name '*.safetensors' -o -name '*.onnx' -o -name '*.bin' \) -printf '%s\n' 2>/dev/null |
+    awk '{ s += $1 } END { printf "%d\n", s / 1048576 }'
+}
+weight_dtype() { # the --dtype in "$@" (serve also reads DTYPE); empty if none
+  local d="" next=0 a
+  [ "${1:-}" = serve ] && d="${DTYPE:-}"
+  for a in "$@"; do
+    if [ "$next" = 1 ]; then d="$a"; next=0; fi
+    case "$a" in --dtype) next=1 ;; --dtype=*) d="${a#--dtype=}" ;; esac
+  done
+  echo "$d"
+}
+javelin_jvm_options() {
+  local heap mb budget_flag="" tokens=16384 next=0 a
+  if [ -n "${JAVELIN_HEAP:-}" ]; then
+    heap="$JAVELIN_HEAP"
+  elif [ "${1:-}" = bench ]; then
+    heap=2g # the encoder benchmark holds Javelin and ONNX Runtime models in one JVM
+  else
+    mb=$(model_mb "$@")
+    # int8 / bf16 hold a quarter / half of an F32 checkpoint's weight bytes (an already narrowed
+    # checkpoint is then under-counted by a few MB, well inside the fixed part)
+    case "$(weight_dtype "$@")" in
+      int8|INT8) mb=$((mb / 4)) ;;
+      bf16|BF16) mb=$((mb / 2)) ;;
+    esac
+    if [ "${mb:-0}" -gt 0 ]; then heap="$((160 + mb * 5 / 4))m"; else heap=1g; fi
+  fi
+  JAVA_OPTS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xms32m "-Xmx$heap")
+  # The kernels reach the JIT 20x sooner than other code: interpreted, a Vector API kernel runs ~1000x
+  # slower than compiled, so a first forward pass spent ~0.4 s there before C1 even compiled its tile.
+  [ "${1:-}" = bench ] || JAVA_OPTS+=(-XX:CompileCommand=quiet
+    "-XX:CompileCommand=CompileThresholdScaling,dev.javelin.kernels.*::*,0.05")
+  # Every command fills a forward pass up to a token budget (16384, the engine's default; batch and
+  # serve take --batch-tokens / --max-batch-tokens), and a pass's activations live off the heap, beyond
+  # the JVM's default cap on native memory (the heap's size): MiniLM peaked at 339 MB at 16384 tokens,
+  # so a full batch of long texts failed (and `eval` on SST-2 dev, whose 872 sentences fill one pass).
+  # Allow 64 KiB a token.
+  case "${1:-}" in
+    batch) budget_flag=--batch-tokens ;;
+    serve) budget_flag=--max-batch-tokens tokens="${MAX_BATCH_TOKENS:-16384}" ;;
+  esac
+  if [ -n "$budget_flag" ]; then
+    for a in "$@"; do
+      if [ "$next" = 1 ]; then tokens="$a"; next=0; fi
+      case "$a" in "$budget_flag") next=1 ;; "$budget_flag"=*) tokens="${a#"$budget_flag"=}" ;; esac
+    done
+  fi
+  if [[ "$tokens" =~ ^[0-9]+$ ]]; then JAVA_OPTS+=("-XX:MaxDirectMemorySize=$((tokens / 16 + 64))m"); fi
+}
