@@ -8,6 +8,7 @@ import static dev.javelin.kernels.MicroKernel.NR_F32;
 import dev.javelin.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 
 /**
  * Matrix products. Inputs are 2-D (or 3-D for {@link #batched}) views of any strides, so transpose
@@ -101,8 +102,16 @@ public final class MatMul {
             throw new IllegalArgumentException("matmul: packed weight has no rows (K = 0)");
         }
         Operands ops = operands(a, null, c, epilogue, residual, w.scales, m, n, k);
-        int threads = threads(pool, m, n, k, true);
-        if (w.format == PackedWeight.Format.F32 || ceilDiv(m, MR) <= WIDEN_WHOLE_PANELS) {
+        try {
+            multiply(ops, w, pool, threads(pool, m, n, k, true));
+        } finally {
+            ops.release();
+        }
+    }
+
+    private static void multiply(Operands ops, PackedWeight w, ComputePool pool, int threads) {
+        int n = w.n, k = w.k;
+        if (w.format == PackedWeight.Format.F32 || ceilDiv(ops.m, MR) <= WIDEN_WHOLE_PANELS) {
             multiplyChunk(ops, 0, n, w, pool, threads);
             return;
         }
@@ -203,6 +212,7 @@ public final class MatMul {
             }
         } finally {
             B_PANELS.give(packedB);
+            ops.release();
         }
     }
 
@@ -227,7 +237,7 @@ public final class MatMul {
     private static Operands operands(Tensor a, Tensor b, Tensor c, Epilogue epilogue, Tensor residual, float[] scales,
                                      int m, int n, int k) {
         Tensor bias = epilogue.bias();
-        return new Operands(Simd.shareable(a.segment()), a.offset(), a.stride(0), a.stride(1),
+        return Operands.take().set(Simd.shareable(a.segment()), a.offset(), a.stride(0), a.stride(1),
                 b == null ? null : Simd.shareable(b.segment()), b == null ? 0 : b.offset(),
                 b == null ? 0 : b.stride(0), b == null ? 0 : b.stride(1),
                 Simd.shareable(c.segment()), c.offset(), c.stride(0), c.stride(1),
@@ -276,7 +286,7 @@ public final class MatMul {
                 for (int t = 0; t < tasks; t++) block(o, c0, c1, packedB, sharedA, t, mb, nb, panelsM, panelsN);
                 return;
             }
-            pool.parallelFor(tasks, t -> block(o, c0, c1, packedB, sharedA, t, mb, nb, panelsM, panelsN));
+            pool.parallelFor(tasks, o.blockLoop(c0, c1, packedB, sharedA, mb, nb, panelsM, panelsN));
         } finally {
             if (sharedA != null) A_BLOCKS.give(sharedA);
         }
@@ -347,14 +357,84 @@ public final class MatMul {
     /**
      * The matrices of one product (shareable segments, element offsets and strides; B is null when
      * it is packed already) and its epilogue: per-column scales of an int8 weight (null for none),
-     * bias (null for none), residual (null for none), GELU.
+     * bias (null for none), residual (null for none), GELU. Also the body of the product's parallel
+     * block loop. One per thread, refilled by its next product, so that a product allocates neither
+     * an operand record nor a capturing lambda (a short request runs ~30 products a pass).
      */
-    record Operands(MemorySegment a, long aOff, long ars, long acs,
-                    MemorySegment b, long bOff, long brs, long bcs,
-                    MemorySegment c, long cOff, long crs, long ccs,
-                    MemorySegment bias, long biasOff,
-                    MemorySegment residual, long resOff, long resRs, long resCs,
-                    float[] scales, boolean gelu, int m, int n, int k) {}
+    static final class Operands {
+        private static final ThreadLocal<Operands> OF_THREAD = ThreadLocal.withInitial(Operands::new);
+
+        private boolean inUse;
+        private MemorySegment a, b, c, bias, residual;
+        private long aOff, ars, acs, bOff, brs, bcs, cOff, crs, ccs, biasOff, resOff, resRs, resCs;
+        private float[] scales;
+        private boolean gelu;
+        private int m, n, k;
+        /** The running block loop of {@link #multiplyChunk}: its parameters, and the loop body that reads them. */
+        private int c0, c1, mBlocks, nBlocks, panelsM, panelsN;
+        private PackedWeight packedB;
+        private float[] sharedA;
+        private final IntConsumer blockTask = t -> block(this, c0, c1, packedB, sharedA, t, mBlocks, nBlocks, panelsM, panelsN);
+
+        /** This thread's operands, or new ones while they are in use (a product issued from inside another's loop body). */
+        static Operands take() {
+            Operands o = OF_THREAD.get();
+            if (o.inUse) o = new Operands();
+            o.inUse = true;
+            return o;
+        }
+
+        Operands set(MemorySegment a, long aOff, long ars, long acs, MemorySegment b, long bOff, long brs, long bcs,
+                     MemorySegment c, long cOff, long crs, long ccs, MemorySegment bias, long biasOff,
+                     MemorySegment residual, long resOff, long resRs, long resCs,
+                     float[] scales, boolean gelu, int m, int n, int k) {
+            this.a = a; this.aOff = aOff; this.ars = ars; this.acs = acs;
+            this.b = b; this.bOff = bOff; this.brs = brs; this.bcs = bcs;
+            this.c = c; this.cOff = cOff; this.crs = crs; this.ccs = ccs;
+            this.bias = bias; this.biasOff = biasOff;
+            this.residual = residual; this.resOff = resOff; this.resRs = resRs; this.resCs = resCs;
+            this.scales = scales; this.gelu = gelu; this.m = m; this.n = n; this.k = k;
+            return this;
+        }
+
+        IntConsumer blockLoop(int c0, int c1, PackedWeight packedB, float[] sharedA, int mBlocks, int nBlocks,
+                              int panelsM, int panelsN) {
+            this.c0 = c0; this.c1 = c1; this.packedB = packedB; this.sharedA = sharedA;
+            this.mBlocks = mBlocks; this.nBlocks = nBlocks; this.panelsM = panelsM; this.panelsN = panelsN;
+            return blockTask;
+        }
+
+        /** Done with the product: drops its references (tensors, buffers) and frees these operands for the next. */
+        void release() {
+            set(null, 0, 0, 0, null, 0, 0, 0, null, 0, 0, 0, null, 0, null, 0, 0, 0, null, false, 0, 0, 0);
+            blockLoop(0, 0, null, null, 0, 0, 0, 0);
+            inUse = false;
+        }
+
+        MemorySegment a() { return a; }
+        long aOff() { return aOff; }
+        long ars() { return ars; }
+        long acs() { return acs; }
+        MemorySegment b() { return b; }
+        long bOff() { return bOff; }
+        long brs() { return brs; }
+        long bcs() { return bcs; }
+        MemorySegment c() { return c; }
+        long cOff() { return cOff; }
+        long crs() { return crs; }
+        long ccs() { return ccs; }
+        MemorySegment bias() { return bias; }
+        long biasOff() { return biasOff; }
+        MemorySegment residual() { return residual; }
+        long resOff() { return resOff; }
+        long resRs() { return resRs; }
+        long resCs() { return resCs; }
+        float[] scales() { return scales; }
+        boolean gelu() { return gelu; }
+        int m() { return m; }
+        int n() { return n; }
+        int k() { return k; }
+    }
 
     /** Rows of the tile that runs over {@code b}'s panels: the 4-vector F32 tile's, or the 2-vector tiles'. */
     private static int rows(PackedWeight b) {

@@ -34,12 +34,17 @@ final class Simd {
      * A view of a native segment that any thread may access. A tensor allocated in a confined arena
      * can only be touched by its owner thread, which would make every multi-threaded kernel fail;
      * kernels are synchronous, so the owner keeps the memory alive for the whole call and sharing
-     * the address with the pool's workers for that time is safe.
+     * the address with the pool's workers for that time is safe. A segment every thread may access
+     * already (the workspace's and the weights' are) is returned as it is, so the hot path makes
+     * no new segment per kernel call.
      */
     static MemorySegment shareable(MemorySegment segment) {
-        if (!segment.isNative()) return segment;
+        if (!segment.isNative() || segment.isAccessibleBy(NO_OWNER)) return segment;
         return MemorySegment.ofAddress(segment.address()).reinterpret(segment.byteSize());
     }
+
+    /** A thread that never runs, so owns no confined arena: what it may access, every thread may. */
+    private static final Thread NO_OWNER = Thread.ofPlatform().unstarted(() -> {});
 
     /**
      * Sum of the lanes of {@code v} in lane order. {@code reduceLanes(ADD)} may add in any order,

@@ -305,6 +305,16 @@ public final class Tensor {
         return this;
     }
 
+    /** {@link #requireShape(String, int...)} for a vector, without a varargs array (kernels check shapes on every call). */
+    public Tensor requireShape(String what, int d0) {
+        return shape.length == 1 && shape[0] == d0 ? this : requireShape(what, new int[] {d0});
+    }
+
+    /** {@link #requireShape(String, int...)} for a matrix, without a varargs array (kernels check shapes on every call). */
+    public Tensor requireShape(String what, int d0, int d1) {
+        return shape.length == 2 && shape[0] == d0 && shape[1] == d1 ? this : requireShape(what, new int[] {d0, d1});
+    }
+
     public Tensor requireContiguous(String op) {
         if (!isContiguous()) {
             throw new IllegalStateException(op + " needs a contiguous tensor, got shape " + Arrays.toString(shape)

@@ -54,7 +54,8 @@ abstract sealed class StackedEncoder implements EncoderModel
         }
         Tensor x = ws.tensor("hidden", batch.tokens(), hiddenSize());
         embeddings.forward(batch, x);
-        for (TransformerBlock layer : layers) layer.forward(x, batch.sequences(), batch.attentionMask(), ws);
+        // indexed: an iterator per pass is not scalar-replaced across the blocks' calls
+        for (int i = 0; i < layers.size(); i++) layers.get(i).forward(x, batch.sequences(), batch.attentionMask(), ws);
         if (finalNorm != null) finalNorm.forward(x);
         return x;
     }

@@ -171,4 +171,33 @@ class EncoderTest {
         assertThatThrownBy(() -> Encoder.load(empty, "nothing")).hasMessageContaining("tokenizer.json");
         assertThatThrownBy(() -> Encoder.load("/no/such/model/dir")).hasMessageContaining("/no/such/model/dir");
     }
+
+    /**
+     * A warmed-up forward pass of one 16-token sentence allocates next to nothing on the Java heap,
+     * counted over the calling thread and the compute pool's workers: what is left is the returned
+     * sentence vector (1.5 KB) and the pass's per-request inputs (token ids, the attention's
+     * per-sequence arrays), under 16 KB. main's build before the pool and operand changes allocated
+     * ~25 KB a pass (JMH {@code EncoderForwardBenchmark -prof gc}). Counted bytes, not time: the best
+     * of up to 300 rounds is taken, so rounds run before C2 has compiled the kernels (whose
+     * interpreted Vector API code allocates megabytes) cannot fail it on a loaded machine.
+     */
+    @Test
+    void aWarmedUpForwardPassAllocatesAlmostNothing() {
+        var threadBean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        List<Encoding> sentence = List.of(encoder.tokenizer().encode(
+                "a sentence of sixteen tokens to embed again and again for the heap"));
+        Pooling pooling = encoder.info().pooling();
+        encoder.embed(sentence, pooling);
+        long[] ids = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t == Thread.currentThread() || t.getName().startsWith("javelin-compute-"))
+                .mapToLong(Thread::threadId).toArray();
+        int passes = 10;
+        long best = Long.MAX_VALUE;
+        for (int round = 0; round < 300 && best >= 16 * 1024 * passes; round++) {
+            long before = java.util.Arrays.stream(threadBean.getThreadAllocatedBytes(ids)).sum();
+            for (int i = 0; i < passes; i++) encoder.embed(sentence, pooling);
+            best = Math.min(best, java.util.Arrays.stream(threadBean.getThreadAllocatedBytes(ids)).sum() - before);
+        }
+        assertThat(best / passes).as("bytes a warmed-up 16-token pass allocates").isLessThan(16 * 1024);
+    }
 }
