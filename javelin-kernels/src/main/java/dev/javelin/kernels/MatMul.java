@@ -116,15 +116,15 @@ public final class MatMul {
             return;
         }
         // A tall A (a batch of long sequences) would widen every panel slice once per block of rows:
-        // widen the whole weight once instead and run the F32 product; the int8 scales stay in ops.
-        float[] widened = B_PANELS.take(w.panelElements());
+        // widen the whole weight once instead, into the F32 tile's panel width, and run the F32
+        // product; the int8 scales stay in ops.
+        float[] widened = B_PANELS.take(roundUp(n, NR_F32) * k);
         try {
-            int panelsN = ceilDiv(n, NR), tasks = Math.min(panelsN, TASKS_PER_THREAD * threads);
+            int panelsN = ceilDiv(n, NR_F32), tasks = Math.min(panelsN, TASKS_PER_THREAD * threads);
             pool.parallelFor(tasks, t -> {
-                int p0 = panelsN * t / tasks, p1 = panelsN * (t + 1) / tasks;
-                WideningMicroKernel.widen(w, p0 * k * NR, (p1 - p0) * k * NR, widened, p0 * k * NR);
+                for (int q = panelsN * t / tasks; q < panelsN * (t + 1) / tasks; q++) WideningMicroKernel.widenPanel(w, q, widened);
             });
-            multiplyChunk(ops, 0, n, PackedWeight.perCall(widened, k, n, NR), pool, threads);
+            multiplyChunk(ops, 0, n, PackedWeight.perCall(widened, k, n, NR_F32), pool, threads);
         } finally {
             B_PANELS.give(widened);
         }

@@ -4,6 +4,7 @@ import static dev.javelin.kernels.MicroKernel.MR;
 import static dev.javelin.kernels.MicroKernel.NR;
 import static dev.javelin.kernels.Simd.F;
 
+import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -63,6 +64,26 @@ final class WideningMicroKernel {
         } else {
             boolean f16 = w.format == PackedWeight.Format.F16;
             for (int i = 0; i < count; i += lanes) half(w.halfPanels, off + i, f16).intoArray(dst, d0 + i);
+        }
+    }
+
+    /**
+     * Widens the narrow panels that make up F32 panel {@code q} (NR_F32 columns: one or two narrow
+     * panels of NR side by side per k) into {@code dst}, laid out as an F32 weight's panel; columns
+     * past the last narrow panel are zero.
+     */
+    static void widenPanel(PackedWeight w, int q, float[] dst) {
+        int per = MicroKernel.NR_F32 / NR, k = w.k, narrowPanels = (w.n + NR - 1) / NR;
+        for (int s = 0; s < per; s++) {
+            int p = q * per + s;
+            for (int kk = 0; kk < k; kk++) {
+                int d0 = (q * k + kk) * MicroKernel.NR_F32 + s * NR;
+                if (p < narrowPanels) {
+                    widen(w, (p * k + kk) * NR, NR, dst, d0);
+                } else {
+                    Arrays.fill(dst, d0, d0 + NR, 0f);
+                }
+            }
         }
     }
 
