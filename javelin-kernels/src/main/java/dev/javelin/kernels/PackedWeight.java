@@ -232,11 +232,6 @@ public final class PackedWeight {
         return (n + nr - 1) / nr * nr;
     }
 
-    /** Elements of the panels without the slack: K times N rounded up to whole panels. */
-    int panelElements() {
-        return roundUp(n, nr) * k;
-    }
-
     /** K: the length of the rows of A it multiplies. */
     public int rows() {
         return k;
