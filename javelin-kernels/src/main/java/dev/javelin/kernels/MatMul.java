@@ -216,16 +216,22 @@ public final class MatMul {
         }
     }
 
-    /** Packs B[:, c0:c1] into NR_F32-wide panels, in parallel when the product is. */
+    /**
+     * Packs B[:, c0:c1] into NR_F32-wide panels, in parallel when the product is: each task packs a
+     * range of B's rows across all panels, so that it reads whole rows of a row-major B (splitting
+     * by panels read NR_F32 floats per row, a page apart at N = 1024: 1 thread 102 -> 105 GFLOP/s).
+     */
     private static void packChunk(Operands o, int c0, int c1, float[] packedB, ComputePool pool, int threads) {
-        int panelsN = ceilDiv(c1 - c0, NR_F32);
+        int panelsN = ceilDiv(c1 - c0, NR_F32), k = o.k;
         if (threads == 1) {
-            Packing.packB(o.b, o.bOff, o.brs, o.bcs, o.k, c0, c1, 0, panelsN, NR_F32, packedB);
+            Packing.packB(o.b, o.bOff, o.brs, o.bcs, k, 0, k, c0, c1, 0, panelsN, NR_F32, packedB);
             return;
         }
-        int packTasks = Math.min(panelsN, TASKS_PER_THREAD * threads);
-        pool.parallelFor(packTasks, t -> Packing.packB(o.b, o.bOff, o.brs, o.bcs, o.k, c0, c1,
-                panelsN * t / packTasks, panelsN * (t + 1) / packTasks, NR_F32, packedB));
+        int packTasks = Math.min(k, TASKS_PER_THREAD * threads);
+        pool.parallelFor(packTasks, t -> {
+            int k0 = (int) ((long) k * t / packTasks), k1 = (int) ((long) k * (t + 1) / packTasks);
+            Packing.packB(o.b, o.bOff, o.brs, o.bcs, k, k0, k1 - k0, c0, c1, 0, panelsN, NR_F32, packedB);
+        });
     }
 
     /** Threads worth waking for an M×N×K product: below ~20 µs of work each, the hand-off costs more than it saves. */

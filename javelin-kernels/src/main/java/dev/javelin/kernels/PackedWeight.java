@@ -98,7 +98,8 @@ public final class PackedWeight {
         int k = b.dim(0), n = b.dim(1);
         int panelsN = (n + NR_F32 - 1) / NR_F32;
         float[] panels = new float[panelSize(k, n, NR_F32, Arrays.toString(b.shape()))];
-        Packing.packB(Simd.shareable(b.segment()), b.offset(), b.stride(0), b.stride(1), k, 0, n, 0, panelsN, NR_F32, panels);
+        Packing.packB(Simd.shareable(b.segment()), b.offset(), b.stride(0), b.stride(1), k, 0, k, 0, n, 0, panelsN, NR_F32,
+                panels);
         return new PackedWeight(Format.F32, panels, null, null, null, k, n);
     }
 

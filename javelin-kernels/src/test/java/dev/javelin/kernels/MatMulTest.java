@@ -159,6 +159,35 @@ class MatMulTest {
         }
     }
 
+    /**
+     * With several threads B is packed by ranges of its rows and C by blocks of rows, in whatever
+     * order the tasks run; every element is still one FMA chain per K slice with the slices added in
+     * order, so the product must be the same bits on one thread and on three, and on every repeat
+     * (several row blocks sharing every B panel, three K slices, a partial last panel, plain and
+     * transposed B).
+     */
+    @Test
+    void perCallProductIsTheSameBitsOnAnyThreadCount() {
+        int m = 211, k = 1100, n = 3 * MicroKernel.NR_F32 + 5;
+        try (Arena arena = Arena.ofConfined(); ComputePool one = ComputePool.create(1)) {
+            SplittableRandom rnd = new SplittableRandom(17);
+            Tensor a = Tensors.random(arena, rnd, m, k);
+            Tensor b = Tensors.random(arena, rnd, k, n);
+            Tensor bt = b.t().copy(arena);
+            Tensor serial = Tensor.allocate(arena, m, n);
+            MatMul.matmul(a, b, serial, one);
+            assertClose(arena, a, b, serial, k);
+            for (int repeat = 0; repeat < 3; repeat++) {
+                Tensor c = Tensors.random(arena, rnd, m, n);
+                MatMul.matmul(a, b, c, THREE);
+                assertBitIdentical(c, serial);
+                Tensor ct = Tensors.random(arena, rnd, m, n);
+                MatMul.matmulTransB(a, bt, ct, THREE);
+                assertBitIdentical(ct, serial);
+            }
+        }
+    }
+
     private static void assertBitIdentical(Tensor actual, Tensor expected) {
         float[] x = actual.toArray(), y = expected.toArray();
         for (int i = 0; i < x.length; i++) {
