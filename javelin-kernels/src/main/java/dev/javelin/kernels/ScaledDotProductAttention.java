@@ -276,12 +276,19 @@ public final class ScaledDotProductAttention {
         return 1f / exponentiate(sc, from, len, max(sc, from, len));
     }
 
-    /** The largest of x[from, from+len). */
+    /**
+     * The largest of x[from, from+len). The lanes keep their maxima by compare and blend (two
+     * instructions) rather than {@code FloatVector.max}, whose NaN and signed-zero rules cost five:
+     * it differs only for NaN (the softmax is NaN either way) and ±0 (e^(s − 0) = e^(s + 0)).
+     */
     static float max(float[] x, int from, int len) {
         int bound = F.loopBound(len);
         FloatVector vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         int j = 0;
-        for (; j < bound; j += W) vmax = vmax.max(FloatVector.fromArray(F, x, from + j));
+        for (; j < bound; j += W) {
+            FloatVector v = FloatVector.fromArray(F, x, from + j);
+            vmax = vmax.blend(v, vmax.compare(VectorOperators.LT, v));
+        }
         float max = vmax.reduceLanes(VectorOperators.MAX);
         for (; j < len; j++) max = Math.max(max, x[from + j]);
         return max;
