@@ -77,10 +77,19 @@ public final class Tensor {
         }
         Tensor t = allocate(arena, shape);
         ValueLayout.OfShort u16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-        for (long i = 0; i < n; i++) {
-            short bits = source.getAtIndex(u16, i);
-            float v = dtype == DType.F16 ? Float.float16ToFloat(bits) : Float.intBitsToFloat((bits & 0xffff) << 16);
-            t.segment.setAtIndex(F32, i, v);
+        // Blocks through heap arrays: this runs while a model loads, mostly interpreted, where a
+        // segment access per element cost ~10x a bulk copy plus array indexing (a LoRA adapter's
+        // F16 weights took ~0.1 s of a start-up).
+        int block = (int) Math.min(n, 1 << 14);
+        short[] bits = new short[block];
+        float[] values = new float[block];
+        for (long i = 0; i < n; i += block) {
+            int len = (int) Math.min(block, n - i);
+            MemorySegment.copy(source, u16, i * Short.BYTES, bits, 0, len);
+            for (int j = 0; j < len; j++) {
+                values[j] = dtype == DType.F16 ? Float.float16ToFloat(bits[j]) : Float.intBitsToFloat((bits[j] & 0xffff) << 16);
+            }
+            MemorySegment.copy(values, 0, t.segment, F32, i * Float.BYTES, len);
         }
         return t;
     }

@@ -140,6 +140,29 @@ class MatMulTest {
         }
     }
 
+    /**
+     * W laid out as a checkpoint stores it (rows, possibly from an offset into a larger segment) and
+     * as a strided view, each packed alike: every element where {@link PackedWeight#get} finds it,
+     * including partial last panels.
+     */
+    @ParameterizedTest(name = "{0}x{1}")
+    @CsvSource({"1,1", "5,3", "64,7", "65,384", "130,33", "384,1536"})
+    void packedTransposedWeightHoldsEveryElementWhateverTheLayout(int n, int k) {
+        try (Arena arena = Arena.ofConfined()) {
+            SplittableRandom rnd = new SplittableRandom(n * 31L + k);
+            Tensor stored = Tensors.random(arena, rnd, n + 3, k).slice(0, 2, n + 2); // contiguous, from an offset
+            Tensor strided = Tensors.random(arena, rnd, k, n).t();
+            for (Tensor w : new Tensor[] {stored, strided}) {
+                PackedWeight packed = PackedWeight.ofTransposed(w);
+                assertThat(packed.rows()).isEqualTo(k);
+                assertThat(packed.columns()).isEqualTo(n);
+                for (int j = 0; j < n; j++) {
+                    for (int p = 0; p < k; p++) assertThat(packed.get(p, j)).as("[%d, %d]", p, j).isEqualTo(w.get(j, p));
+                }
+            }
+        }
+    }
+
     @Test
     void packedWeightRejectsMismatchedOperands() {
         try (Arena arena = Arena.ofConfined()) {

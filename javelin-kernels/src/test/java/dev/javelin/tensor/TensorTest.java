@@ -85,6 +85,22 @@ class TensorTest {
         }
     }
 
+    /** Long tensors convert in blocks: every element lands where it belongs, across block boundaries. */
+    @Test
+    void convertsEveryElementOfALongTensor() {
+        try (Arena arena = Arena.ofConfined()) {
+            ValueLayout.OfShort u16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+            int n = 3 * (1 << 14) + 5;
+            MemorySegment f16 = arena.allocate(2L * n + 1).asSlice(1); // unaligned, as a mapped file may be
+            for (int i = 0; i < n; i++) f16.setAtIndex(u16, i, (short) (i * 7919));
+            float[] got = Tensor.convert(arena, f16, DType.F16, n).toArray();
+            for (int i = 0; i < n; i++) {
+                assertThat(Float.floatToRawIntBits(got[i])).as("element %d", i)
+                        .isEqualTo(Float.floatToRawIntBits(Float.float16ToFloat((short) (i * 7919))));
+            }
+        }
+    }
+
     @Test
     void badIndicesAndShapesFailClearly() {
         try (Arena arena = Arena.ofConfined()) {
