@@ -71,14 +71,11 @@ javelin_jvm_options() {
     done
   fi
   if [[ "$tokens" =~ ^[0-9]+$ ]]; then JAVA_OPTS+=("-XX:MaxDirectMemorySize=$((tokens / 16 + 64))m"); fi
-  # A server lives long under load, and two things grew its RSS to ~480 MB while the heap held ~90 MB
-  # (NMT, jcmd System.map): G1 let the young generation grow to fill the heap's cap (the request
-  # path's garbage comes fast enough that it grows it to meet its GC-time goal), and glibc kept ~70 MB
-  # of native memory freed by the JIT's arenas and by outgrown activation buffers. Young collections
-  # of this heap are short (~2 ms: little survives), so the young generation is bounded rather than
-  # the heap, which keeps all its room for bigger models and batches; the native heap is trimmed
-  # every few seconds.
-  [ "${1:-}" = serve ] && JAVA_OPTS+=(-XX:MaxNewSize=64m -XX:TrimNativeHeapInterval=5000)
+  # A server lives long under load, and its RSS grew to ~480 MB while ~90 MB of heap was live (NMT,
+  # jcmd System.map): glibc kept ~70 MB of native memory freed by the JIT's arenas and by outgrown
+  # activation buffers (one malloc_trim gave it back), and G1 grew the heap to its cap to keep up with
+  # the request path's garbage. The native heap is trimmed every 5 s.
+  [ "${1:-}" = serve ] && JAVA_OPTS+=(-XX:TrimNativeHeapInterval=5000)
   # Most of that garbage was boxed vectors: compiled early (the kernels' threshold above), a row kernel
   # found its call to Exp.exp still cold and did not inline it ("callee is too large"); out of line the
   # vector's species is not a constant, so every operation in it allocated (JFR: 69% of the server's
