@@ -5,6 +5,7 @@ import static dev.javelin.kernels.Simd.LE;
 
 import dev.javelin.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
+import java.util.function.LongConsumer;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -22,19 +23,55 @@ public final class LayerNormKernel {
         requireParameter("gamma", gamma, n);
         requireParameter("beta", beta, n);
         if (n == 0) return;
-        MemorySegment seg = Simd.shareable(x.segment());
-        MemorySegment g = Simd.shareable(gamma.segment());
-        MemorySegment b = Simd.shareable(beta.segment());
-        long gBase = gamma.byteOffset();
-        long bBase = beta.byteOffset();
-        Rows.forEach(x, row -> row(seg, x.rowOffset(row) * Float.BYTES, n, g, gBase, b, bBase, eps));
+        RowBody body = RowBody.OF_THREAD.get();
+        if (body.x != null) body = new RowBody(); // a norm run from inside another's rows
+        body.set(x, Simd.shareable(x.segment()), n, Simd.shareable(gamma.segment()), gamma.byteOffset(),
+                Simd.shareable(beta.segment()), beta.byteOffset(), eps);
+        try {
+            Rows.forEach(x, body);
+        } finally {
+            body.set(null, null, 0, null, 0, null, 0, 0);
+        }
+    }
+
+    /**
+     * The row body of one call, one per thread and refilled by each call: a norm over a batch of
+     * long sequences runs on the pool, where a capturing lambda would be allocated per call (every
+     * layer norm of every pass).
+     */
+    private static final class RowBody implements LongConsumer {
+        private static final ThreadLocal<RowBody> OF_THREAD = ThreadLocal.withInitial(RowBody::new);
+
+        /** The normalised tensor while a call runs; null while free. */
+        private Tensor x;
+        private MemorySegment seg, g, b;
+        private int n;
+        private long gBase, bBase;
+        private float eps;
+
+        void set(Tensor x, MemorySegment seg, int n, MemorySegment g, long gBase, MemorySegment b, long bBase, float eps) {
+            this.x = x;
+            this.seg = seg;
+            this.n = n;
+            this.g = g;
+            this.gBase = gBase;
+            this.b = b;
+            this.bBase = bBase;
+            this.eps = eps;
+        }
+
+        @Override
+        public void accept(long row) {
+            row(seg, x.rowOffset(row) * Float.BYTES, n, g, gBase, b, bBase, eps);
+        }
     }
 
     static void requireParameter(String what, Tensor p, int n) {
         if (p.rank() != 1 || p.dim(0) != n) {
             throw new IllegalArgumentException("LayerNorm " + what + ": expected shape [" + n + "], got " + p);
         }
-        Rows.requireContiguousRows("LayerNorm " + what, p);
+        // the name is built only for the error: every layer norm of every pass checks its parameters
+        if (!p.hasContiguousRows()) Rows.requireContiguousRows("LayerNorm " + what, p);
     }
 
     private static void row(MemorySegment seg, long base, int n, MemorySegment g, long gBase, MemorySegment b,

@@ -2,6 +2,7 @@ package dev.javelin.kernels;
 
 import dev.javelin.tensor.Tensor;
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 import java.util.function.LongConsumer;
 
 /** Runs a row-wise in-place kernel over every row of a tensor, on the shared pool when the work is large. */
@@ -33,10 +34,35 @@ final class Rows {
         }
         ComputePool pool = ComputePool.shared();
         int chunks = (int) Math.min(rows, Math.max(1, Math.min(pool.threads() * 4L, elements / PARALLEL_MIN_ELEMENTS)));
-        pool.parallelFor(chunks, c -> {
+        Chunks loop = Chunks.OF_THREAD.get();
+        if (loop.body != null) loop = new Chunks(); // a row kernel run from inside another's rows
+        loop.rows = rows;
+        loop.chunks = chunks;
+        loop.body = body;
+        try {
+            pool.parallelFor(chunks, loop);
+        } finally {
+            loop.body = null;
+        }
+    }
+
+    /**
+     * The parallel loop over chunks of rows, one per thread and refilled by each call, so that a
+     * large row kernel hands the pool no new loop body (a capturing lambda per call otherwise).
+     */
+    private static final class Chunks implements IntConsumer {
+        private static final ThreadLocal<Chunks> OF_THREAD = ThreadLocal.withInitial(Chunks::new);
+
+        private long rows;
+        private int chunks;
+        /** The kernel's row body while a call runs; null while free. */
+        private LongConsumer body;
+
+        @Override
+        public void accept(int c) {
             long from = rows * c / chunks;
             long to = rows * (c + 1) / chunks;
             for (long r = from; r < to; r++) body.accept(r);
-        });
+        }
     }
 }

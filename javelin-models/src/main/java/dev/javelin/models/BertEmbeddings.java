@@ -40,16 +40,11 @@ final class BertEmbeddings implements StackedEncoder.Embeddings {
 
     @Override
     public void forward(TokenBatch batch, Tensor out) {
-        word.lookup(batch.ids(), out);
-        if (position != null) {
-            int[] positions = batch.sequences().positions();
-            if (positionOffset != 0) {
-                for (int i = 0; i < positions.length; i++) positions[i] += positionOffset;
-            }
-            position.accumulate(positions, out);
-        }
+        int tokens = batch.tokens();
+        word.lookup(batch.ids(), tokens, out);
+        if (position != null) position.accumulatePositions(batch.sequences(), positionOffset, out);
         // DistilBERT has no token types: it ignores the segment ids a BERT tokenizer gives pairs, as HF's does.
-        if (tokenType != null) tokenType.accumulate(batch.typeIds() == null ? new int[batch.tokens()] : batch.typeIds(), out);
+        if (tokenType != null) tokenType.accumulate(batch.typeIds() == null ? new int[tokens] : batch.typeIds(), tokens, out);
         norm.forward(out);
     }
 }

@@ -68,6 +68,6 @@ public final class Qwen3Model extends StackedEncoder {
         public int hidden() { return table.dim(); }
 
         @Override
-        public void forward(TokenBatch batch, Tensor out) { table.lookup(batch.ids(), out); }
+        public void forward(TokenBatch batch, Tensor out) { table.lookup(batch.ids(), batch.tokens(), out); }
     }
 }

@@ -50,10 +50,16 @@ class ArchitectureParityTest {
         String pooling = expected.get("pooling").asText();
         try (LoadedModel model = Models.load(dir);
              OrtSession ort = OrtEnvironment.getEnvironment().createSession(dir.resolve("model.onnx").toString())) {
+            TokenBatch reusable = TokenBatch.reusable();
+            Workspace shared = new Workspace();
             for (JsonNode c : expected.get("cases")) {
                 int[][] ids = ints(c.get("ids")), types = c.get("type_ids").isNull() ? null : ints(c.get("type_ids"));
                 TokenBatch batch = TokenBatch.of(ids, types);
                 Tensor hidden = model.encoder().forward(batch, new Workspace());
+                float[] all = rows(hidden, 0, batch.tokens());
+                // the engine's way: one workspace and one reusable batch for every case, whatever its shape
+                assertThat(rows(model.encoder().forward(repacked(reusable, ids, types), shared), 0, batch.tokens()))
+                        .as(name + " case " + c.get("name").asText() + " over a reused workspace and batch").containsExactly(all);
                 float[][][] reference = runOrt(ort, ids, types);
                 PackedSequences seqs = batch.sequences();
                 for (int s = 0; s < ids.length; s++) {
@@ -80,6 +86,19 @@ class ArchitectureParityTest {
         for (int i = 0; i < values.size(); i++) {
             assertThat(MPNetModel.bucket(from + i, 32, 128)).as("relative position " + (from + i)).isEqualTo(values.get(i).asInt());
         }
+    }
+
+    private static TokenBatch repacked(TokenBatch reusable, int[][] ids, int[][] types) {
+        int[] lengths = new int[ids.length];
+        for (int s = 0; s < ids.length; s++) lengths[s] = ids[s].length;
+        TokenBatch b = reusable.repack(lengths, ids.length);
+        for (int s = 0; s < ids.length; s++) {
+            for (int t = 0; t < ids[s].length; t++) {
+                b.ids()[b.sequences().start(s) + t] = ids[s][t];
+                b.typeIds()[b.sequences().start(s) + t] = types == null ? 0 : types[s][t];
+            }
+        }
+        return b;
     }
 
     private static float[][][] runOrt(OrtSession session, int[][] ids, int[][] types) throws OrtException {

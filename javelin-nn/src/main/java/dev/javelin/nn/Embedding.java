@@ -54,43 +54,70 @@ public final class Embedding {
 
     /** out[i] = weight[ids[i]] for every row of out [ids.length, dim]. */
     public void lookup(int[] ids, Tensor out) {
-        check(ids, out);
+        lookup(ids, ids.length, out);
+    }
+
+    /** out[i] = weight[ids[i]] for every row of out [count, dim]: the first {@code count} ids (a reused, longer array). */
+    public void lookup(int[] ids, int count, Tensor out) {
+        check(ids, count, out);
         if (quantized != null) {
-            for (int i = 0; i < ids.length; i++) quantized.dequantizeRow(ids[i], out.get0(i));
+            for (int i = 0; i < count; i++) quantized.dequantizeRow(ids[i], out.get0(i));
             return;
         }
         long rowBytes = (long) dim() * Float.BYTES;
         MemorySegment src = weight.segment();
         if (int8Rows) {
-            for (int i = 0; i < ids.length; i++) SymmetricInt8.dequantizedRow(src, weight.byteOffset() + ids[i] * rowBytes, dim(), out.get0(i), false);
+            for (int i = 0; i < count; i++) SymmetricInt8.dequantizedRow(src, weight.byteOffset() + ids[i] * rowBytes, dim(), out.get0(i), false);
             return;
         }
-        for (int i = 0; i < ids.length; i++) {
+        for (int i = 0; i < count; i++) {
             MemorySegment.copy(src, weight.byteOffset() + ids[i] * rowBytes, out.segment(), out.rowOffset(i) * Float.BYTES, rowBytes);
         }
     }
 
     /** out[i] += weight[ids[i]]. */
     public void accumulate(int[] ids, Tensor out) {
-        check(ids, out);
-        if (quantized != null) {
-            for (int i = 0; i < ids.length; i++) quantized.accumulateRow(ids[i], out.get0(i));
-            return;
-        }
-        if (int8Rows) {
-            long rowBytes = (long) dim() * Float.BYTES;
-            for (int i = 0; i < ids.length; i++) {
-                SymmetricInt8.dequantizedRow(weight.segment(), weight.byteOffset() + ids[i] * rowBytes, dim(), out.get0(i), true);
-            }
-            return;
-        }
-        for (int i = 0; i < ids.length; i++) Add.row(out, i, weight, ids[i]);
+        accumulate(ids, ids.length, out);
     }
 
-    private void check(int[] ids, Tensor out) {
-        out.requireShape("embedding output", ids.length, dim());
+    /** out[i] += weight[ids[i]] for every row of out [count, dim]: the first {@code count} ids (a reused, longer array). */
+    public void accumulate(int[] ids, int count, Tensor out) {
+        check(ids, count, out);
+        for (int i = 0; i < count; i++) accumulateRow(ids[i], out, i);
+    }
+
+    /**
+     * out[i] += weight[first + i − start(s)] for every token i of every sequence s: position
+     * embeddings numbered from {@code first} within each sequence, read without a positions array.
+     */
+    public void accumulatePositions(PackedSequences seqs, int first, Tensor out) {
+        out.requireShape("embedding output", seqs.totalTokens(), dim());
         if (!out.hasContiguousRows()) throw new IllegalArgumentException("embedding output rows must be contiguous");
-        for (int i = 0; i < ids.length; i++) {
+        if (seqs.count() > 0 && (first < 0 || (long) first + seqs.maxLength() > count())) {
+            throw new IllegalArgumentException("positions " + first + " to " + ((long) first + seqs.maxLength() - 1)
+                    + " are out of range for an embedding table of " + count() + " rows");
+        }
+        for (int s = 0; s < seqs.count(); s++) {
+            for (int i = seqs.start(s); i < seqs.end(s); i++) accumulateRow(first + i - seqs.start(s), out, i);
+        }
+    }
+
+    private void accumulateRow(int id, Tensor out, int row) {
+        if (quantized != null) {
+            quantized.accumulateRow(id, out.get0(row));
+        } else if (int8Rows) {
+            long rowBytes = (long) dim() * Float.BYTES;
+            SymmetricInt8.dequantizedRow(weight.segment(), weight.byteOffset() + id * rowBytes, dim(), out.get0(row), true);
+        } else {
+            Add.row(out, row, weight, id);
+        }
+    }
+
+    private void check(int[] ids, int count, Tensor out) {
+        java.util.Objects.checkFromIndexSize(0, count, ids.length);
+        out.requireShape("embedding output", count, dim());
+        if (!out.hasContiguousRows()) throw new IllegalArgumentException("embedding output rows must be contiguous");
+        for (int i = 0; i < count; i++) {
             if (ids[i] < 0 || ids[i] >= count()) {
                 throw new IllegalArgumentException("id " + ids[i] + " at position " + i + " is out of range for an embedding table of "
                         + count() + " rows");

@@ -8,27 +8,65 @@ import java.util.Arrays;
  * attention needs the boundaries. No row is padding, so no FLOP is spent on pad tokens.
  */
 public final class PackedSequences {
-    private final int[] offsets;
-    private final int maxLength;
+    /** Sequence s spans [offsets[s], offsets[s + 1]); entries past {@code count} are stale. */
+    private int[] offsets;
+    private int count;
+    private int maxLength;
+    /** Whether {@link #repack} may change this packing: only a {@link #reusable()} one. */
+    private final boolean reusable;
 
-    private PackedSequences(int[] offsets) {
+    private PackedSequences(int[] offsets, int count, boolean reusable) {
         this.offsets = offsets;
-        int max = 0;
-        for (int s = 0; s + 1 < offsets.length; s++) max = Math.max(max, offsets[s + 1] - offsets[s]);
-        this.maxLength = max;
+        this.count = count;
+        this.reusable = reusable;
+        this.maxLength = longest();
     }
 
-    /** Sequences of the given lengths (each ≥ 1), packed in order. */
+    /** Sequences of the given lengths (each ≥ 1), packed in order; never changes. */
     public static PackedSequences ofLengths(int... lengths) {
         int[] offsets = new int[lengths.length + 1];
-        for (int s = 0; s < lengths.length; s++) {
+        fill(offsets, lengths, lengths.length);
+        return new PackedSequences(offsets, lengths.length, false);
+    }
+
+    /**
+     * An empty packing that {@link #repack} refills, for a caller that packs a batch per forward
+     * pass and keeps the packing with its other per-pass scratch: it is valid until repacked.
+     */
+    public static PackedSequences reusable() {
+        return new PackedSequences(new int[1], 0, true);
+    }
+
+    /**
+     * This packing, now of the first {@code count} of {@code lengths} (each ≥ 1), without allocating
+     * once it has held as many sequences.
+     *
+     * @throws IllegalStateException on a packing made by {@link #ofLengths}, which never changes
+     */
+    public PackedSequences repack(int[] lengths, int count) {
+        if (!reusable) throw new IllegalStateException("this packing was made by ofLengths and never changes; repack a reusable() one");
+        java.util.Objects.checkFromIndexSize(0, count, lengths.length);
+        if (offsets.length < count + 1) offsets = new int[count + 1];
+        fill(offsets, lengths, count);
+        this.count = count;
+        this.maxLength = longest();
+        return this;
+    }
+
+    private static void fill(int[] offsets, int[] lengths, int count) {
+        for (int s = 0; s < count; s++) {
             if (lengths[s] < 1) throw new IllegalArgumentException("sequence " + s + " is empty; every sequence needs at least one token");
             offsets[s + 1] = Math.addExact(offsets[s], lengths[s]);
         }
-        return new PackedSequences(offsets);
     }
 
-    public int count() { return offsets.length - 1; }
+    private int longest() {
+        int max = 0;
+        for (int s = 0; s < count; s++) max = Math.max(max, offsets[s + 1] - offsets[s]);
+        return max;
+    }
+
+    public int count() { return count; }
 
     public int start(int s) { return offsets[s]; }
 
@@ -36,7 +74,7 @@ public final class PackedSequences {
 
     public int length(int s) { return offsets[s + 1] - offsets[s]; }
 
-    public int totalTokens() { return offsets[offsets.length - 1]; }
+    public int totalTokens() { return offsets[count]; }
 
     public int maxLength() { return maxLength; }
 

@@ -4,6 +4,7 @@ import dev.javelin.kernels.AttentionWindow;
 import dev.javelin.kernels.ComputePool;
 import dev.javelin.kernels.ScaledDotProductAttention;
 import dev.javelin.tensor.Tensor;
+import java.util.function.IntConsumer;
 
 /**
  * Self-attention over packed sequences for the architectures after BERT: one fused Q/K/V product,
@@ -110,43 +111,96 @@ public final class SelfAttention {
         int qCols = heads * headDim, kvCols = kvHeads * headDim;
         Tensor projected = ws.tensor("attention.qkv", tokens, qCols + 2 * kvCols);
         qkv.forward(input, projected);
-        Tensor q = projected.slice(1, 0, qCols), k = projected.slice(1, qCols, qCols + kvCols);
-        Tensor v = projected.slice(1, qCols + kvCols, qCols + 2 * kvCols);
-        if (queryNorm != null) queryNorm.forwardHeads(q, heads);
-        if (keyNorm != null) keyNorm.forwardHeads(k, kvHeads);
+        HeadLoop loop = ws.scratch(HeadLoop.class, HeadLoop::new);
+        loop.split(projected, qCols, kvCols);
+        if (queryNorm != null) queryNorm.forwardHeads(loop.q, heads);
+        if (keyNorm != null) keyNorm.forwardHeads(loop.k, kvHeads);
         if (rotary != null) {
             int[] positions = seqs.positions();
-            rotary.apply(q, heads, positions);
-            rotary.apply(k, kvHeads, positions);
+            rotary.apply(loop.q, heads, positions);
+            rotary.apply(loop.k, kvHeads, positions);
         }
         Tensor context = ws.tensor("attention.context", tokens, qCols);
-        float[][] keyBias = keyBias(seqs, attentionMask);
-        int[] longestFirst = longestFirst(seqs);
-        int group = heads / kvHeads;
-        ComputePool.shared().parallelFor(seqs.count() * heads, task -> {
-            int s = longestFirst[task / heads], h = task % heads, kvh = h / group;
-            int from = seqs.start(s), to = seqs.end(s);
-            ScaledDotProductAttention.applyHead(q, k, v, context, from, to, h, kvh, headDim, scale,
-                    keyBias == null ? null : keyBias[s],
-                    relativeBias == null ? null : relativeBias.forHead(h, to - from), window);
-        });
+        loop.start(this, seqs, keyBias(seqs, attentionMask), context);
+        try {
+            ComputePool.shared().parallelFor(seqs.count() * heads, loop);
+        } finally {
+            loop.finish();
+        }
         output.forwardAdding(context, residual, out);
     }
 
     /**
-     * Sequence indices by decreasing length (ties in input order). Threads claim tasks in order and a
-     * task costs ~L², so starting with the longest keeps a long sequence from being the straggler at
-     * the end. An insertion sort: sequences arrive mostly sorted or all alike, and it allocates only
-     * the result.
+     * The loop over (sequence, head) pairs of one pass, kept in its workspace and refilled by every
+     * layer, so that a layer allocates neither a loop body nor its order nor the column views of the
+     * projection: the views are made again only when the projection or its split changes (another
+     * model's layer in the same workspace).
      */
-    private static int[] longestFirst(PackedSequences seqs) {
-        int[] order = new int[seqs.count()];
-        for (int i = 0; i < order.length; i++) {
-            int len = seqs.length(i), j = i;
-            for (; j > 0 && seqs.length(order[j - 1]) < len; j--) order[j] = order[j - 1];
-            order[j] = i;
+    private static final class HeadLoop implements IntConsumer {
+        private Tensor projected;
+        private int qCols = -1, kvCols = -1;
+        /** The query, key and value columns of {@link #projected}. */
+        private Tensor q, k, v;
+        /**
+         * Sequence indices by decreasing length (ties in input order), in the first {@code count}
+         * entries. Threads claim tasks in order and a task costs ~L², so starting with the longest
+         * keeps a long sequence from being the straggler at the end.
+         */
+        private int[] longestFirst = new int[0];
+        private SelfAttention attention;
+        private PackedSequences seqs;
+        private float[][] keyBias;
+        private Tensor context;
+
+        void split(Tensor projected, int qCols, int kvCols) {
+            if (projected == this.projected && qCols == this.qCols && kvCols == this.kvCols) return;
+            this.projected = projected;
+            this.qCols = qCols;
+            this.kvCols = kvCols;
+            q = projected.slice(1, 0, qCols);
+            k = projected.slice(1, qCols, qCols + kvCols);
+            v = projected.slice(1, qCols + kvCols, qCols + 2 * kvCols);
         }
-        return order;
+
+        void start(SelfAttention attention, PackedSequences seqs, float[][] keyBias, Tensor context) {
+            this.attention = attention;
+            this.seqs = seqs;
+            this.keyBias = keyBias;
+            this.context = context;
+            sortLongestFirst(seqs);
+        }
+
+        /**
+         * An insertion sort: sequences arrive mostly sorted or all alike, and the array is this
+         * loop's, grown to the most sequences seen.
+         */
+        private void sortLongestFirst(PackedSequences seqs) {
+            if (longestFirst.length < seqs.count()) longestFirst = new int[seqs.count()];
+            int[] order = longestFirst;
+            for (int i = 0; i < seqs.count(); i++) {
+                int len = seqs.length(i), j = i;
+                for (; j > 0 && seqs.length(order[j - 1]) < len; j--) order[j] = order[j - 1];
+                order[j] = i;
+            }
+        }
+
+        @Override
+        public void accept(int task) {
+            SelfAttention a = attention;
+            int s = longestFirst[task / a.heads], h = task % a.heads, kvh = h / (a.heads / a.kvHeads);
+            int from = seqs.start(s), to = seqs.end(s);
+            ScaledDotProductAttention.applyHead(q, k, v, context, from, to, h, kvh, a.headDim, a.scale,
+                    keyBias == null ? null : keyBias[s],
+                    a.relativeBias == null ? null : a.relativeBias.forHead(h, to - from), a.window);
+        }
+
+        /** Drops the pass's references (the workspace may outlive the batch). */
+        void finish() {
+            attention = null;
+            seqs = null;
+            keyBias = null;
+            context = null;
+        }
     }
 
     private static float[][] keyBias(PackedSequences seqs, int[] mask) {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * the real tokens what the unpadded sequence gives.
  */
 class PostNormBlockTest {
-    private static final int HIDDEN = 24, HEADS = 3, INNER = 40;
+    static final int HIDDEN = 24, HEADS = 3, INNER = 40;
 
     @Test
     void packedSequencesDoNotSeeEachOther() {
@@ -48,7 +48,7 @@ class PostNormBlockTest {
         }
     }
 
-    private static PostNormBlock layer(Arena arena, Random r) {
+    static PostNormBlock layer(Arena arena, Random r) {
         float w = (float) (1 / Math.sqrt(HIDDEN));
         SelfAttention attention = new SelfAttention(linear(arena, r, HIDDEN, 3 * HIDDEN, w), linear(arena, r, HIDDEN, HIDDEN, w),
                 HEADS, HEADS, HIDDEN / HEADS);

@@ -27,9 +27,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -41,10 +41,17 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * scratch workspace; the weights are shared, read-only, memory-mapped.
  */
 public final class Encoder implements AutoCloseable {
+    private static final int IDLE_KEPT = 64;
+
     private final LoadedModel model;
     private final Tokenizer tokenizer;
     private final ModelInfo info;
-    private final ConcurrentLinkedQueue<Workspace> workspaces = new ConcurrentLinkedQueue<>();
+    /**
+     * Idle passes (workspace and packed input) for the next call, taken and returned by one
+     * compare-and-set each: a queue would allocate a node per return. Beyond this many concurrent
+     * calls the extra passes are left to the GC.
+     */
+    private final AtomicReferenceArray<Pass> idle = new AtomicReferenceArray<>(IDLE_KEPT);
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
 
@@ -274,7 +281,7 @@ public final class Encoder implements AutoCloseable {
      * what sentence-transformers computes before its Normalize module.
      */
     public float[][] embed(List<Encoding> batch) {
-        return embed(batch, new int[batch.size()]);
+        return embed(batch, (int[]) null);
     }
 
     /**
@@ -291,30 +298,43 @@ public final class Encoder implements AutoCloseable {
 
     /** One pooled (not normalised) vector per input, the encoder's last hidden state only (no Dense module). */
     public float[][] embed(List<Encoding> batch, Pooling pooling) {
-        return pool(batch, pooling, new int[batch.size()]);
+        return pool(batch, pooling, null);
     }
 
+    /** {@code outsidePooling}: null for none. */
     private float[][] pool(List<Encoding> batch, Pooling pooling, int[] outsidePooling) {
-        if (outsidePooling.length != batch.size()) {
+        if (outsidePooling != null && outsidePooling.length != batch.size()) {
             throw new IllegalArgumentException(outsidePooling.length + " prompt lengths for " + batch.size() + " inputs");
         }
         float[][] out = new float[batch.size()][];
-        run(model.encoder(), batch, (seqs, hidden, ws) -> {
-            for (int s = 0; s < seqs.count(); s++) out[s] = pooling.pool(hidden, seqs.start(s), seqs.end(s), outsidePooling[s]);
-        });
+        if (batch.isEmpty()) return out;
+        Pass pass = begin(model.encoder(), batch);
+        try {
+            PackedSequences seqs = pass.input.sequences();
+            for (int s = 0; s < seqs.count(); s++) {
+                out[s] = pooling.pool(pass.hidden, seqs.start(s), seqs.end(s), outsidePooling == null ? 0 : outsidePooling[s]);
+            }
+        } finally {
+            end(pass);
+        }
         return out;
     }
 
     /** The last hidden state of every real (non-pad) token of every input: [input][token][hidden]. */
     public float[][][] embedAll(List<Encoding> batch) {
         float[][][] out = new float[batch.size()][][];
-        run(model.encoder(), batch, (seqs, hidden, ws) -> {
+        if (batch.isEmpty()) return out;
+        Pass pass = begin(model.encoder(), batch);
+        try {
+            PackedSequences seqs = pass.input.sequences();
             for (int s = 0; s < seqs.count(); s++) {
-                float[][] rows = new float[seqs.length(s)][hidden.dim(1)];
-                for (int t = 0; t < rows.length; t++) Pooling.readRow(hidden, seqs.start(s) + t, rows[t]);
+                float[][] rows = new float[seqs.length(s)][pass.hidden.dim(1)];
+                for (int t = 0; t < rows.length; t++) Pooling.readRow(pass.hidden, seqs.start(s) + t, rows[t]);
                 out[s] = rows;
             }
-        });
+        } finally {
+            end(pass);
+        }
         return out;
     }
 
@@ -326,69 +346,105 @@ public final class Encoder implements AutoCloseable {
             throw new UnsupportedTaskException(info.modelId() + " has no classification head; it is an embedding model");
         }
         float[][] out = new float[batch.size()][];
-        run(head.encoder(), batch, (seqs, hidden, ws) -> {
-            Tensor logits = head.head(hidden, seqs, ws);
+        if (batch.isEmpty()) return out;
+        Pass pass = begin(head.encoder(), batch);
+        try {
+            PackedSequences seqs = pass.input.sequences();
+            Tensor logits = head.head(pass.hidden, seqs, pass.ws);
             for (int s = 0; s < seqs.count(); s++) {
                 out[s] = new float[head.numLabels()];
                 Pooling.readRow(logits, s, out[s]);
             }
-        });
+        } finally {
+            end(pass);
+        }
         return out;
     }
 
-    /** Receives the forward pass's results. */
-    private interface PassConsumer {
-        void accept(PackedSequences seqs, Tensor hidden, Workspace ws);
+    /**
+     * One forward pass's scratch, borrowed by one call at a time and kept for the next: the
+     * workspace, the packed input (refilled per call, arrays grown to the most tokens seen) and the
+     * last hidden state the pass left in the workspace.
+     */
+    private static final class Pass {
+        final Workspace ws = new Workspace();
+        final TokenBatch input = TokenBatch.reusable();
+        int[] lengths = new int[0];
+        Tensor hidden;
     }
 
-    /** One forward pass of {@code encoder} (the model's, or its classifier's own) over {@code batch}. */
-    private void run(EncoderModel encoder, List<Encoding> batch, PassConsumer consumer) {
-        if (batch.isEmpty()) return;
+    /**
+     * Runs {@code encoder} (the model's, or its classifier's own) over the whole, non-empty batch, as
+     * handed, under the read lock: the caller reads the pass's results, then hands it to {@link #end}.
+     */
+    private Pass begin(EncoderModel encoder, List<Encoding> batch) {
         lock.readLock().lock();
+        Pass pass = null;
         try {
             if (closed) throw new IllegalStateException("encoder " + info.modelId() + " is closed");
-            forward(encoder, batch, consumer);
-        } finally {
+            pass = borrow();
+            pack(batch, pass);
+            pass.hidden = encoder.forward(pass.input, pass.ws);
+            return pass;
+        } catch (RuntimeException | Error e) {
+            if (pass != null) giveBack(pass);
             lock.readLock().unlock();
+            throw e;
         }
     }
 
-    /** One forward pass over the whole batch, as handed. */
-    private void forward(EncoderModel encoder, List<Encoding> batch, PassConsumer consumer) {
-        Workspace ws = workspaces.poll();
-        if (ws == null) ws = new Workspace();
-        try {
-            int[][] ids = new int[batch.size()][], types = new int[batch.size()][];
-            for (int i = 0; i < batch.size(); i++) {
-                int[][] real = realTokens(batch.get(i), i);
-                ids[i] = real[0];
-                types[i] = real[1];
+    /** Done with the results of {@link #begin}: the pass goes back for the next call, and the lock is released. */
+    private void end(Pass pass) {
+        giveBack(pass);
+        lock.readLock().unlock();
+    }
+
+    private Pass borrow() {
+        for (int i = 0; i < IDLE_KEPT; i++) {
+            Pass p = idle.getAcquire(i);
+            if (p != null && idle.compareAndSet(i, p, null)) return p;
+        }
+        return new Pass();
+    }
+
+    private void giveBack(Pass pass) {
+        pass.hidden = null;
+        for (int i = 0; i < IDLE_KEPT; i++) {
+            if (idle.getAcquire(i) == null && idle.compareAndSet(i, null, pass)) return;
+        }
+    }
+
+    /**
+     * Packs the ids and type ids of the tokens each input's attention mask keeps (what the model
+     * really sees) into the pass's input, end to end.
+     */
+    private void pack(List<Encoding> batch, Pass pass) {
+        int count = batch.size();
+        if (pass.lengths.length < count) pass.lengths = new int[Math.max(count, 2 * pass.lengths.length)];
+        for (int i = 0; i < count; i++) pass.lengths[i] = realTokens(batch.get(i), i);
+        TokenBatch input = pass.input.repack(pass.lengths, count);
+        int[] ids = input.ids(), types = input.typeIds();
+        for (int i = 0; i < count; i++) {
+            Encoding e = batch.get(i);
+            int at = input.sequences().start(i);
+            for (int t = 0; t < e.length(); t++) {
+                if (e.attends(t)) {
+                    ids[at] = e.id(t);
+                    types[at++] = e.typeId(t);
+                }
             }
-            TokenBatch tb = TokenBatch.of(ids, types);
-            consumer.accept(tb.sequences(), encoder.forward(tb, ws), ws);
-        } finally {
-            workspaces.add(ws);
         }
     }
 
-    /** The ids and type ids of the tokens the attention mask keeps: what the model really sees. */
-    private int[][] realTokens(Encoding e, int index) {
-        int[] ids = e.ids(), types = e.typeIds(), mask = e.attentionMask();
+    /** How many tokens of input {@code index} its attention mask keeps: what the model really sees. */
+    private int realTokens(Encoding e, int index) {
         int n = 0;
-        for (int m : mask) if (m != 0) n++;
+        for (int t = 0; t < e.length(); t++) if (e.attends(t)) n++;
         if (n == 0) throw new IllegalArgumentException("input " + index + " has no tokens");
         if (n > info.maxInputLength()) {
             throw new IllegalArgumentException("input " + index + " has " + n + " tokens; this model takes at most " + info.maxInputLength());
         }
-        if (n == ids.length) return new int[][] {ids, types};
-        int[] ri = new int[n], rt = new int[n];
-        for (int t = 0, k = 0; t < ids.length; t++) {
-            if (mask[t] != 0) {
-                ri[k] = ids[t];
-                rt[k++] = types[t];
-            }
-        }
-        return new int[][] {ri, rt};
+        return n;
     }
 
     /** Waits for calls in flight (kernels read the mapped weights directly), then unmaps the weights. */

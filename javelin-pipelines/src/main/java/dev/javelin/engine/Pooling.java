@@ -41,24 +41,27 @@ public enum Pooling {
             case CLS -> readRow(hidden, start, out);
             case LAST_TOKEN -> readRow(hidden, end - 1, out);
             case MEAN -> {
-                float[] row = new float[h];
-                for (int t = start; t < end; t++) {
-                    readRow(hidden, t, row);
-                    for (int i = 0; i < h; i++) out[i] += row[i];
-                }
+                for (int t = start; t < end; t++) addRow(hidden, t, out);
                 float inv = 1f / (end - start);
                 for (int i = 0; i < h; i++) out[i] *= inv;
             }
             case MAX -> {
-                float[] row = new float[h];
                 readRow(hidden, start, out);
+                MemorySegment seg = hidden.segment();
                 for (int t = start + 1; t < end; t++) {
-                    readRow(hidden, t, row);
-                    for (int i = 0; i < h; i++) out[i] = Math.max(out[i], row[i]);
+                    long at = hidden.rowOffset(t);
+                    for (int i = 0; i < h; i++) out[i] = Math.max(out[i], seg.getAtIndex(Tensor.F32, at + i));
                 }
             }
         }
         return out;
+    }
+
+    /** into[i] += hidden[row, i], read in place: the result is the only array a pooled vector needs. */
+    private static void addRow(Tensor hidden, int row, float[] into) {
+        MemorySegment seg = hidden.segment();
+        long at = hidden.rowOffset(row);
+        for (int i = 0; i < into.length; i++) into[i] += seg.getAtIndex(Tensor.F32, at + i);
     }
 
     static void readRow(Tensor hidden, int row, float[] into) {

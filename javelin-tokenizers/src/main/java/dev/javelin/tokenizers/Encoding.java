@@ -74,6 +74,21 @@ public final class Encoding {
         return typeIds.clone();
     }
 
+    /** {@code ids()[t]} without copying the array (a forward pass packs every token of a batch). */
+    public int id(int t) {
+        return ids[t];
+    }
+
+    /** {@code typeIds()[t]} without copying the array. */
+    public int typeId(int t) {
+        return typeIds[t];
+    }
+
+    /** Whether {@code attentionMask()[t]} keeps token t, without copying the array. */
+    public boolean attends(int t) {
+        return attentionMask[t] != 0;
+    }
+
     public String[] tokens() {
         return tokens.clone();
     }
@@ -125,10 +140,6 @@ public final class Encoding {
      */
     Encoding withLazyOverflowing(Supplier<List<Encoding>> source) {
         return new Encoding(this, source);
-    }
-
-    int id(int i) {
-        return ids[i];
     }
 
     // ---------------------------------------------------------------------------------------------
