@@ -76,11 +76,16 @@ javelin_jvm_options() {
   # activation buffers (one malloc_trim gave it back), and G1 grew the heap to its cap to keep up with
   # the request path's garbage. The native heap is trimmed every 5 s.
   [ "${1:-}" = serve ] && JAVA_OPTS+=(-XX:TrimNativeHeapInterval=5000)
-  # Most of that garbage was boxed vectors: compiled early (the kernels' threshold above), a row kernel
-  # found its call to Exp.exp still cold and did not inline it ("callee is too large"); out of line the
-  # vector's species is not a constant, so every operation in it allocated (JFR: 69% of the server's
-  # bytes, 1.3-1.8 GB/s, until a recompile happened to inline it). Inlined, they allocate nothing.
-  [ "${1:-}" = bench ] || JAVA_OPTS+=("-XX:CompileCommand=inline,dev.javelin.kernels.Exp::exp"
+  # Most of that garbage was boxed vectors: a vector that crosses a call C2 did not inline is an
+  # object, and every operation in Exp.exp then allocated (JFR: 69% of the server's bytes, 1.3-1.8
+  # GB/s). C2's verdict (-XX:+LogCompilation) was "already compiled into a medium method" at the call
+  # in ScaledDotProductAttention.exponentiate: where most rows had been shorter than a vector, the call
+  # looked cold, and at a cold call C2 inlines nothing over 35 bytecodes nor anything it had already
+  # compiled on its own into more than InlineSmallCode/4 bytes (Exp.exp: ~840). The kernel that calls
+  # it there belongs in a method entered only with a whole vector to do (Softmax does so; see
+  # docs/kernels.md): until ScaledDotProductAttention does too, every command, bench included (it must
+  # measure what users run), forces the two helpers inline.
+  JAVA_OPTS+=(-XX:CompileCommand=quiet "-XX:CompileCommand=inline,dev.javelin.kernels.Exp::exp"
     "-XX:CompileCommand=inline,dev.javelin.kernels.Simd::sumLanes")
   return 0
 }

@@ -32,22 +32,33 @@ public final class Softmax {
      */
     private static float exponentiate(MemorySegment seg, long base, int n, float max) {
         int bound = F.loopBound(n);
-        FloatVector vsum = FloatVector.zero(F);
-        int i = 0;
-        for (; i < bound; i += F.length()) {
-            long at = base + (long) i * Float.BYTES;
-            FloatVector e = Exp.exp(FloatVector.fromMemorySegment(F, seg, at, LE).sub(max));
-            e.intoMemorySegment(seg, at, LE);
-            vsum = vsum.add(e);
-        }
-        float sum = Simd.sumLanes(vsum);
-        for (; i < n; i++) {
+        float sum = bound == 0 ? 0f : exponentiateVectors(seg, base, bound, max);
+        for (int i = bound; i < n; i++) {
             long at = base + (long) i * Float.BYTES;
             float e = Exp.exp(seg.get(Tensor.F32, at) - max);
             seg.set(Tensor.F32, at, e);
             sum += e;
         }
         return sum;
+    }
+
+    /**
+     * The whole vectors of {@link #exponentiate}, in a method entered only when there is at least
+     * one, so that C2 always finds its exp call hot. Where most rows had been shorter than a vector,
+     * the call looked cold to C2, and at a cold call it does not inline a method already compiled on
+     * its own into more than InlineSmallCode/4 bytes (Exp.exp's is ~840): out of line, every vector
+     * operation in it allocated. This method passes no vector in or out, so it costs nothing when C2
+     * keeps it out of line.
+     */
+    private static float exponentiateVectors(MemorySegment seg, long base, int bound, float max) {
+        FloatVector vsum = FloatVector.zero(F);
+        for (int i = 0; i < bound; i += F.length()) {
+            long at = base + (long) i * Float.BYTES;
+            FloatVector e = Exp.exp(FloatVector.fromMemorySegment(F, seg, at, LE).sub(max));
+            e.intoMemorySegment(seg, at, LE);
+            vsum = vsum.add(e);
+        }
+        return Simd.sumLanes(vsum);
     }
 
     private static void row(MemorySegment seg, long base, int n) {
