@@ -3,8 +3,8 @@
 # The heap is sized for the job, not left at the JVM's default of a quarter of RAM (G1 then grows it
 # far past what it needs: `serve` sat at ~900 MB). The engine keeps its packed weights on the heap
 # (the micro-kernel streams them from float[]) and its activations off it, so a model needs about
-# 1.25x the weight bytes it holds plus a fixed ~160 MB for the tokenizer, the server and garbage.
-# JAVELIN_HEAP (e.g. 2g) overrides.
+# 1.25x the weight bytes it holds plus a fixed ~160 MB for the tokenizer, the server and garbage;
+# `serve` 96 MB (below). JAVELIN_HEAP (e.g. 2g) overrides.
 model_mb() { # MB of weight files of the model named by --model in "$@" (90 for the embedded default; 0 if unknown)
   local model="" next=0 a dir
   for a in "$@"; do
@@ -35,7 +35,7 @@ weight_dtype() { # the --dtype in "$@" (serve also reads DTYPE); empty if none
   echo "$d"
 }
 javelin_jvm_options() {
-  local heap mb budget_flag="" tokens=16384 next=0 a
+  local heap mb fixed budget_flag="" tokens=16384 next=0 a
   if [ -n "${JAVELIN_HEAP:-}" ]; then
     heap="$JAVELIN_HEAP"
   elif [ "${1:-}" = bench ]; then
@@ -48,7 +48,13 @@ javelin_jvm_options() {
       int8|INT8) mb=$((mb / 4)) ;;
       bf16|BF16) mb=$((mb / 2)) ;;
     esac
-    if [ "${mb:-0}" -gt 0 ]; then heap="$((160 + mb * 5 / 4))m"; else heap=1g; fi
+    # serve: all of the heap was resident, because G1 grows it to the cap while the JIT warms up (1-3
+    # GB/s of boxed vectors for ~15 s) and does not give it back under load, though a warm server
+    # allocates ~30 MB/s and keeps 80-105 MB live for all-MiniLM-L6-v2 (GC log under `bench serve`).
+    # 64 MB less cut its RSS by as much, with no change in throughput (docs/performance.md).
+    fixed=160
+    [ "${1:-}" = serve ] && fixed=96
+    if [ "${mb:-0}" -gt 0 ]; then heap="$((fixed + mb * 5 / 4))m"; else heap=1g; fi
   fi
   JAVA_OPTS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xms32m "-Xmx$heap")
   # The kernels reach the JIT 20x sooner than other code: interpreted, a Vector API kernel runs ~1000x
@@ -59,7 +65,8 @@ javelin_jvm_options() {
   # serve take --batch-tokens / --max-batch-tokens), and a pass's activations live off the heap, beyond
   # the JVM's default cap on native memory (the heap's size): MiniLM peaked at 339 MB at 16384 tokens,
   # so a full batch of long texts failed (and `eval` on SST-2 dev, whose 872 sentences fill one pass).
-  # Allow 64 KiB a token.
+  # Allow 64 KiB a token. (The pass's Workspace now allocates from explicit arenas, which the cap does
+  # not count; automatic arenas, such as training's parameters, still count.)
   case "${1:-}" in
     batch) budget_flag=--batch-tokens ;;
     serve) budget_flag=--max-batch-tokens tokens="${MAX_BATCH_TOKENS:-16384}" ;;
