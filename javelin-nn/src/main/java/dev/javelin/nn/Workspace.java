@@ -1,9 +1,7 @@
 package dev.javelin.nn;
 
+import dev.javelin.tensor.ScratchBuffer;
 import dev.javelin.tensor.Tensor;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.ref.Cleaner;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -19,10 +17,7 @@ import java.util.function.Supplier;
  * read and written by compute-pool threads while its owner waits.
  */
 public final class Workspace {
-    private static final Cleaner CLEANER =
-            Cleaner.create(r -> Thread.ofPlatform().name("javelin-workspace-cleaner").daemon().unstarted(r));
-
-    private final Map<String, Buffer> buffers = new HashMap<>();
+    private final Map<String, ScratchBuffer> buffers = new HashMap<>();
     /** The last tensor handed out per name: asked for again with the same shape (every layer of a pass), it is handed out again instead of a new view. */
     private final Map<String, Tensor> views = new HashMap<>();
     private final Map<Class<?>, Object> objects = new HashMap<>();
@@ -35,14 +30,14 @@ public final class Workspace {
         Tensor last = views.get(name);
         if (last != null && hasShape(last, shape)) return last;
         long bytes = Tensor.numel(shape) * Float.BYTES;
-        Buffer buffer = buffers.get(name);
-        if (buffer == null || buffer.memory.byteSize() < bytes) {
+        ScratchBuffer buffer = buffers.get(name);
+        if (buffer == null || buffer.segment().byteSize() < bytes) {
             views.remove(name);
             if (buffer != null) buffers.remove(name).free();
-            buffer = Buffer.allocate(capacity(bytes));
+            buffer = ScratchBuffer.allocate(capacity(bytes));
             buffers.put(name, buffer);
         }
-        Tensor view = Tensor.wrap(buffer.memory.asSlice(0, bytes), shape);
+        Tensor view = Tensor.wrap(buffer.segment().asSlice(0, bytes), shape);
         views.put(name, view);
         return view;
     }
@@ -89,29 +84,6 @@ public final class Workspace {
 
     /** Bytes held, for diagnostics. */
     public long bytes() {
-        return buffers.values().stream().mapToLong(b -> b.memory.byteSize()).sum();
-    }
-
-    /**
-     * One buffer: native memory owned by one shared arena (the compute pool's threads use it) and
-     * handed out through another, {@code views}. Closing {@code views} makes every view fail on
-     * access from then on, then frees the memory. A buffer never freed so (its workspace was
-     * dropped) is freed by the cleaner once nothing reaches {@code views}' scope: neither the
-     * workspace nor a view (a pass's result may outlive the workspace that held it). These arenas
-     * are not counted by -XX:MaxDirectMemorySize, unlike an automatic one.
-     */
-    private record Buffer(MemorySegment memory, Arena views) {
-        static Buffer allocate(long capacity) {
-            Arena owner = Arena.ofShared();
-            Arena views = Arena.ofShared();
-            // the action holds the owning arena only: holding the views' would keep their scope reachable
-            Cleaner.Cleanable free = CLEANER.register(views.scope(), owner::close);
-            MemorySegment memory = owner.allocate(capacity, Tensor.ALIGNMENT).reinterpret(capacity, views, m -> free.clean());
-            return new Buffer(memory, views);
-        }
-
-        void free() {
-            views.close();
-        }
+        return buffers.values().stream().mapToLong(b -> b.segment().byteSize()).sum();
     }
 }
