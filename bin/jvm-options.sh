@@ -51,7 +51,7 @@ javelin_jvm_options() {
     if [ "${mb:-0}" -gt 0 ]; then heap="$((160 + mb * 5 / 4))m"; else heap=1g; fi
   fi
   # A server starts with its whole heap: growing it from 32 MB while the model's ~90 MB of weights
-  # arrived ran ~20 young pauses and 5 concurrent marks before healthy (-Xlog:gc), ~0.3 s of CPU on
+  # arrived ran 16 young pauses and 6 concurrent marks before healthy (-Xlog:gc), ~0.3 s of CPU on
   # two cores that the load and the JIT needed (second cold start 0.2 s faster). Under load G1 grows a
   # server's heap to its cap anyway; only pages the heap touches count in RSS.
   local initial=32m
@@ -64,7 +64,7 @@ javelin_jvm_options() {
   # A server's start-up runs much code once (picocli, Helidon, Jackson, the loader): at the default
   # thresholds the JIT compiled ~2,000 methods with C1 and ~240 with C2 before healthy, on the same two
   # cores as the load and the warm-up pass. Four times the thresholds (the kernels' scaling above is
-  # relative to it, so they compile at a fifth of the default) cut ~0.4 s of CPU and 0.2-0.3 s from a
+  # relative to it, so they compile at a fifth of the default) cut ~0.35 s of CPU and ~0.2 s from a
   # second cold start, with the warm-up pass still ending on C2 code; a handful of requests later the
   # request path is compiled as before.
   [ "${1:-}" = serve ] && JAVA_OPTS+=(-XX:CompileThresholdScaling=4)
