@@ -65,8 +65,8 @@ javelin_jvm_options() {
   # thresholds the JIT compiled ~2,000 methods with C1 and ~240 with C2 before healthy, on the same two
   # cores as the load and the warm-up pass. Four times the thresholds (the kernels' scaling above is
   # relative to it, so they compile at a fifth of the default) cut ~0.35 s of CPU and ~0.2 s from a
-  # second cold start, with the warm-up pass still ending on C2 code; a handful of requests later the
-  # request path is compiled as before.
+  # second cold start, with the warm-up pass still ending on C2 code (`bench serve` ran at full speed
+  # from its first round: docs/server.md#cold-start).
   [ "${1:-}" = serve ] && JAVA_OPTS+=(-XX:CompileThresholdScaling=4)
   # Every command fills a forward pass up to a token budget (16384, the engine's default; batch and
   # serve take --batch-tokens / --max-batch-tokens), and a pass's activations live off the heap, beyond
