@@ -56,11 +56,24 @@ javelin_jvm_options() {
     [ "${1:-}" = serve ] && fixed=96
     if [ "${mb:-0}" -gt 0 ]; then heap="$((fixed + mb * 5 / 4))m"; else heap=1g; fi
   fi
-  JAVA_OPTS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xms32m "-Xmx$heap")
+  # A server starts with its whole heap: growing it from 32 MB while the model's ~90 MB of weights
+  # arrived ran 16 young pauses and 6 concurrent marks before healthy (-Xlog:gc), ~0.3 s of CPU on
+  # two cores that the load and the JIT needed (second cold start 0.2 s faster). Under load G1 grows a
+  # server's heap to its cap anyway; only pages the heap touches count in RSS.
+  local initial=32m
+  [ "${1:-}" = serve ] && initial="$heap"
+  JAVA_OPTS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED "-Xms$initial" "-Xmx$heap")
   # The kernels reach the JIT 20x sooner than other code: interpreted, a Vector API kernel runs ~1000x
   # slower than compiled, so a first forward pass spent ~0.4 s there before C1 even compiled its tile.
   [ "${1:-}" = bench ] || JAVA_OPTS+=(-XX:CompileCommand=quiet
     "-XX:CompileCommand=CompileThresholdScaling,dev.javelin.kernels.*::*,0.05")
+  # A server's start-up runs much code once (picocli, Helidon, Jackson, the loader): at the default
+  # thresholds the JIT compiled ~2,000 methods with C1 and ~240 with C2 before healthy, on the same two
+  # cores as the load and the warm-up pass. Four times the thresholds (the kernels' scaling above is
+  # relative to it, so they compile at a fifth of the default) cut ~0.35 s of CPU and ~0.2 s from a
+  # second cold start, with the warm-up pass still ending on C2 code (`bench serve` ran at full speed
+  # from its first round: docs/server.md#cold-start).
+  [ "${1:-}" = serve ] && JAVA_OPTS+=(-XX:CompileThresholdScaling=4)
   # Every command fills a forward pass up to a token budget (16384, the engine's default; batch and
   # serve take --batch-tokens / --max-batch-tokens), and a pass's activations live off the heap, beyond
   # the JVM's default cap on native memory (the heap's size): MiniLM peaked at 339 MB at 16384 tokens,
