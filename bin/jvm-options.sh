@@ -3,8 +3,8 @@
 # The heap is sized for the job, not left at the JVM's default of a quarter of RAM (G1 then grows it
 # far past what it needs: `serve` sat at ~900 MB). The engine keeps its packed weights on the heap
 # (the micro-kernel streams them from float[]) and its activations off it, so a model needs about
-# 1.25x the weight bytes it holds plus a fixed ~160 MB for the tokenizer, the server and garbage.
-# JAVELIN_HEAP (e.g. 2g) overrides.
+# 1.25x the weight bytes it holds plus a fixed ~160 MB for the tokenizer, the server and garbage;
+# `serve` 96 MB (below). JAVELIN_HEAP (e.g. 2g) overrides.
 model_mb() { # MB of weight files of the model named by --model in "$@" (90 for the embedded default; 0 if unknown)
   local model="" next=0 a dir
   for a in "$@"; do
@@ -35,7 +35,7 @@ weight_dtype() { # the --dtype in "$@" (serve also reads DTYPE); empty if none
   echo "$d"
 }
 javelin_jvm_options() {
-  local heap mb budget_flag="" tokens=16384 next=0 a
+  local heap mb fixed budget_flag="" tokens=16384 next=0 a
   if [ -n "${JAVELIN_HEAP:-}" ]; then
     heap="$JAVELIN_HEAP"
   elif [ "${1:-}" = bench ]; then
@@ -48,18 +48,38 @@ javelin_jvm_options() {
       int8|INT8) mb=$((mb / 4)) ;;
       bf16|BF16) mb=$((mb / 2)) ;;
     esac
-    if [ "${mb:-0}" -gt 0 ]; then heap="$((160 + mb * 5 / 4))m"; else heap=1g; fi
+    # serve: all of the heap was resident, because G1 grows it to the cap while the JIT warms up (1-3
+    # GB/s of boxed vectors for ~15 s) and does not give it back under load, though a warm server
+    # allocates ~30 MB/s and keeps 80-105 MB live for all-MiniLM-L6-v2 (GC log under `bench serve`).
+    # 64 MB less cut its RSS by as much, with no change in throughput (docs/performance.md).
+    fixed=160
+    [ "${1:-}" = serve ] && fixed=96
+    if [ "${mb:-0}" -gt 0 ]; then heap="$((fixed + mb * 5 / 4))m"; else heap=1g; fi
   fi
-  JAVA_OPTS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xms32m "-Xmx$heap")
+  # A server starts with its whole heap: growing it from 32 MB while the model's ~90 MB of weights
+  # arrived ran 16 young pauses and 6 concurrent marks before healthy (-Xlog:gc), ~0.3 s of CPU on
+  # two cores that the load and the JIT needed (second cold start 0.2 s faster). Under load G1 grows a
+  # server's heap to its cap anyway; only pages the heap touches count in RSS.
+  local initial=32m
+  [ "${1:-}" = serve ] && initial="$heap"
+  JAVA_OPTS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED "-Xms$initial" "-Xmx$heap")
   # The kernels reach the JIT 20x sooner than other code: interpreted, a Vector API kernel runs ~1000x
   # slower than compiled, so a first forward pass spent ~0.4 s there before C1 even compiled its tile.
   [ "${1:-}" = bench ] || JAVA_OPTS+=(-XX:CompileCommand=quiet
     "-XX:CompileCommand=CompileThresholdScaling,dev.javelin.kernels.*::*,0.05")
+  # A server's start-up runs much code once (picocli, Helidon, Jackson, the loader): at the default
+  # thresholds the JIT compiled ~2,000 methods with C1 and ~240 with C2 before healthy, on the same two
+  # cores as the load and the warm-up pass. Four times the thresholds (the kernels' scaling above is
+  # relative to it, so they compile at a fifth of the default) cut ~0.35 s of CPU and ~0.2 s from a
+  # second cold start, with the warm-up pass still ending on C2 code (`bench serve` ran at full speed
+  # from its first round: docs/server.md#cold-start).
+  [ "${1:-}" = serve ] && JAVA_OPTS+=(-XX:CompileThresholdScaling=4)
   # Every command fills a forward pass up to a token budget (16384, the engine's default; batch and
   # serve take --batch-tokens / --max-batch-tokens), and a pass's activations live off the heap, beyond
   # the JVM's default cap on native memory (the heap's size): MiniLM peaked at 339 MB at 16384 tokens,
   # so a full batch of long texts failed (and `eval` on SST-2 dev, whose 872 sentences fill one pass).
-  # Allow 64 KiB a token.
+  # Allow 64 KiB a token. (The pass's Workspace now allocates from explicit arenas, which the cap does
+  # not count; automatic arenas, such as training's parameters, still count.)
   case "${1:-}" in
     batch) budget_flag=--batch-tokens ;;
     serve) budget_flag=--max-batch-tokens tokens="${MAX_BATCH_TOKENS:-16384}" ;;

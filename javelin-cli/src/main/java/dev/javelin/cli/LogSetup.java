@@ -20,8 +20,6 @@ import java.util.logging.Logger;
  * fields.message, target).
  */
 final class LogSetup {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private LogSetup() {}
 
     static void install(boolean json) {
@@ -47,6 +45,10 @@ final class LogSetup {
 
     /** One JSON object per line, as TEI's {@code --json-output} writes them. */
     static final class JsonLines extends Formatter {
+        // Here rather than in LogSetup: Jackson's first mapper took ~70 ms of every start-up's main
+        // thread before the command even parsed its flags (-Xlog:class+load), plain text or not.
+        private static final ObjectMapper JSON = new ObjectMapper();
+
         @Override
         public String format(LogRecord r) {
             ObjectNode event = JSON.createObjectNode();
