@@ -96,17 +96,5 @@ javelin_jvm_options() {
   # activation buffers (one malloc_trim gave it back), and G1 grew the heap to its cap to keep up with
   # the request path's garbage. The native heap is trimmed every 5 s.
   [ "${1:-}" = serve ] && JAVA_OPTS+=(-XX:TrimNativeHeapInterval=5000)
-  # Most of that garbage was boxed vectors: a vector that crosses a call C2 did not inline is an
-  # object, and every operation in Exp.exp then allocated (JFR: 69% of the server's bytes, 1.3-1.8
-  # GB/s). C2's verdict (-XX:+LogCompilation) was "already compiled into a medium method" at the call
-  # in ScaledDotProductAttention.exponentiate: where most rows had been shorter than a vector, the call
-  # looked cold, and at a cold call C2 inlines nothing over 35 bytecodes nor anything it had already
-  # compiled on its own into more than InlineSmallCode/4 bytes (Exp.exp: ~840). The kernel that calls
-  # it there belongs in a method entered only with a whole vector to do (Softmax does so; see
-  # docs/kernels.md): until ScaledDotProductAttention does too, every command but bench forces the two
-  # helpers inline. Not bench: b1x16 with them ran at a median 275 against 334 sentences/s without, over
-  # 7 alternating pairs (stop 24, docs/performance.md), cause not yet known.
-  [ "${1:-}" = bench ] || JAVA_OPTS+=("-XX:CompileCommand=inline,dev.javelin.kernels.Exp::exp"
-    "-XX:CompileCommand=inline,dev.javelin.kernels.Simd::sumLanes")
   return 0
 }

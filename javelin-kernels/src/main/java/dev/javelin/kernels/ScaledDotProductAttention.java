@@ -296,24 +296,34 @@ public final class ScaledDotProductAttention {
 
     /**
      * sc[from, from+len) = exp(sc − max); returns the sum, its lanes added in lane order
-     * ({@link Simd#sumLanes}) so that the result does not depend on the JIT tier. A method of its own
-     * so that C2 inlines {@link Exp#exp(FloatVector)} here, as in {@link Softmax}.
+     * ({@link Simd#sumLanes}) so that the result does not depend on the JIT tier.
      */
     private static float exponentiate(float[] sc, int from, int len, float max) {
         int bound = F.loopBound(len);
-        FloatVector vsum = FloatVector.zero(F);
-        int j = 0;
-        for (; j < bound; j += W) {
-            FloatVector e = Exp.exp(FloatVector.fromArray(F, sc, from + j).sub(max));
-            e.intoArray(sc, from + j);
-            vsum = vsum.add(e);
-        }
-        float sum = Simd.sumLanes(vsum);
-        for (; j < len; j++) {
+        float sum = bound == 0 ? 0f : exponentiateVectors(sc, from, bound, max);
+        for (int j = bound; j < len; j++) {
             sc[from + j] = Exp.exp(sc[from + j] - max);
             sum += sc[from + j];
         }
         return sum;
+    }
+
+    /**
+     * The whole vectors of {@link #exponentiate}, in a method entered only when there is at least
+     * one, so that C2 always finds its {@link Exp#exp(FloatVector)} call hot and inlines it. In
+     * exponentiate itself the call looked cold when most rows had been shorter than a vector, and C2
+     * then left it out of line (Exp.exp, already compiled on its own, is over the size it inlines
+     * at a cold call), and a vector crossing a call is boxed: every operation in it allocated. This
+     * method takes and returns no vector, so it costs nothing when C2 keeps it out of line.
+     */
+    private static float exponentiateVectors(float[] sc, int from, int bound, float max) {
+        FloatVector vsum = FloatVector.zero(F);
+        for (int j = 0; j < bound; j += W) {
+            FloatVector e = Exp.exp(FloatVector.fromArray(F, sc, from + j).sub(max));
+            e.intoArray(sc, from + j);
+            vsum = vsum.add(e);
+        }
+        return Simd.sumLanes(vsum);
     }
 
     /** Copies x [len, d] (row 0 at element {@code base}, rows {@code rowStride} apart) into dst with row pitch {@code pitch}, times {@code scale}, zero rows up to {@code rows}. */
