@@ -310,11 +310,8 @@ public final class ScaledDotProductAttention {
 
     /**
      * The whole vectors of {@link #exponentiate}, in a method entered only when there is at least
-     * one, so that C2 always finds its {@link Exp#exp(FloatVector)} call hot and inlines it. In
-     * exponentiate itself the call looked cold when most rows had been shorter than a vector, and C2
-     * then left it out of line (Exp.exp, already compiled on its own, is over the size it inlines
-     * at a cold call), and a vector crossing a call is boxed: every operation in it allocated. This
-     * method takes and returns no vector, so it costs nothing when C2 keeps it out of line.
+     * one, for the reason given at {@code Softmax.exponentiateVectors}: so that C2 always finds the
+     * {@link Exp#exp(FloatVector)} call hot and never boxes its vectors.
      */
     private static float exponentiateVectors(float[] sc, int from, int bound, float max) {
         FloatVector vsum = FloatVector.zero(F);
