@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * causal attention costs half of full attention, a band of width w costs O(L·w) rather than O(L²).
  *
  * <p>The products are {@link ScaledDotProductAttention}'s micro-kernels (6 rows × 2 vectors of
- * accumulators in registers) on the same padded copies of Q, Kᵀ and V; each key block's Kᵀ and V
+ * accumulators in registers), reading Q, Kᵀ and V as that kernel does; each key block's Kᵀ and V
  * serve the {@value #QUERY_BLOCK} query rows of a block while they sit in L1 or L2 ({@link #keyBlock}).
  * Its results match the fused kernel's to rounding: the sums run in another order.
  * {@link ScaledDotProductAttentionReference} is the scalar twin the tests compare both against.

@@ -14,12 +14,14 @@ import jdk.incubator.vector.VectorSpecies;
  * The L×L score matrix is never stored: six query rows at a time have their scores in a per-thread
  * buffer while they are scaled, masked, exponentiated and applied to V.
  *
- * <p>The head's Q (pre-scaled), Kᵀ and V are first copied into per-thread heap arrays padded with
- * zeros to two vector widths, so both products are pure vector loops shaped like the matmul
- * micro-kernel: 6 rows × 2 vectors of accumulators stay in registers, every pair of Kᵀ (or V) loads
- * feeds 12 independent FMAs. Padded keys are excluded from the softmax; padded head columns are
- * never written out. Measured on this machine (one thread, L = 128, head size 32): ~70 µs per call,
- * ~30 GFLOP/s; a variant calling the blocked matmul kernel per head was faster above ~100 tokens and
+ * <p>Both products are vector loops shaped like the matmul micro-kernel: 6 rows × 2 vectors of
+ * accumulators stay in registers, every pair of Kᵀ (or V) loads feeds 12 independent FMAs. Only Kᵀ
+ * is copied, into a per-thread heap array padded with zeros to two vector widths; Q's elements are
+ * broadcast straight from the projection, and V's rows are read in place when the head size is a
+ * whole number of vector pairs (otherwise copied padded, {@link AttentionScratch#stageValues}).
+ * Padded keys are excluded from the softmax; padded head columns are never written out. Measured on
+ * this machine (one thread, L = 128, head size 32, Q/K/V coming from L3 as in a forward pass): ~43 µs
+ * per call; a variant calling the blocked matmul kernel per head was faster above ~100 tokens and
  * 2.5× slower at 16, where its packing dominates.
  *
  * <p>{@link ScaledDotProductAttentionReference} is the plain scalar twin the tests compare against.
