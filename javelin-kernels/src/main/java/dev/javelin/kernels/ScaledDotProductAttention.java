@@ -340,15 +340,11 @@ public final class ScaledDotProductAttention {
         return Simd.sumLanes(vsum);
     }
 
-    /** Copies x [len, d] (row 0 at element {@code base}, rows {@code rowStride} apart) into dst with row pitch {@code pitch}, the columns past d zero. */
-    static void load(MemorySegment seg, long base, long rowStride, int len, int d, float[] dst, int pitch) {
-        int bound = F.loopBound(d);
-        Arrays.fill(dst, 0, len * pitch, 0f);
+    /** Copies x [len, d] (row 0 at element {@code base}, rows {@code rowStride} apart) into dst with row pitch {@code pitch} (elements), the columns past d zero. */
+    static void load(MemorySegment seg, long base, long rowStride, int len, int d, MemorySegment dst, int pitch) {
         for (int i = 0; i < len; i++) {
-            long row = base + i * rowStride;
-            int c = 0;
-            for (; c < bound; c += W) FloatVector.fromMemorySegment(F, seg, (row + c) * Float.BYTES, LE).intoArray(dst, i * pitch + c);
-            for (; c < d; c++) dst[i * pitch + c] = seg.getAtIndex(Tensor.F32, row + c);
+            MemorySegment.copy(seg, (base + i * rowStride) * Float.BYTES, dst, (long) i * pitch * Float.BYTES, (long) d * Float.BYTES);
+            for (int c = d; c < pitch; c++) dst.setAtIndex(Tensor.F32, (long) i * pitch + c, 0f);
         }
     }
 
