@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * causal attention costs half of full attention, a band of width w costs O(L·w) rather than O(L²).
  *
  * <p>The products are {@link ScaledDotProductAttention}'s micro-kernels (6 rows × 2 vectors of
- * accumulators in registers) on the same padded copies of Q, Kᵀ and V; each key block's Kᵀ and V
+ * accumulators in registers), reading Q, Kᵀ and V as that kernel does; each key block's Kᵀ and V
  * serve the {@value #QUERY_BLOCK} query rows of a block while they sit in L1 or L2 ({@link #keyBlock}).
  * Its results match the fused kernel's to rounding: the sums run in another order.
  * {@link ScaledDotProductAttentionReference} is the scalar twin the tests compare both against.
@@ -52,14 +52,13 @@ final class FlashAttention {
                     int len, int d, float scale, float[] keyBias, float[] relativeBias, AttentionWindow window) {
         if (len == 0 || d == 0) return;
         int bk = keyBlock(d, window);
-        int lenPad = roundUp(len, bk), dPad = roundUp(d, 2 * W), rowsPad = roundUp(len, ROWS);
+        int lenPad = roundUp(len, bk), dPad = roundUp(d, 2 * W);
         AttentionScratch s = AttentionScratch.get();
-        float[] qh = s.q(rowsPad * d), kt = s.kt(d * lenPad), vh = s.v(len * dPad), sc = s.scores(ROWS * bk);
+        float[] kt = s.kt(d * lenPad), sc = s.scores(ROWS * bk);
         // l: each row's running sum as W lane partials (row r at r·W), then the scalar tails past the last whole vector
         float[] o = s.out(QUERY_BLOCK * dPad), m = s.max(QUERY_BLOCK), l = s.sum(QUERY_BLOCK * (W + 1)), ones = s.inv;
-        ScaledDotProductAttention.load(qs, qBase, qRow, len, d, qh, d, scale, rowsPad);
         ScaledDotProductAttention.loadTransposed(ks, kBase, kRow, len, d, kt, lenPad, s.row(d));
-        ScaledDotProductAttention.load(vs, vBase, vRow, len, d, vh, dPad, 1f, len);
+        s.stageValues(vs, vBase, vRow, len, d, dPad);
         Arrays.fill(ones, 1f);
 
         for (int q0 = 0; q0 < len; q0 += QUERY_BLOCK) {
@@ -73,19 +72,23 @@ final class FlashAttention {
                 for (int i0 = q0; i0 < qEnd; i0 += ROWS) {
                     int last = Math.min(i0 + ROWS, len) - 1;
                     if (window.end(last, len) <= j0 || window.first(i0) >= j0 + keys) continue;
-                    for (int j = 0; j < keys; j += 2 * W) ScaledDotProductAttention.scores(qh, i0 * d, d, kt, lenPad, j0 + j, sc, bk, j);
+                    for (int j = 0; j < keys; j += 2 * W) {
+                        ScaledDotProductAttention.scores(qs, (qBase + i0 * qRow) * Float.BYTES, qRow * Float.BYTES,
+                                Math.min(ROWS, len - i0), d, scale, kt, lenPad, j0 + j, sc, bk, j);
+                    }
                     for (int r = 0; r < ROWS; r++) {
                         int i = Math.min(i0 + r, len - 1); // rows past len are padding: any valid row's pattern will do
                         update(sc, r * bk, keys, j0, i, len, keyBias, relativeBias, window, m, l, i0 - q0 + r, o, dPad);
                     }
                     for (int c = 0; c < dPad; c += 2 * W) {
-                        ScaledDotProductAttention.values(sc, bk, keys, vh, j0, dPad, c, ones, o, (i0 - q0) * dPad);
+                        ScaledDotProductAttention.values(sc, bk, keys, s.vRows, s.vAt + j0 * s.vPitch, s.vPitch, dPad, c, ones, o,
+                                (i0 - q0) * dPad);
                     }
                 }
             }
             for (int i = q0; i < qEnd; i++) {
                 int at = (i - q0) * dPad;
-                if (m[i - q0] == MASKED) meanOfValues(vh, len, dPad, o, at);
+                if (m[i - q0] == MASKED) meanOfValues(s, len, dPad, o, at);
                 else scaleRow(o, at, dPad, 1f / (Simd.sumLanes(FloatVector.fromArray(F, l, (i - q0) * W)) + l[QUERY_BLOCK * W + i - q0]));
                 MemorySegment.copy(o, at, os, Tensor.F32, (oBase + i * oRow) * Float.BYTES, d);
             }
@@ -150,11 +153,12 @@ final class FlashAttention {
      * A row that sees no unmasked key: every score is the lowest float, so the softmax is uniform
      * over all len keys, as in the fused kernel and the reference (whatever blocks were skipped).
      */
-    private static void meanOfValues(float[] vh, int len, int dPad, float[] o, int at) {
+    private static void meanOfValues(AttentionScratch s, int len, int dPad, float[] o, int at) {
         Arrays.fill(o, at, at + dPad, 0f);
         for (int j = 0; j < len; j++) {
             for (int c = 0; c < dPad; c += W) {
-                FloatVector.fromArray(F, vh, j * dPad + c).add(FloatVector.fromArray(F, o, at + c)).intoArray(o, at + c);
+                FloatVector.fromMemorySegment(F, s.vRows, s.vAt + j * s.vPitch + (long) c * Float.BYTES, Simd.LE)
+                        .add(FloatVector.fromArray(F, o, at + c)).intoArray(o, at + c);
             }
         }
         scaleRow(o, at, dPad, 1f / len);

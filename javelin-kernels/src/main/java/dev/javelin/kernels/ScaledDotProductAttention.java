@@ -14,12 +14,14 @@ import jdk.incubator.vector.VectorSpecies;
  * The L×L score matrix is never stored: six query rows at a time have their scores in a per-thread
  * buffer while they are scaled, masked, exponentiated and applied to V.
  *
- * <p>The head's Q (pre-scaled), Kᵀ and V are first copied into per-thread heap arrays padded with
- * zeros to two vector widths, so both products are pure vector loops shaped like the matmul
- * micro-kernel: 6 rows × 2 vectors of accumulators stay in registers, every pair of Kᵀ (or V) loads
- * feeds 12 independent FMAs. Padded keys are excluded from the softmax; padded head columns are
- * never written out. Measured on this machine (one thread, L = 128, head size 32): ~70 µs per call,
- * ~30 GFLOP/s; a variant calling the blocked matmul kernel per head was faster above ~100 tokens and
+ * <p>Both products are vector loops shaped like the matmul micro-kernel: 6 rows × 2 vectors of
+ * accumulators stay in registers, every pair of Kᵀ (or V) loads feeds 12 independent FMAs. Only Kᵀ
+ * is copied, into a per-thread heap array padded with zeros to two vector widths; Q's elements are
+ * broadcast straight from the projection, and V's rows are read in place when the head size is a
+ * whole number of vector pairs (otherwise copied padded, {@link AttentionScratch#stageValues}).
+ * Padded keys are excluded from the softmax; padded head columns are never written out. Measured on
+ * this machine (one thread, L = 128, head size 32, Q/K/V coming from L3 as in a forward pass): ~43 µs
+ * per call; a variant calling the blocked matmul kernel per head was faster above ~100 tokens and
  * 2.5× slower at 16, where its packing dominates.
  *
  * <p>{@link ScaledDotProductAttentionReference} is the plain scalar twin the tests compare against.
@@ -131,23 +133,25 @@ public final class ScaledDotProductAttention {
             return;
         }
         if (len == 0 || d == 0) return;
-        int lenPad = roundUp(len, 2 * W), dPad = roundUp(d, 2 * W), rowsPad = roundUp(len, ROWS);
+        int lenPad = roundUp(len, 2 * W), dPad = roundUp(d, 2 * W);
         AttentionScratch s = AttentionScratch.get();
-        float[] qh = s.q(rowsPad * d), kt = s.kt(d * lenPad), vh = s.v(len * dPad), sc = s.scores(ROWS * lenPad), ob = s.out(ROWS * dPad);
-        load(qs, qBase, qRow, len, d, qh, d, scale, rowsPad);
+        float[] kt = s.kt(d * lenPad), sc = s.scores(ROWS * lenPad), ob = s.out(ROWS * dPad);
         loadTransposed(ks, kBase, kRow, len, d, kt, lenPad, s.row(d));
-        load(vs, vBase, vRow, len, d, vh, dPad, 1f, len);
+        s.stageValues(vs, vBase, vRow, len, d, dPad);
 
         float[] inv = s.inv;
         for (int i0 = 0; i0 < len; i0 += ROWS) {
-            for (int j = 0; j < lenPad; j += 2 * W) scores(qh, i0 * d, d, kt, lenPad, j, sc, lenPad, j);
+            for (int j = 0; j < lenPad; j += 2 * W) {
+                scores(qs, (qBase + i0 * qRow) * Float.BYTES, qRow * Float.BYTES, Math.min(ROWS, len - i0), d, scale, kt,
+                        lenPad, j, sc, lenPad, j);
+            }
             for (int r = 0; r < ROWS; r++) {
                 int i = Math.min(i0 + r, len - 1); // rows past len are padding: any valid row's pattern will do
                 inv[r] = softmaxNumerator(sc, r * lenPad, len, keyBias, relativeBias, len - 1 - i, window.first(i),
                         window.end(i, len));
             }
             Arrays.fill(ob, 0, ROWS * dPad, 0f);
-            for (int c = 0; c < dPad; c += 2 * W) values(sc, lenPad, len, vh, 0, dPad, c, inv, ob, 0);
+            for (int c = 0; c < dPad; c += 2 * W) values(sc, lenPad, len, s.vRows, s.vAt, s.vPitch, dPad, c, inv, ob, 0);
             for (int r = 0; r < Math.min(ROWS, len - i0); r++) {
                 MemorySegment.copy(ob, r * dPad, os, Tensor.F32, (oBase + (i0 + r) * oRow) * Float.BYTES, d);
             }
@@ -155,63 +159,75 @@ public final class ScaledDotProductAttention {
     }
 
     /**
-     * Scores of query rows [rowStart/d, +6) × keys [j, j + 2W) (Kᵀ's rows {@code lenPad} apart): 12
+     * Scaled scores of query rows [0, 6) × keys [j, j + 2W) (Kᵀ's rows {@code lenPad} apart): 12
      * accumulators in registers, each pair of Kᵀ loads feeding 12 FMAs (the shape of the matmul
-     * micro-kernel), into {@code sc} from {@code scAt} on, rows {@code scPitch} apart.
+     * micro-kernel), into {@code sc} from {@code scAt} on, rows {@code scPitch} apart. Query row 0
+     * is at byte {@code qAt} of {@code qs}, rows {@code qPitch} bytes apart; only the first
+     * {@code rows} exist, the others repeat the last one (padding whose scores nobody reads).
+     *
+     * <p>Q's elements are broadcast straight from the projection: a scaled, zero-padded copy of the
+     * head's Q cost as much as this method's loads in the forward pass (JFR), where Q comes from L3.
+     * The scale multiplies the finished dot products, as Hugging Face's (q·kᵀ)·scale does.
      *
      * <p>The three stages are methods of their own, each compiled by C2 as a whole: written out in
      * {@code apply}, the method grew past what C2 would compile with the Vector API inlined (JFR
      * showed every vector operation of attention running in the boxed fallback, gigabytes of
      * {@code float[]} a second).
      */
-    static void scores(float[] qh, int rowStart, int d, float[] kt, int lenPad, int j, float[] sc, int scPitch, int scAt) {
+    static void scores(MemorySegment qs, long qAt, long qPitch, int rows, int d, float scale, float[] kt, int lenPad, int j,
+                       float[] sc, int scPitch, int scAt) {
+        long q0 = qAt, q1 = qAt + Math.min(1, rows - 1) * qPitch, q2 = qAt + Math.min(2, rows - 1) * qPitch,
+                q3 = qAt + Math.min(3, rows - 1) * qPitch, q4 = qAt + Math.min(4, rows - 1) * qPitch,
+                q5 = qAt + Math.min(5, rows - 1) * qPitch;
         FloatVector s0a = FloatVector.zero(F), s0b = s0a, s1a = s0a, s1b = s0a, s2a = s0a, s2b = s0a, s3a = s0a, s3b = s0a, s4a = s0a, s4b = s0a, s5a = s0a, s5b = s0a;
-        for (int c = 0, qc = rowStart; c < d; c++, qc++) {
+        for (int c = 0; c < d; c++) {
             FloatVector ka = FloatVector.fromArray(F, kt, c * lenPad + j);
             FloatVector kb = FloatVector.fromArray(F, kt, c * lenPad + j + W);
-            FloatVector q0 = FloatVector.broadcast(F, qh[qc]);
-            s0a = ka.fma(q0, s0a);
-            s0b = kb.fma(q0, s0b);
-            FloatVector q1 = FloatVector.broadcast(F, qh[qc + 1 * d]);
-            s1a = ka.fma(q1, s1a);
-            s1b = kb.fma(q1, s1b);
-            FloatVector q2 = FloatVector.broadcast(F, qh[qc + 2 * d]);
-            s2a = ka.fma(q2, s2a);
-            s2b = kb.fma(q2, s2b);
-            FloatVector q3 = FloatVector.broadcast(F, qh[qc + 3 * d]);
-            s3a = ka.fma(q3, s3a);
-            s3b = kb.fma(q3, s3b);
-            FloatVector q4 = FloatVector.broadcast(F, qh[qc + 4 * d]);
-            s4a = ka.fma(q4, s4a);
-            s4b = kb.fma(q4, s4b);
-            FloatVector q5 = FloatVector.broadcast(F, qh[qc + 5 * d]);
-            s5a = ka.fma(q5, s5a);
-            s5b = kb.fma(q5, s5b);
+            long at = (long) c * Float.BYTES;
+            FloatVector b0 = FloatVector.broadcast(F, qs.get(Tensor.F32, q0 + at));
+            s0a = ka.fma(b0, s0a);
+            s0b = kb.fma(b0, s0b);
+            FloatVector b1 = FloatVector.broadcast(F, qs.get(Tensor.F32, q1 + at));
+            s1a = ka.fma(b1, s1a);
+            s1b = kb.fma(b1, s1b);
+            FloatVector b2 = FloatVector.broadcast(F, qs.get(Tensor.F32, q2 + at));
+            s2a = ka.fma(b2, s2a);
+            s2b = kb.fma(b2, s2b);
+            FloatVector b3 = FloatVector.broadcast(F, qs.get(Tensor.F32, q3 + at));
+            s3a = ka.fma(b3, s3a);
+            s3b = kb.fma(b3, s3b);
+            FloatVector b4 = FloatVector.broadcast(F, qs.get(Tensor.F32, q4 + at));
+            s4a = ka.fma(b4, s4a);
+            s4b = kb.fma(b4, s4b);
+            FloatVector b5 = FloatVector.broadcast(F, qs.get(Tensor.F32, q5 + at));
+            s5a = ka.fma(b5, s5a);
+            s5b = kb.fma(b5, s5b);
         }
-        s0a.intoArray(sc, scAt);
-        s0b.intoArray(sc, scAt + W);
-        s1a.intoArray(sc, scPitch + scAt);
-        s1b.intoArray(sc, scPitch + scAt + W);
-        s2a.intoArray(sc, 2 * scPitch + scAt);
-        s2b.intoArray(sc, 2 * scPitch + scAt + W);
-        s3a.intoArray(sc, 3 * scPitch + scAt);
-        s3b.intoArray(sc, 3 * scPitch + scAt + W);
-        s4a.intoArray(sc, 4 * scPitch + scAt);
-        s4b.intoArray(sc, 4 * scPitch + scAt + W);
-        s5a.intoArray(sc, 5 * scPitch + scAt);
-        s5b.intoArray(sc, 5 * scPitch + scAt + W);
+        s0a.mul(scale).intoArray(sc, scAt);
+        s0b.mul(scale).intoArray(sc, scAt + W);
+        s1a.mul(scale).intoArray(sc, scPitch + scAt);
+        s1b.mul(scale).intoArray(sc, scPitch + scAt + W);
+        s2a.mul(scale).intoArray(sc, 2 * scPitch + scAt);
+        s2b.mul(scale).intoArray(sc, 2 * scPitch + scAt + W);
+        s3a.mul(scale).intoArray(sc, 3 * scPitch + scAt);
+        s3b.mul(scale).intoArray(sc, 3 * scPitch + scAt + W);
+        s4a.mul(scale).intoArray(sc, 4 * scPitch + scAt);
+        s4b.mul(scale).intoArray(sc, 4 * scPitch + scAt + W);
+        s5a.mul(scale).intoArray(sc, 5 * scPitch + scAt);
+        s5b.mul(scale).intoArray(sc, 5 * scPitch + scAt + W);
     }
 
     /**
      * Six output rows × head columns [c, c + 2W) of the padded heap block {@code o} (rows dPad apart,
      * row 0 at {@code oAt}): o = (o + probabilities · V) · factor, the probabilities being
-     * sc[r·scPitch + j] for keys j &lt; {@code keys}, read against V's rows from {@code vFrom} on. The
+     * sc[r·scPitch + j] for keys j &lt; {@code keys}, read against V's rows: key 0's at byte
+     * {@code vAt} of {@code vRows}, rows {@code vPitch} bytes apart (see {@link AttentionScratch#stageValues}). The
      * fused kernel starts from o = 0 with factor 1/Σ; the blocked one accumulates with factor 1.
      * The accumulators are stored here, not handed to a store helper: a vector passed to a call C2
      * does not inline is boxed (JFR showed this method allocating in the steady state).
      */
-    static void values(float[] sc, int scPitch, int keys, float[] vh, int vFrom, int dPad, int c, float[] factor, float[] o,
-                       int oAt) {
+    static void values(float[] sc, int scPitch, int keys, MemorySegment vRows, long vAt, long vPitch, int dPad, int c,
+                       float[] factor, float[] o, int oAt) {
         int o0 = oAt + c, o1 = o0 + dPad, o2 = o1 + dPad, o3 = o2 + dPad, o4 = o3 + dPad, o5 = o4 + dPad;
         FloatVector o0a = FloatVector.fromArray(F, o, o0), o0b = FloatVector.fromArray(F, o, o0 + W);
         FloatVector o1a = FloatVector.fromArray(F, o, o1), o1b = FloatVector.fromArray(F, o, o1 + W);
@@ -219,9 +235,10 @@ public final class ScaledDotProductAttention {
         FloatVector o3a = FloatVector.fromArray(F, o, o3), o3b = FloatVector.fromArray(F, o, o3 + W);
         FloatVector o4a = FloatVector.fromArray(F, o, o4), o4b = FloatVector.fromArray(F, o, o4 + W);
         FloatVector o5a = FloatVector.fromArray(F, o, o5), o5b = FloatVector.fromArray(F, o, o5 + W);
-        for (int j = 0, vAt = vFrom * dPad + c; j < keys; j++, vAt += dPad) {
-            FloatVector va = FloatVector.fromArray(F, vh, vAt);
-            FloatVector vb = FloatVector.fromArray(F, vh, vAt + W);
+        long at = vAt + (long) c * Float.BYTES;
+        for (int j = 0; j < keys; j++, at += vPitch) {
+            FloatVector va = FloatVector.fromMemorySegment(F, vRows, at, LE);
+            FloatVector vb = FloatVector.fromMemorySegment(F, vRows, at + (long) W * Float.BYTES, LE);
             FloatVector p0 = FloatVector.broadcast(F, sc[j]);
             o0a = va.fma(p0, o0a);
             o0b = vb.fma(p0, o0b);
@@ -323,18 +340,11 @@ public final class ScaledDotProductAttention {
         return Simd.sumLanes(vsum);
     }
 
-    /** Copies x [len, d] (row 0 at element {@code base}, rows {@code rowStride} apart) into dst with row pitch {@code pitch}, times {@code scale}, zero rows up to {@code rows}. */
-    static void load(MemorySegment seg, long base, long rowStride, int len, int d, float[] dst, int pitch, float scale,
-                             int rows) {
-        int bound = F.loopBound(d);
-        Arrays.fill(dst, 0, rows * pitch, 0f);
+    /** Copies x [len, d] (row 0 at element {@code base}, rows {@code rowStride} apart) into dst with row pitch {@code pitch} (elements), the columns past d zero. */
+    static void load(MemorySegment seg, long base, long rowStride, int len, int d, MemorySegment dst, int pitch) {
         for (int i = 0; i < len; i++) {
-            long row = base + i * rowStride;
-            int c = 0;
-            for (; c < bound; c += W) {
-                FloatVector.fromMemorySegment(F, seg, (row + c) * Float.BYTES, LE).mul(scale).intoArray(dst, i * pitch + c);
-            }
-            for (; c < d; c++) dst[i * pitch + c] = seg.getAtIndex(Tensor.F32, row + c) * scale;
+            MemorySegment.copy(seg, (base + i * rowStride) * Float.BYTES, dst, (long) i * pitch * Float.BYTES, (long) d * Float.BYTES);
+            for (int c = d; c < pitch; c++) dst.setAtIndex(Tensor.F32, (long) i * pitch + c, 0f);
         }
     }
 
