@@ -89,21 +89,7 @@ public final class PackedWeight {
     /** Packs Wᵀ for W [N, K] — PyTorch's [out, in] layout of a linear layer — so that products compute x·Wᵀ. */
     public static PackedWeight ofTransposed(Tensor w) {
         MatMul.requireRank("packed weight", w, 2);
-        if (!w.isContiguous()) return of(w.t());
-        // A model's weights are packed at start-up, before the JIT has compiled this loop: read element
-        // by element from the mapped segment, the interpreter and C1 spent ~0.5 s in the memory access
-        // chain of each get, where a bulk copy of a panel's rows and plain array indexing cost a tenth.
-        int n = w.dim(0), k = w.dim(1);
-        float[] panels = new float[panelSize(k, n, NR_F32, Arrays.toString(w.shape()))];
-        float[] rows = new float[NR_F32 * k];
-        for (int j0 = 0; j0 < n; j0 += NR_F32) {
-            int cols = Math.min(NR_F32, n - j0), base = j0 * k;
-            MemorySegment.copy(w.segment(), Tensor.F32, w.byteOffset() + (long) j0 * k * Float.BYTES, rows, 0, cols * k);
-            for (int j = 0; j < cols; j++) {
-                for (int p = 0, at = base + j; p < k; p++, at += NR_F32) panels[at] = rows[j * k + p];
-            }
-        }
-        return new PackedWeight(Format.F32, panels, null, null, null, k, n);
+        return of(w.t());
     }
 
     /** Packs B [K, N] (any strides). */

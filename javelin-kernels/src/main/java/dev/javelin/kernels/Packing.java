@@ -18,6 +18,9 @@ import jdk.incubator.vector.FloatVector;
 final class Packing {
     private Packing() {}
 
+    /** The columns of a transposed-B panel on their way into it ({@link #packTransposedPanel}). */
+    private static final PackBuffers COLUMNS = new PackBuffers();
+
     /**
      * Copies A[r0:r1, k0:k0+kc] into {@code dst} from {@code d0}, row-major with row length
      * {@code kc}, then zero rows up to {@code rowsPadded} so a partial last tile multiplies zeros.
@@ -74,12 +77,7 @@ final class Packing {
             int cols = Math.min(nr, c1 - col0);
             int base = (jp * k + k0) * nr;
             if (rs == 1) {
-                // B is a transposed view (matmulTransB): each column of B is contiguous in memory,
-                // so read it sequentially and scatter into the panel.
-                for (int j = 0; j < cols; j++) {
-                    long col = bOff + (long) (col0 + j) * cs + k0;
-                    for (int p = 0; p < kc; p++) dst[base + p * nr + j] = b.getAtIndex(Tensor.F32, col + p);
-                }
+                packTransposedPanel(b, bOff + (long) col0 * cs + k0, cs, kc, cols, nr, dst, base);
             } else {
                 for (int p = 0; p < kc; p++) {
                     long row = bOff + (long) (k0 + p) * rs;
@@ -87,6 +85,35 @@ final class Packing {
                 }
             }
             zeroColumns(dst, base, kc, cols, nr);
+        }
+    }
+
+    /**
+     * One panel of a transposed B (a weight in PyTorch's [out, in] layout, or matmulTransB's B):
+     * its {@code cols} columns are contiguous runs of {@code kc} floats, {@code cs} apart from
+     * {@code from}. They are copied in bulk into a heap buffer (in one copy where they are adjacent,
+     * as in a whole weight) and scattered from there: a model's weights are packed at start-up,
+     * before the JIT has compiled this, and the interpreter and C1 spent ~0.5 s in the memory access
+     * chain of a per-element read of the mapped segment, where a bulk copy and plain array indexing
+     * cost a tenth. Once compiled, the extra pass through the buffer costs a product that packs its B
+     * per call ~5% on one thread (docs/kernels.md).
+     */
+    private static void packTransposedPanel(MemorySegment b, long from, long cs, int kc, int cols, int nr, float[] dst,
+                                            int base) {
+        float[] columns = COLUMNS.take(cols * kc);
+        try {
+            if (cs == kc) {
+                MemorySegment.copy(b, Tensor.F32, from * Float.BYTES, columns, 0, cols * kc);
+            } else {
+                for (int j = 0; j < cols; j++) {
+                    MemorySegment.copy(b, Tensor.F32, (from + j * cs) * Float.BYTES, columns, j * kc, kc);
+                }
+            }
+            for (int j = 0; j < cols; j++) {
+                for (int p = 0, at = base + j; p < kc; p++, at += nr) dst[at] = columns[j * kc + p];
+            }
+        } finally {
+            COLUMNS.give(columns);
         }
     }
 
