@@ -4,8 +4,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Per-thread heap buffers of the attention kernels ({@link ScaledDotProductAttention}, {@link FlashAttention}),
- * grown on demand and shared by both: a thread runs one head at a time, whichever kernel its length picks.
+ * Per-thread buffers of the attention kernels ({@link ScaledDotProductAttention}, {@link FlashAttention}), on the heap
+ * but for staged V rows ({@link #stageValues}), grown on demand and shared by both: a thread runs one head at a time,
+ * whichever kernel its length picks.
  */
 final class AttentionScratch {
     private static final ThreadLocal<AttentionScratch> SCRATCH = ThreadLocal.withInitial(AttentionScratch::new);
