@@ -6,7 +6,7 @@ import java.util.function.IntConsumer;
 import java.util.function.LongConsumer;
 
 /** Runs a row-wise in-place kernel over every row of a tensor, on the shared pool when the work is large. */
-final class Rows {
+public final class Rows {
     private Rows() {}
 
     /** Below this many elements a kernel is cheaper than waking the pool. */
@@ -24,8 +24,11 @@ final class Rows {
         return x.rank() == 0 ? 1 : x.dim(x.rank() - 1);
     }
 
-    /** Calls {@code body} with every row index of {@code x}, possibly from several threads. */
-    static void forEach(Tensor x, LongConsumer body) {
+    /**
+     * Calls {@code body} with every row index of {@code x}, possibly from several threads: in chunks
+     * of consecutive rows on the shared pool once x holds 32K elements, else on the caller.
+     */
+    public static void forEach(Tensor x, LongConsumer body) {
         long rows = x.rows();
         long elements = x.size();
         if (rows < 2 || elements < PARALLEL_MIN_ELEMENTS) {

@@ -59,20 +59,8 @@ public final class Embedding {
 
     /** out[i] = weight[ids[i]] for every row of out [count, dim]: the first {@code count} ids (a reused, longer array). */
     public void lookup(int[] ids, int count, Tensor out) {
-        check(ids, count, out);
-        if (quantized != null) {
-            for (int i = 0; i < count; i++) quantized.dequantizeRow(ids[i], out.get0(i));
-            return;
-        }
-        long rowBytes = (long) dim() * Float.BYTES;
-        MemorySegment src = weight.segment();
-        if (int8Rows) {
-            for (int i = 0; i < count; i++) SymmetricInt8.dequantizedRow(src, weight.byteOffset() + ids[i] * rowBytes, dim(), out.get0(i), false);
-            return;
-        }
-        for (int i = 0; i < count; i++) {
-            MemorySegment.copy(src, weight.byteOffset() + ids[i] * rowBytes, out.segment(), out.rowOffset(i) * Float.BYTES, rowBytes);
-        }
+        requireIds(ids, count, out);
+        for (int i = 0; i < count; i++) gatherRow(ids[i], out, i, false);
     }
 
     /** out[i] += weight[ids[i]]. */
@@ -82,8 +70,8 @@ public final class Embedding {
 
     /** out[i] += weight[ids[i]] for every row of out [count, dim]: the first {@code count} ids (a reused, longer array). */
     public void accumulate(int[] ids, int count, Tensor out) {
-        check(ids, count, out);
-        for (int i = 0; i < count; i++) accumulateRow(ids[i], out, i);
+        requireIds(ids, count, out);
+        for (int i = 0; i < count; i++) gatherRow(ids[i], out, i, true);
     }
 
     /**
@@ -91,29 +79,44 @@ public final class Embedding {
      * embeddings numbered from {@code first} within each sequence, read without a positions array.
      */
     public void accumulatePositions(PackedSequences seqs, int first, Tensor out) {
+        requirePositions(seqs, first, out);
+        for (int s = 0; s < seqs.count(); s++) {
+            for (int i = seqs.start(s); i < seqs.end(s); i++) gatherRow(first + i - seqs.start(s), out, i, true);
+        }
+    }
+
+    /**
+     * out[row] = weight[id], or out[row] += weight[id] with {@code accumulate}: one token's row, for a
+     * caller that sums several tables a row at a time (and in parallel). The caller has checked the
+     * ids and out with {@link #requireIds} or {@link #requirePositions}.
+     */
+    public void gatherRow(int id, Tensor out, int row, boolean accumulate) {
+        if (quantized != null) {
+            if (accumulate) quantized.accumulateRow(id, out.get0(row));
+            else quantized.dequantizeRow(id, out.get0(row));
+        } else if (int8Rows) {
+            long rowBytes = (long) dim() * Float.BYTES;
+            SymmetricInt8.dequantizedRow(weight.segment(), weight.byteOffset() + id * rowBytes, dim(), out.get0(row), accumulate);
+        } else if (accumulate) {
+            Add.row(out, row, weight, id);
+        } else {
+            long rowBytes = (long) dim() * Float.BYTES;
+            MemorySegment.copy(weight.segment(), weight.byteOffset() + id * rowBytes, out.segment(), out.rowOffset(row) * Float.BYTES, rowBytes);
+        }
+    }
+
+    /** Checks that out is [seqs.totalTokens(), dim] with contiguous rows and that every position from {@code first} is in the table. */
+    public void requirePositions(PackedSequences seqs, int first, Tensor out) {
         out.requireShape("embedding output", seqs.totalTokens(), dim());
         if (!out.hasContiguousRows()) throw new IllegalArgumentException("embedding output rows must be contiguous");
         if (seqs.count() > 0 && (first < 0 || (long) first + seqs.maxLength() > count())) {
             throw new IllegalArgumentException("positions " + first + " to " + ((long) first + seqs.maxLength() - 1)
                     + " are out of range for an embedding table of " + count() + " rows");
         }
-        for (int s = 0; s < seqs.count(); s++) {
-            for (int i = seqs.start(s); i < seqs.end(s); i++) accumulateRow(first + i - seqs.start(s), out, i);
-        }
     }
 
-    private void accumulateRow(int id, Tensor out, int row) {
-        if (quantized != null) {
-            quantized.accumulateRow(id, out.get0(row));
-        } else if (int8Rows) {
-            long rowBytes = (long) dim() * Float.BYTES;
-            SymmetricInt8.dequantizedRow(weight.segment(), weight.byteOffset() + id * rowBytes, dim(), out.get0(row), true);
-        } else {
-            Add.row(out, row, weight, id);
-        }
-    }
-
-    private void check(int[] ids, int count, Tensor out) {
+    /** Checks that out is [count, dim] with contiguous rows and that the first {@code count} ids are rows of the table. */
+    public void requireIds(int[] ids, int count, Tensor out) {
         java.util.Objects.checkFromIndexSize(0, count, ids.length);
         out.requireShape("embedding output", count, dim());
         if (!out.hasContiguousRows()) throw new IllegalArgumentException("embedding output rows must be contiguous");

@@ -78,6 +78,18 @@ public final class PackedSequences {
 
     public int maxLength() { return maxLength; }
 
+    /** The sequence that owns row {@code token} (0 ≤ token < totalTokens()). */
+    public int sequenceOf(int token) {
+        java.util.Objects.checkIndex(token, totalTokens());
+        int lo = 0, hi = count - 1; // the last s with start(s) ≤ token
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (offsets[mid] <= token) lo = mid;
+            else hi = mid - 1;
+        }
+        return lo;
+    }
+
     /** Each token's position inside its own sequence (0, 1, … per sequence). */
     public int[] positions() {
         int[] pos = new int[totalTokens()];

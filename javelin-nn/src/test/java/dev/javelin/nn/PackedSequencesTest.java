@@ -39,6 +39,19 @@ class PackedSequencesTest {
         assertThatThrownBy(() -> PackedSequences.reusable().repack(new int[] {2}, 2)).isInstanceOf(IndexOutOfBoundsException.class);
     }
 
+    @Test
+    void everyTokenBelongsToTheSequenceWhoseRowsHoldIt() {
+        int[][] batches = {{1}, {5, 1, 9, 3}, {1, 1, 1}, {128, 128, 7}};
+        for (int[] lengths : batches) {
+            PackedSequences seqs = PackedSequences.ofLengths(lengths);
+            for (int s = 0; s < seqs.count(); s++) {
+                for (int t = seqs.start(s); t < seqs.end(s); t++) assertThat(seqs.sequenceOf(t)).as("token %d of %s", t, seqs).isEqualTo(s);
+            }
+            assertThatThrownBy(() -> seqs.sequenceOf(seqs.totalTokens())).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> seqs.sequenceOf(-1)).isInstanceOf(IndexOutOfBoundsException.class);
+        }
+    }
+
     /** Position rows read per sequence are, bit for bit, the rows a positions array gathers. */
     @Test
     void accumulatedPositionsMatchAGatherByPositions() {
