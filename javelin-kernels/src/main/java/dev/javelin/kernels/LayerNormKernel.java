@@ -17,6 +17,21 @@ import jdk.incubator.vector.FloatVector;
 public final class LayerNormKernel {
     private LayerNormKernel() {}
 
+    /**
+     * A layer norm's learned scale and shift and its epsilon, for a norm run by another kernel on
+     * rows it has just written ({@link Epilogue#thenLayerNorm}).
+     */
+    public record Parameters(Tensor gamma, Tensor beta, float eps) {
+        public Parameters {
+            if (gamma.rank() != 1) throw new IllegalArgumentException("LayerNorm gamma must be 1-D, got " + gamma);
+            requireParameter("gamma", gamma, gamma.dim(0));
+            requireParameter("beta", beta, gamma.dim(0));
+        }
+
+        /** The length of the rows it normalises. */
+        public int width() { return gamma.dim(0); }
+    }
+
     public static void apply(Tensor x, Tensor gamma, Tensor beta, float eps) {
         Rows.requireContiguousRows("LayerNorm", x);
         int n = Rows.rowLength(x);
@@ -74,8 +89,13 @@ public final class LayerNormKernel {
         if (!p.hasContiguousRows()) Rows.requireContiguousRows("LayerNorm " + what, p);
     }
 
-    private static void row(MemorySegment seg, long base, int n, MemorySegment g, long gBase, MemorySegment b,
-                            long bBase, float eps) {
+    /**
+     * Normalises the row of n floats at byte {@code base} of {@code seg}; gamma and beta at bytes
+     * {@code gBase}, {@code bBase}. Also the norm that a product's epilogue runs on each finished row
+     * ({@link Packing#unpackC}), so a fused norm is this arithmetic, bit for bit.
+     */
+    static void row(MemorySegment seg, long base, int n, MemorySegment g, long gBase, MemorySegment b,
+                    long bBase, float eps) {
         int bound = F.loopBound(n);
         FloatVector vsum = FloatVector.zero(F);
         int i = 0;

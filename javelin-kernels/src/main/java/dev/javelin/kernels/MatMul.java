@@ -82,9 +82,10 @@ public final class MatMul {
     }
 
     /**
-     * C[M,N] = activation(A[M,K] · W + bias + residual[M,N]) over a weight packed at load time:
-     * nothing is packed per call, and the epilogue runs on each output block while it is in cache. {@code residual} may be null; it may be C itself (C += …) but no other view
-     * overlapping C, A or W.
+     * C[M,N] = activation(A[M,K] · W + bias + residual[M,N]), then the epilogue's layer norm of each
+     * row if it has one, over a weight packed at load time: nothing is packed per call, and the
+     * epilogue runs on each output block while it is in cache. {@code residual} may be null; it may
+     * be C itself (C += …) but no other view overlapping C, A or W.
      */
     public static void matmul(Tensor a, PackedWeight w, Epilogue epilogue, Tensor residual, Tensor c, ComputePool pool) {
         requireRank("matmul A", a, 2);
@@ -96,6 +97,14 @@ public final class MatMul {
         c.requireShape("matmul C", a.dim(0), w.n);
         if (residual != null) residual.requireShape("matmul residual", a.dim(0), w.n);
         if (epilogue.bias() != null) epilogue.bias().requireShape("matmul bias", w.n);
+        LayerNormKernel.Parameters norm = epilogue.layerNorm();
+        if (norm != null) {
+            if (norm.width() != w.n) {
+                throw new IllegalArgumentException("matmul: a layer norm over " + norm.width() + " columns after a product with "
+                        + w.n + " columns");
+            }
+            Rows.requireContiguousRows("matmul C followed by a layer norm", c);
+        }
         int m = a.dim(0), n = w.n, k = w.k;
         if (m == 0 || n == 0) return;
         if (k == 0) {
@@ -104,6 +113,8 @@ public final class MatMul {
         Operands ops = operands(a, null, c, epilogue, residual, w.scales, m, n, k);
         try {
             multiply(ops, w, pool, threads(pool, m, n, k, true));
+            // the tasks split C's rows (a short A, split along N): the norm is a pass of its own
+            if (norm != null && !ops.normalisesRows) LayerNormKernel.apply(c, norm.gamma(), norm.beta(), norm.eps());
         } finally {
             ops.release();
         }
@@ -243,7 +254,7 @@ public final class MatMul {
     private static Operands operands(Tensor a, Tensor b, Tensor c, Epilogue epilogue, Tensor residual, float[] scales,
                                      int m, int n, int k) {
         Tensor bias = epilogue.bias();
-        return Operands.take().set(Simd.shareable(a.segment()), a.offset(), a.stride(0), a.stride(1),
+        return Operands.take().layerNorm(epilogue.layerNorm()).set(Simd.shareable(a.segment()), a.offset(), a.stride(0), a.stride(1),
                 b == null ? null : Simd.shareable(b.segment()), b == null ? 0 : b.offset(),
                 b == null ? 0 : b.stride(0), b == null ? 0 : b.stride(1),
                 Simd.shareable(c.segment()), c.offset(), c.stride(0), c.stride(1),
@@ -276,6 +287,7 @@ public final class MatMul {
             }
             while ((mBlocks * nBlocks) % threads != 0 && nBlocks < panelsN) nBlocks++;
         }
+        o.normalisesRows = o.gamma != null && nBlocks == 1 && c1 - c0 == o.n && o.ccs == 1;
         int tasks = mBlocks * nBlocks;
         int mb = mBlocks, nb = nBlocks;
         // One block of rows split along N: its A is packed once here for all K slices (slice k0 at
@@ -363,9 +375,10 @@ public final class MatMul {
     /**
      * The matrices of one product (shareable segments, element offsets and strides; B is null when
      * it is packed already) and its epilogue: per-column scales of an int8 weight (null for none),
-     * bias (null for none), residual (null for none), GELU. Also the body of the product's parallel
-     * block loop. One per thread, refilled by its next product, so that a product allocates neither
-     * an operand record nor a capturing lambda (a short request runs ~30 products a pass).
+     * bias (null for none), residual (null for none), GELU, the layer norm of each row (null gamma
+     * for none). Also the body of the product's parallel block loop. One per thread, refilled by its
+     * next product, so that a product allocates neither an operand record nor a capturing lambda (a
+     * short request runs ~30 products a pass).
      */
     static final class Operands {
         private static final ThreadLocal<Operands> OF_THREAD = ThreadLocal.withInitial(Operands::new);
@@ -375,6 +388,11 @@ public final class MatMul {
         private long aOff, ars, acs, bOff, brs, bcs, cOff, crs, ccs, biasOff, resOff, resRs, resCs;
         private float[] scales;
         private boolean gelu;
+        private MemorySegment gamma, beta;
+        private long gammaBase, betaBase;
+        private float eps;
+        /** Whether the running block loop's tasks own whole rows of C and normalise each as they write it. */
+        private boolean normalisesRows;
         private int m, n, k;
         /** The running block loop of {@link #multiplyChunk}: its parameters, and the loop body that reads them. */
         private int c0, c1, mBlocks, nBlocks, panelsM, panelsN;
@@ -403,6 +421,17 @@ public final class MatMul {
             return this;
         }
 
+        /** The epilogue's layer norm ({@code null} for none). */
+        Operands layerNorm(LayerNormKernel.Parameters p) {
+            gamma = p == null ? null : Simd.shareable(p.gamma().segment());
+            gammaBase = p == null ? 0 : p.gamma().byteOffset();
+            beta = p == null ? null : Simd.shareable(p.beta().segment());
+            betaBase = p == null ? 0 : p.beta().byteOffset();
+            eps = p == null ? 0 : p.eps();
+            normalisesRows = false;
+            return this;
+        }
+
         IntConsumer blockLoop(int c0, int c1, PackedWeight packedB, float[] sharedA, int mBlocks, int nBlocks,
                               int panelsM, int panelsN) {
             this.c0 = c0; this.c1 = c1; this.packedB = packedB; this.sharedA = sharedA;
@@ -414,6 +443,7 @@ public final class MatMul {
         void release() {
             set(null, 0, 0, 0, null, 0, 0, 0, null, 0, 0, 0, null, 0, null, 0, 0, 0, null, false, 0, 0, 0);
             blockLoop(0, 0, null, null, 0, 0, 0, 0);
+            layerNorm(null);
             inUse = false;
         }
 
@@ -437,6 +467,12 @@ public final class MatMul {
         long resCs() { return resCs; }
         float[] scales() { return scales; }
         boolean gelu() { return gelu; }
+        boolean normalisesRows() { return normalisesRows; }
+        MemorySegment gamma() { return gamma; }
+        long gammaBase() { return gammaBase; }
+        MemorySegment beta() { return beta; }
+        long betaBase() { return betaBase; }
+        float eps() { return eps; }
         int m() { return m; }
         int n() { return n; }
         int k() { return k; }

@@ -125,8 +125,9 @@ final class Packing {
     /**
      * Writes rows × cols of a heap C block (row length {@code ldb}) into C at [row0, col0] through the
      * product's epilogue: c = block·scale + bias + residual, then GELU (scale: an int8 weight's
-     * per-column scale, which turns the sum of A·q into the dequantized product). Each vector of the residual is read
-     * before the same vector of C is written, so the residual may be C itself.
+     * per-column scale, which turns the sum of A·q into the dequantized product), then, when the
+     * product's tasks own whole rows, the layer norm of each row while it is in L1. Each vector of
+     * the residual is read before the same vector of C is written, so the residual may be C itself.
      */
     static void unpackC(float[] src, int ldb, MatMul.Operands o, int row0, int rows, int col0, int cols) {
         MemorySegment c = o.c();
@@ -156,6 +157,9 @@ final class Packing {
                         c.setAtIndex(Tensor.F32, at, Gelu.gelu(c.getAtIndex(Tensor.F32, at)));
                     }
                 }
+            }
+            if (o.normalisesRows()) {
+                LayerNormKernel.row(c, rowAt * Float.BYTES, cols, o.gamma(), o.gammaBase(), o.beta(), o.betaBase(), o.eps());
             }
         }
     }

@@ -116,6 +116,49 @@ class MatMulTest {
         }
     }
 
+    /**
+     * The layer norm in the epilogue is {@link LayerNormKernel}'s row run on each row as its task
+     * writes it, so it must be bit-identical to the product followed by {@link LayerNormKernel#apply}:
+     * on one thread and on a tall A (tasks own whole rows: the norm runs in them), and on a short A
+     * on several threads (tasks split the columns: the norm runs as a pass of its own); with M not a
+     * multiple of the tile, N not a multiple of the vector, GELU before the norm, an int8 weight
+     * (its scales in the epilogue; widened whole once past 16 row panels: 301 and 600 rows), and the
+     * residual being C.
+     */
+    @ParameterizedTest(name = "{0}x{1}x{2}")
+    @CsvSource({
+        "1,7,1", "1,16,384", "2,3,5", "7,13,17", "13,384,384", "16,384,384", "17,33,65", "64,97,33",
+        "100,257,129", "127,129,131", "301,513,67", "600,64,40"})
+    void layerNormInTheEpilogueIsTheSeparatePassBitForBit(int m, int k, int n) {
+        try (Arena arena = Arena.ofConfined(); ComputePool one = ComputePool.create(1)) {
+            SplittableRandom rnd = new SplittableRandom(m * 5_000_011L + k * 53L + n);
+            Tensor a = Tensors.random(arena, rnd, m, k);
+            Tensor w = Tensors.random(arena, rnd, n, k);
+            Tensor bias = Tensors.random(arena, rnd, n);
+            Tensor residual = Tensors.random(arena, rnd, m, n);
+            Tensor gamma = Tensors.random(arena, rnd, n), beta = Tensors.random(arena, rnd, n);
+            float eps = 1e-5f;
+            for (PackedWeight packed : new PackedWeight[] {PackedWeight.ofTransposed(w), PackedWeight.int8OfTransposed(w)}) {
+                for (ComputePool pool : new ComputePool[] {one, ComputePool.shared(), THREE}) {
+                    for (Epilogue.Activation activation : Epilogue.Activation.values()) {
+                        Epilogue epilogue = new Epilogue(bias, activation);
+                        Tensor separate = Tensor.allocate(arena, m, n);
+                        MatMul.matmul(a, packed, epilogue, residual, separate, pool);
+                        LayerNormKernel.apply(separate, gamma, beta, eps);
+                        Tensor fused = Tensors.random(arena, rnd, m, n);
+                        MatMul.matmul(a, packed, epilogue.thenLayerNorm(gamma, beta, eps), residual, fused, pool);
+                        assertBitIdentical(fused, separate);
+                        if (activation == Epilogue.Activation.IDENTITY) {
+                            Tensor inPlace = residual.copy(arena); // C = LayerNorm(C + a·W + bias)
+                            MatMul.matmul(a, packed, epilogue.thenLayerNorm(gamma, beta, eps), inPlace, inPlace, pool);
+                            assertBitIdentical(inPlace, separate);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void packedWeightWritesStridedOutputsThroughTheEpilogue() {
         try (Arena arena = Arena.ofConfined()) {
@@ -177,6 +220,16 @@ class MatMulTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bias");
             assertThatThrownBy(() -> MatMul.matmul(a, w, Epilogue.NONE, Tensor.allocate(arena, 2, 6), Tensor.allocate(arena, 3, 6)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("residual");
+            Epilogue normOf5 = Epilogue.NONE.thenLayerNorm(Tensor.allocate(arena, 5), Tensor.allocate(arena, 5), 1e-5f);
+            assertThatThrownBy(() -> MatMul.matmul(a, w, normOf5, null, Tensor.allocate(arena, 3, 6)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("layer norm over 5 columns");
+            Epilogue normOf6 = Epilogue.NONE.thenLayerNorm(Tensor.allocate(arena, 6), Tensor.allocate(arena, 6), 1e-5f);
+            assertThatThrownBy(() -> MatMul.matmul(a, w, normOf6, null, Tensor.allocate(arena, 6, 3).t()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unit stride");
+            assertThatThrownBy(() -> normOf6.thenLayerNorm(Tensor.allocate(arena, 6), Tensor.allocate(arena, 6), 1e-5f))
+                    .isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> Epilogue.NONE.thenLayerNorm(Tensor.allocate(arena, 6), Tensor.allocate(arena, 5), 1e-5f))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("beta");
             assertThatThrownBy(() -> PackedWeight.ofTransposed(Tensor.allocate(arena, 24)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2-D");
         }

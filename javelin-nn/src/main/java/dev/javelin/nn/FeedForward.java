@@ -21,6 +21,11 @@ public final class FeedForward implements FeedForwardBlock {
 
     public int intermediate() { return up.outFeatures(); }
 
+    @Override
+    public FeedForward normalisedBy(Normalization norm) {
+        return new FeedForward(up, down.normalisedBy(norm));
+    }
+
     /** out = residual + down(GELU(up(input))), the GELU and the residual fused into the two products' epilogues. */
     @Override
     public void forward(Tensor input, Tensor residual, Tensor out, Workspace ws) {

@@ -35,6 +35,11 @@ public final class GatedFeedForward implements FeedForwardBlock {
     public int intermediate() { return down.inFeatures(); }
 
     @Override
+    public GatedFeedForward normalisedBy(Normalization norm) {
+        return new GatedFeedForward(gateUp, down.normalisedBy(norm), activation, activateFirst);
+    }
+
+    @Override
     public void forward(Tensor input, Tensor residual, Tensor out, Workspace ws) {
         int rows = input.dim(0);
         Tensor both = ws.tensor("glu.gate-up", rows, 2 * intermediate());

@@ -1,5 +1,6 @@
 package dev.javelin.nn;
 
+import dev.javelin.kernels.Epilogue;
 import dev.javelin.kernels.LayerNormKernel;
 import dev.javelin.tensor.Tensor;
 
@@ -24,5 +25,11 @@ public final class LayerNorm implements Normalization {
     @Override
     public void forward(Tensor x) {
         LayerNormKernel.apply(x, gamma, beta, eps);
+    }
+
+    /** The same arithmetic as {@link #forward}, bit for bit, run on each row as the product writes it. */
+    @Override
+    public Epilogue fusedAfter(Epilogue epilogue) {
+        return epilogue.thenLayerNorm(gamma, beta, eps);
     }
 }

@@ -14,14 +14,19 @@ import java.util.Arrays;
  * in registers), so a forward pass never re-packs it; after construction the caller's W is no longer
  * read (a loader may release its pages). A layer may carry a {@link LowRankDelta} (a LoRA adapter kept
  * unmerged), added to the product before the activation, so an adapted model shares the base model's
- * packed weights.
+ * packed weights; and a {@link Normalization} of its output rows, applied last ({@link #normalisedBy}).
  */
 public final class Linear {
     private final PackedWeight weight;
+    private final Tensor bias;
+    /** The epilogues of {@link #forward} / {@link #forwardAdding} and {@link #forwardGelu}, ending in the norm where it is fused. */
     private final Epilogue plain;
     private final Epilogue gelu;
     private final boolean dynamicActivations;
     private final LowRankDelta delta;
+    /** The norm of the output rows (null for none), and the same norm when it runs after the product rather than in it. */
+    private final Normalization norm;
+    private final Normalization normAfterwards;
 
     /** {@code bias} may be null (no bias); it is read in place by every forward pass. */
     public Linear(Tensor weight, Tensor bias) {
@@ -39,26 +44,49 @@ public final class Linear {
      * quantization export's products; it costs a copy of the input per call.
      */
     public Linear(PackedWeight weight, Tensor bias, boolean dynamicActivations) {
-        this(weight, bias, dynamicActivations, null);
+        this(weight, bias, dynamicActivations, null, null);
     }
 
-    private Linear(PackedWeight weight, Tensor bias, boolean dynamicActivations, LowRankDelta delta) {
+    private Linear(PackedWeight weight, Tensor bias, boolean dynamicActivations, LowRankDelta delta, Normalization norm) {
         if (bias != null) bias.requireShape("linear bias for weight [" + weight.columns() + ", " + weight.rows() + "]", weight.columns());
         if (delta != null && (delta.inFeatures() != weight.rows() || delta.outFeatures() != weight.columns())) {
             throw new IllegalArgumentException("low-rank delta [" + delta.outFeatures() + ", " + delta.inFeatures()
                     + "] does not fit the linear weight [" + weight.columns() + ", " + weight.rows() + "]");
         }
+        if (norm != null && norm.dim() != weight.columns()) {
+            throw new IllegalArgumentException("a norm over " + norm.dim() + " features after a linear layer with "
+                    + weight.columns() + " outputs");
+        }
+        Epilogue plain = new Epilogue(bias, Epilogue.Activation.IDENTITY);
+        Epilogue gelu = new Epilogue(bias, Epilogue.Activation.GELU);
+        // a delta is added after the product, so the norm must wait for it
+        Epilogue fused = norm == null || delta != null ? null : norm.fusedAfter(plain);
         this.weight = weight;
-        this.plain = new Epilogue(bias, Epilogue.Activation.IDENTITY);
-        this.gelu = new Epilogue(bias, Epilogue.Activation.GELU);
+        this.bias = bias;
+        this.plain = fused == null ? plain : fused;
+        this.gelu = fused == null ? gelu : norm.fusedAfter(gelu);
         this.dynamicActivations = dynamicActivations;
         this.delta = delta;
+        this.norm = norm;
+        this.normAfterwards = fused == null ? norm : null;
     }
 
     /** This layer plus {@code delta}, sharing this layer's packed weight and bias: y = x·Wᵀ + b + Δ(x). */
     public Linear withDelta(LowRankDelta delta) {
         if (this.delta != null) throw new IllegalStateException("the layer already carries a low-rank delta");
-        return new Linear(weight, plain.bias(), dynamicActivations, delta);
+        return new Linear(weight, bias, dynamicActivations, delta, norm);
+    }
+
+    /**
+     * This layer with {@code norm} applied to each output row, sharing this layer's packed weight:
+     * y = norm(x·Wᵀ + b [+ residual]) — a post-norm block's "LayerNorm(x + Sublayer(x))". A
+     * {@link LayerNorm} runs inside the product, on each row while it is still in cache, where the
+     * product's tasks own whole rows; any other norm runs over y after the product.
+     */
+    public Linear normalisedBy(Normalization norm) {
+        if (norm == null) throw new IllegalArgumentException("the norm to apply after a linear layer is null");
+        if (this.norm != null) throw new IllegalStateException("the layer is already normalised");
+        return new Linear(weight, bias, dynamicActivations, delta, norm);
     }
 
     /** The LoRA update this layer adds, or null. */
@@ -79,17 +107,20 @@ public final class Linear {
     /** How the packed weight stores each value. */
     public PackedWeight.Format weightFormat() { return weight.format(); }
 
-    /** y [rows, out] = x [rows, in]·Wᵀ + b; y is overwritten. */
+    /** y [rows, out] = x [rows, in]·Wᵀ + b (then the layer's norm, if it has one); y is overwritten. */
     public void forward(Tensor x, Tensor y) {
         run(x, plain, null, y);
     }
 
-    /** y = x·Wᵀ + b + residual, the residual added as each block of y is written; residual may be y itself. */
+    /**
+     * y = x·Wᵀ + b + residual (then the layer's norm), the residual added as each block of y is
+     * written; residual may be y itself.
+     */
     public void forwardAdding(Tensor x, Tensor residual, Tensor y) {
         run(x, plain, residual, y);
     }
 
-    /** y = GELU(x·Wᵀ + b), exact (erf) GELU applied as each block of y is written. */
+    /** y = GELU(x·Wᵀ + b) (then the layer's norm), exact (erf) GELU applied as each block of y is written. */
     public void forwardGelu(Tensor x, Tensor y) {
         run(x, gelu, null, y);
     }
@@ -97,13 +128,14 @@ public final class Linear {
     private void run(Tensor x, Epilogue epilogue, Tensor residual, Tensor y) {
         if (delta == null) {
             product(x, epilogue, residual, y);
-            return;
+        } else {
+            // the layer's product, bias and residual first; Δ is added last, then the activation
+            product(x, plain, residual, y);
+            try (Arena arena = Arena.ofConfined()) {
+                delta.addTo(x, y, epilogue.activation(), arena);
+            }
         }
-        // the layer's product, bias and residual first; Δ is added last, then the activation
-        product(x, plain, residual, y);
-        try (Arena arena = Arena.ofConfined()) {
-            delta.addTo(x, y, epilogue.activation(), arena);
-        }
+        if (normAfterwards != null) normAfterwards.forward(y);
     }
 
     private void product(Tensor x, Epilogue epilogue, Tensor residual, Tensor y) {

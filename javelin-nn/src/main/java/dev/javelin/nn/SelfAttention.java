@@ -88,6 +88,15 @@ public final class SelfAttention {
         return new SelfAttention(qkv, output, heads, kvHeads, headDim, rotary, queryNorm, keyNorm, w, relativeBias);
     }
 
+    /**
+     * The same attention with {@code norm} applied to its output rows: out = norm(residual +
+     * attention(input)), run by the output projection ({@link Linear#normalisedBy}).
+     */
+    public SelfAttention normalisedBy(Normalization norm) {
+        return new SelfAttention(qkv, output.normalisedBy(norm), heads, kvHeads, headDim, rotary, queryNorm, keyNorm, window,
+                relativeBias);
+    }
+
     /** The same attention with a relative-position bias added to the scores. */
     public SelfAttention withRelativeBias(RelativePositionBias bias) {
         return new SelfAttention(qkv, output, heads, kvHeads, headDim, rotary, queryNorm, keyNorm, window, bias);
@@ -96,8 +105,9 @@ public final class SelfAttention {
     public int hidden() { return qkv.inFeatures(); }
 
     /**
-     * out [T, hidden] = residual + attention(input) within each sequence of {@code seqs}; out may be
-     * residual itself (pre-norm blocks add onto the stream), never input.
+     * out [T, hidden] = residual + attention(input) within each sequence of {@code seqs} (then the
+     * norm of {@link #normalisedBy}, if any); out may be residual itself (pre-norm blocks add onto
+     * the stream), never input.
      *
      * @param attentionMask null, or one entry per token (1 = attend to it, 0 = masked)
      */

@@ -27,6 +27,50 @@ class LinearTest {
         }
     }
 
+    /**
+     * A normalised layer is the product then its norm, bit for bit: a LayerNorm run by the product
+     * (in its tasks for 300 rows, after it for 16 rows split along the columns on several threads),
+     * an RmsNorm after the product, and a LayerNorm after a low-rank delta (which the norm must wait for).
+     */
+    @Test
+    void normalisedLayerIsTheProductThenItsNormBitForBit() {
+        int in = 384, out = 384;
+        try (Arena arena = Arena.ofConfined()) {
+            Random r = new Random(5);
+            Tensor w = r.tensor(arena, 0.05f, out, in), b = r.tensor(arena, 1, out);
+            Tensor gamma = r.tensor(arena, 1, out), beta = r.tensor(arena, 1, out);
+            LowRankDelta delta = new LowRankDelta(r.tensor(arena, 0.2f, 4, in), r.tensor(arena, 0.2f, out, 4), 2f);
+            Normalization[] norms = {new LayerNorm(gamma, beta, 1e-12f), new RmsNorm(gamma, 1e-6f)};
+            for (int rows : new int[] {16, 300}) {
+                Tensor x = r.tensor(arena, 1, rows, in), residual = r.tensor(arena, 1, rows, out);
+                for (Linear layer : new Linear[] {new Linear(w, b), new Linear(w, b).withDelta(delta)}) {
+                    for (Normalization norm : norms) {
+                        Tensor expected = Tensor.allocate(arena, rows, out), y = Tensor.allocate(arena, rows, out);
+                        layer.forwardAdding(x, residual, expected);
+                        norm.forward(expected);
+                        layer.normalisedBy(norm).forwardAdding(x, residual, y);
+                        assertBitIdentical(y, expected);
+                        layer.forward(x, expected);
+                        norm.forward(expected);
+                        layer.normalisedBy(norm).forward(x, y);
+                        assertBitIdentical(y, expected);
+                    }
+                }
+            }
+            Linear layer = new Linear(w, b);
+            assertThatThrownBy(() -> layer.normalisedBy(new RmsNorm(r.tensor(arena, 1, out - 1), 1e-6f)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("383 features");
+            assertThatThrownBy(() -> layer.normalisedBy(norms[0]).normalisedBy(norms[1])).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    private static void assertBitIdentical(Tensor actual, Tensor expected) {
+        float[] x = actual.toArray(), y = expected.toArray();
+        for (int i = 0; i < x.length; i++) {
+            assertThat(Float.floatToRawIntBits(x[i])).as("element %d", i).isEqualTo(Float.floatToRawIntBits(y[i]));
+        }
+    }
+
     @Test
     void rejectsABiasOfTheWrongSize() {
         try (Arena arena = Arena.ofConfined()) {

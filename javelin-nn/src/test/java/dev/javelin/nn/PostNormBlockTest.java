@@ -48,6 +48,38 @@ class PostNormBlockTest {
         }
     }
 
+    /**
+     * The block's norms run inside its last products (a LayerNorm as each row is written): the
+     * same bits as the attention and the feed-forward followed by their norms as passes of their own.
+     */
+    @Test
+    void normsRunByTheProductsGiveTheSeparatePassesBitForBit() {
+        try (Arena arena = Arena.ofConfined()) {
+            Random r = new Random(7);
+            float w = (float) (1 / Math.sqrt(HIDDEN));
+            SelfAttention attention = new SelfAttention(linear(arena, r, HIDDEN, 3 * HIDDEN, w), linear(arena, r, HIDDEN, HIDDEN, w),
+                    HEADS, HEADS, HIDDEN / HEADS);
+            FeedForward ffn = new FeedForward(linear(arena, r, HIDDEN, INNER, w), linear(arena, r, INNER, HIDDEN, (float) (1 / Math.sqrt(INNER))));
+            LayerNorm norm1 = norm(arena, r), norm2 = norm(arena, r);
+            PackedSequences seqs = PackedSequences.ofLengths(130, 7, 64);
+            Tensor input = r.tensor(arena, 1, seqs.totalTokens(), HIDDEN);
+
+            Tensor x = input.copy(arena);
+            new PostNormBlock(attention, norm1, ffn, norm2).forward(x, seqs, null, new Workspace());
+
+            Tensor expected = input.copy(arena), h = Tensor.allocate(arena, seqs.totalTokens(), HIDDEN);
+            Workspace ws = new Workspace();
+            attention.forward(expected, expected, seqs, null, h, ws);
+            norm1.forward(h);
+            ffn.forward(h, h, expected, ws);
+            norm2.forward(expected);
+            float[] got = x.toArray(), want = expected.toArray();
+            for (int i = 0; i < got.length; i++) {
+                assertThat(Float.floatToRawIntBits(got[i])).as("element %d", i).isEqualTo(Float.floatToRawIntBits(want[i]));
+            }
+        }
+    }
+
     static PostNormBlock layer(Arena arena, Random r) {
         float w = (float) (1 / Math.sqrt(HIDDEN));
         SelfAttention attention = new SelfAttention(linear(arena, r, HIDDEN, 3 * HIDDEN, w), linear(arena, r, HIDDEN, HIDDEN, w),
