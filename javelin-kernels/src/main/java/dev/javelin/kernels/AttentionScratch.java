@@ -13,8 +13,8 @@ final class AttentionScratch {
 
     private float[] kt = new float[0], scores = new float[0], row = new float[0],
             out = new float[0], max = new float[0], sum = new float[0], lanes = new float[0];
-    /** Per-row factors of a six-row tile (1/Σ of each row's softmax, or ones). */
-    final float[] inv = new float[6];
+    /** Per-row factors of a tile of up to twelve rows (1/Σ of each row's softmax, or ones). */
+    final float[] inv = new float[12];
     /** The maxima of a six-row tile's scores. */
     final float[] rowMax = new float[6];
 

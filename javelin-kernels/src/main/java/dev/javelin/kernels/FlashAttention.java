@@ -81,7 +81,7 @@ final class FlashAttention {
                         int i = Math.min(i0 + r, len - 1); // rows past len are padding: any valid row's pattern will do
                         addBiases(sc, r * bk, keys, j0, i, len, keyBias, relativeBias, window);
                     }
-                    ScaledDotProductAttention.maxima(sc, bk, keys, blockMax);
+                    ScaledDotProductAttention.maxima(sc, 0, bk, keys, blockMax);
                     for (int r = 0; r < ROWS; r++) update(sc, r * bk, keys, blockMax[r], m, l, i0 - q0 + r, o, dPad);
                     for (int c = 0; c < dPad; c += 2 * W) {
                         ScaledDotProductAttention.values(sc, bk, keys, s.vRows, s.vAt + j0 * s.vPitch, s.vPitch, dPad, c, ones, o,
