@@ -141,7 +141,7 @@ final class FlashAttention {
         FloatVector vsum = FloatVector.fromArray(F, l, row * W).mul(correction);
         int j = 0;
         for (; j < bound; j += W) {
-            FloatVector e = Exp.exp(FloatVector.fromArray(F, sc, from + j).sub(max));
+            FloatVector e = Exp.expNoOverflow(FloatVector.fromArray(F, sc, from + j).sub(max)); // exponents ≤ 0
             e.intoArray(sc, from + j);
             vsum = vsum.add(e);
         }

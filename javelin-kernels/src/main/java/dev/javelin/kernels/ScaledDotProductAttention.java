@@ -543,12 +543,13 @@ public final class ScaledDotProductAttention {
     /**
      * The whole vectors of {@link #exponentiate}, in a method entered only when there is at least
      * one, for the reason given at {@code Softmax.exponentiateVectors}: so that C2 always finds the
-     * {@link Exp#exp(FloatVector)} call hot and never boxes its vectors.
+     * exp call hot and never boxes its vectors. The exponents are ≤ 0, so the exp skips the test for
+     * overflow ({@link Exp#expNoOverflow}).
      */
     private static void exponentiateVectors(float[] sc, int from, int bound, float max, float[] lanes, int at) {
         FloatVector vsum = FloatVector.zero(F);
         for (int j = 0; j < bound; j += W) {
-            FloatVector e = Exp.exp(FloatVector.fromArray(F, sc, from + j).sub(max));
+            FloatVector e = Exp.expNoOverflow(FloatVector.fromArray(F, sc, from + j).sub(max));
             e.intoArray(sc, from + j);
             vsum = vsum.add(e);
         }
