@@ -15,8 +15,6 @@ final class AttentionScratch {
             out = new float[0], max = new float[0], sum = new float[0], lanes = new float[0];
     /** Per-row factors of a tile of up to twelve rows (1/Σ of each row's softmax, or ones). */
     final float[] inv = new float[12];
-    /** Element offsets of a vector's lanes in Kᵀ's column ({@link ScaledDotProductAttention#loadTransposed}). */
-    final int[] scatterMap = new int[Simd.LANES];
     /** The maxima of a six-row tile's scores. */
     final float[] rowMax = new float[6];
 

@@ -38,12 +38,6 @@ public final class ScaledDotProductAttention {
      * the matmul's F32 tile ({@link MicroKernel#F32_VECTORS}), so the tests' forced shapes run both.
      */
     static final boolean WIDE = MicroKernel.F32_VECTORS == 4;
-    /**
-     * Whether Kᵀ is written by scatter stores: AVX-512 has them (for 256-bit vectors too), AVX2 has
-     * none, and there the Vector API would run them lane by lane in Java. Follows {@link #WIDE} as
-     * well, so that the tests' 6×2 shapes run the element-by-element copy.
-     */
-    static final boolean SCATTER = WIDE && FloatVector.SPECIES_MAX.vectorBitSize() >= 512;
 
     /**
      * Sequences at least this long take the {@link Kernel#BLOCKED} kernel under a full window; under a
@@ -149,7 +143,7 @@ public final class ScaledDotProductAttention {
         AttentionScratch s = AttentionScratch.get();
         int tile = WIDE ? 2 * ROWS : ROWS;
         float[] kt = s.kt(d * lenPad), sc = s.scores(tile * lenPad), ob = s.out(tile * dPad);
-        loadTransposed(ks, kBase, kRow, len, d, kt, lenPad, s.row(d), s.scatterMap);
+        loadTransposed(ks, kBase, kRow, len, d, kt, lenPad, s.row(d));
         s.stageValues(vs, vBase, vRow, len, d, dPad);
 
         float[] inv = s.inv;
@@ -564,28 +558,13 @@ public final class ScaledDotProductAttention {
         }
     }
 
-    /**
-     * Copies x [len, d] (as in {@link #load}) into dst as [d, pitch] (transposed), zero columns from
-     * len to pitch; {@code row} is scratch of d floats, {@code map} of W ints. With {@link #SCATTER}
-     * each row's whole vectors go out in one scatter store (one head at L = 128, d = 32: 2.2 → ~1.5 µs
-     * of 31); otherwise the row is copied to {@code row} and stored element by element.
-     */
+    /** Copies x [len, d] (as in {@link #load}) into dst as [d, pitch] (transposed), zero columns from len to pitch; {@code row} is scratch of d floats. */
     static void loadTransposed(MemorySegment seg, long base, long rowStride, int len, int d, float[] dst, int pitch,
-                               float[] row, int[] map) {
+                                       float[] row) {
         for (int c = 0; c < d; c++) Arrays.fill(dst, c * pitch + len, (c + 1) * pitch, 0f);
-        int bound = SCATTER ? F.loopBound(d) : 0;
-        if (bound > 0 && map[1] != pitch) {
-            for (int l = 0; l < W; l++) map[l] = l * pitch;
-        }
         for (int j = 0; j < len; j++) {
-            long at = (base + j * rowStride) * Float.BYTES;
-            int c = 0;
-            for (; c < bound; c += W) {
-                FloatVector.fromMemorySegment(F, seg, at + (long) c * Float.BYTES, LE).intoArray(dst, c * pitch + j, map, 0);
-            }
-            if (c == d) continue;
-            MemorySegment.copy(seg, Tensor.F32, at + (long) c * Float.BYTES, row, c, d - c);
-            for (; c < d; c++) dst[c * pitch + j] = row[c];
+            MemorySegment.copy(seg, Tensor.F32, (base + j * rowStride) * Float.BYTES, row, 0, d);
+            for (int c = 0; c < d; c++) dst[c * pitch + j] = row[c];
         }
     }
 
