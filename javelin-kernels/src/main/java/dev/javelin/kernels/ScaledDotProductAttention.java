@@ -141,13 +141,14 @@ public final class ScaledDotProductAttention {
         if (len == 0 || d == 0) return;
         int lenPad = roundUp(len, 2 * W), dPad = roundUp(d, 2 * W);
         AttentionScratch s = AttentionScratch.get();
-        int tile = WIDE ? 2 * ROWS : ROWS;
-        float[] kt = s.kt(d * lenPad), sc = s.scores(tile * lenPad), ob = s.out(tile * dPad);
+        float[] kt = s.kt(d * lenPad), sc = s.scores(2 * ROWS * lenPad), ob = s.out(2 * ROWS * dPad);
         loadTransposed(ks, kBase, kRow, len, d, kt, lenPad, s.row(d));
         s.stageValues(vs, vBase, vRow, len, d, dPad);
 
         float[] inv = s.inv;
-        for (int i0 = 0; i0 < len; i0 += tile) {
+        for (int i0 = 0, tile; i0 < len; i0 += tile) {
+            // twelve rows where 32 registers allow, but never twelve for six or fewer (a 16-token sequence is 12 + 6)
+            tile = WIDE && len - i0 > ROWS ? 2 * ROWS : ROWS;
             for (int h = 0; h < tile; h += ROWS) {
                 int first = Math.min(i0 + h, len - 1); // a six-row group past the sequence repeats its last row: padding
                 long qAt = (qBase + first * qRow) * Float.BYTES;
@@ -162,7 +163,7 @@ public final class ScaledDotProductAttention {
                 }
                 softmaxNumerators(sc, h * lenPad, lenPad, len, first, keyBias, relativeBias, window, s, inv, h);
             }
-            if (WIDE) {
+            if (tile > ROWS) {
                 for (int c = 0; c < dPad; c += 2 * W) valuesTall(sc, lenPad, len, s.vRows, s.vAt, s.vPitch, dPad, c, inv, ob);
             } else {
                 Arrays.fill(ob, 0, ROWS * dPad, 0f);
