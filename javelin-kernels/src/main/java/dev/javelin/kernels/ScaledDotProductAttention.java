@@ -11,17 +11,19 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Attention for one sequence and one head, fused: out[i] = Σⱼ softmaxⱼ(scale·q[i]·k[j] + bias[j] +
  * relative[j − i])·v[j] over the keys j the {@link AttentionWindow} lets query i see.
- * The L×L score matrix is never stored: six query rows at a time have their scores in a per-thread
- * buffer while they are scaled, masked, exponentiated and applied to V.
+ * The L×L score matrix is never stored: six query rows at a time (twelve with 32 vector registers)
+ * have their scores in a per-thread buffer while they are scaled, masked, exponentiated and applied
+ * to V.
  *
  * <p>Both products are vector loops shaped like the matmul micro-kernel: 6 rows × 2 vectors of
- * accumulators stay in registers, every pair of Kᵀ (or V) loads feeds 12 independent FMAs. Only Kᵀ
+ * accumulators stay in registers, every pair of Kᵀ (or V) loads feeds 12 independent FMAs; with 32
+ * registers ({@link #WIDE}) scores take 6 × 4 vectors and values 12 rows × 2 vectors. Only Kᵀ
  * is copied, into a per-thread heap array padded with zeros to two vector widths; Q's elements are
  * broadcast straight from the projection, and V's rows are read in place when the head size is a
  * whole number of vector pairs (otherwise copied padded, {@link AttentionScratch#stageValues}).
  * Padded keys are excluded from the softmax; padded head columns are never written out. Measured on
- * this machine (one thread, L = 128, head size 32, Q/K/V coming from L3 as in a forward pass): ~43 µs
- * per call; a variant calling the blocked matmul kernel per head was faster above ~100 tokens and
+ * this machine (one thread, L = 128, head size 32): ~30 µs per call with the data in cache (~43 µs
+ * before stop 26's changes, docs/kernels.md); a variant calling the blocked matmul kernel per head was faster above ~100 tokens and
  * 2.5× slower at 16, where its packing dominates.
  *
  * <p>{@link ScaledDotProductAttentionReference} is the plain scalar twin the tests compare against.
