@@ -12,9 +12,11 @@ final class AttentionScratch {
     private static final ThreadLocal<AttentionScratch> SCRATCH = ThreadLocal.withInitial(AttentionScratch::new);
 
     private float[] kt = new float[0], scores = new float[0], row = new float[0],
-            out = new float[0], max = new float[0], sum = new float[0];
-    /** Per-row factors of a six-row tile (1/Σ of each row's softmax, or ones). */
-    final float[] inv = new float[6];
+            out = new float[0], max = new float[0], sum = new float[0], lanes = new float[0];
+    /** Per-row factors of a tile of up to twelve rows (1/Σ of each row's softmax, or ones). */
+    final float[] inv = new float[12];
+    /** The maxima of a six-row tile's scores. */
+    final float[] rowMax = new float[6];
 
     /** Where {@link ScaledDotProductAttention#values}' reads V: set by {@link #stageValues}. */
     MemorySegment vRows;
@@ -60,6 +62,9 @@ final class AttentionScratch {
     float[] row(int n) { return row.length >= n ? row : (row = new float[n]); }
 
     float[] out(int n) { return out.length >= n ? out : (out = new float[n]); }
+
+    /** A six-row tile's sums by lane. */
+    float[] lanes(int n) { return lanes.length >= n ? lanes : (lanes = new float[n]); }
 
     /** Running maxima of the blocked kernel's query rows. */
     float[] max(int n) { return max.length >= n ? max : (max = new float[n]); }

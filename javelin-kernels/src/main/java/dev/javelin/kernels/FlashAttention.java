@@ -56,7 +56,8 @@ final class FlashAttention {
         AttentionScratch s = AttentionScratch.get();
         float[] kt = s.kt(d * lenPad), sc = s.scores(ROWS * bk);
         // l: each row's running sum as W lane partials (row r at r·W), then the scalar tails past the last whole vector
-        float[] o = s.out(QUERY_BLOCK * dPad), m = s.max(QUERY_BLOCK), l = s.sum(QUERY_BLOCK * (W + 1)), ones = s.inv;
+        float[] o = s.out(QUERY_BLOCK * dPad), m = s.max(QUERY_BLOCK), l = s.sum(QUERY_BLOCK * (W + 1)), ones = s.inv,
+                blockMax = s.rowMax;
         ScaledDotProductAttention.loadTransposed(ks, kBase, kRow, len, d, kt, lenPad, s.row(d));
         s.stageValues(vs, vBase, vRow, len, d, dPad);
         Arrays.fill(ones, 1f);
@@ -78,8 +79,10 @@ final class FlashAttention {
                     }
                     for (int r = 0; r < ROWS; r++) {
                         int i = Math.min(i0 + r, len - 1); // rows past len are padding: any valid row's pattern will do
-                        update(sc, r * bk, keys, j0, i, len, keyBias, relativeBias, window, m, l, i0 - q0 + r, o, dPad);
+                        addBiases(sc, r * bk, keys, j0, i, len, keyBias, relativeBias, window);
                     }
+                    ScaledDotProductAttention.maxima(sc, 0, bk, keys, blockMax);
+                    for (int r = 0; r < ROWS; r++) update(sc, r * bk, keys, blockMax[r], m, l, i0 - q0 + r, o, dPad);
                     for (int c = 0; c < dPad; c += 2 * W) {
                         ScaledDotProductAttention.values(sc, bk, keys, s.vRows, s.vAt + j0 * s.vPitch, s.vPitch, dPad, c, ones, o,
                                 (i0 - q0) * dPad);
@@ -96,12 +99,11 @@ final class FlashAttention {
     }
 
     /**
-     * Folds one key block into query row i's running state: adds the biases, masks the keys outside
-     * i's window, then m' = max(m, max s), ℓ' = ℓ·e^(m − m') + Σ e^(s − m'), o' = o·e^(m − m'), leaving
-     * e^(s − m') in sc for the V product.
+     * Adds the biases to query row i's scores of one key block, sc[from, from+keys), and masks the
+     * keys outside i's window.
      */
-    private static void update(float[] sc, int from, int keys, int j0, int i, int len, float[] bias, float[] relative,
-                               AttentionWindow window, float[] m, float[] l, int row, float[] o, int dPad) {
+    private static void addBiases(float[] sc, int from, int keys, int j0, int i, int len, float[] bias, float[] relative,
+                                  AttentionWindow window) {
         if (bias != null) {
             for (int j = 0; j < keys; j++) sc[from + j] += bias[j0 + j];
         }
@@ -112,7 +114,16 @@ final class FlashAttention {
         int first = window.first(i) - j0, end = window.end(i, len) - j0;
         if (first > 0) Arrays.fill(sc, from, from + Math.min(first, keys), MASKED);
         if (end < keys) Arrays.fill(sc, from + Math.max(end, 0), from + keys, MASKED);
-        float previous = m[row], max = Math.max(previous, ScaledDotProductAttention.max(sc, from, keys));
+    }
+
+    /**
+     * Folds one key block, its scores biased and masked in sc[from, from+keys) and their maximum
+     * {@code blockMax}, into a query row's running state: m' = max(m, blockMax),
+     * ℓ' = ℓ·e^(m − m') + Σ e^(s − m'), o' = o·e^(m − m'), leaving e^(s − m') in sc for the V product.
+     */
+    private static void update(float[] sc, int from, int keys, float blockMax, float[] m, float[] l, int row, float[] o,
+                               int dPad) {
+        float previous = m[row], max = Math.max(previous, blockMax);
         float correction = Exp.exp(previous - max);
         if (correction != 1f && previous != Float.NEGATIVE_INFINITY) scaleRow(o, row * dPad, dPad, correction);
         exponentiate(sc, from, keys, max, correction, l, row);
@@ -130,7 +141,7 @@ final class FlashAttention {
         FloatVector vsum = FloatVector.fromArray(F, l, row * W).mul(correction);
         int j = 0;
         for (; j < bound; j += W) {
-            FloatVector e = Exp.exp(FloatVector.fromArray(F, sc, from + j).sub(max));
+            FloatVector e = Exp.expNoOverflow(FloatVector.fromArray(F, sc, from + j).sub(max)); // exponents ≤ 0
             e.intoArray(sc, from + j);
             vsum = vsum.add(e);
         }

@@ -11,17 +11,19 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Attention for one sequence and one head, fused: out[i] = Σⱼ softmaxⱼ(scale·q[i]·k[j] + bias[j] +
  * relative[j − i])·v[j] over the keys j the {@link AttentionWindow} lets query i see.
- * The L×L score matrix is never stored: six query rows at a time have their scores in a per-thread
- * buffer while they are scaled, masked, exponentiated and applied to V.
+ * The L×L score matrix is never stored: six query rows at a time (twelve with 32 vector registers)
+ * have their scores in a per-thread buffer while they are scaled, masked, exponentiated and applied
+ * to V.
  *
  * <p>Both products are vector loops shaped like the matmul micro-kernel: 6 rows × 2 vectors of
- * accumulators stay in registers, every pair of Kᵀ (or V) loads feeds 12 independent FMAs. Only Kᵀ
+ * accumulators stay in registers, every pair of Kᵀ (or V) loads feeds 12 independent FMAs; with 32
+ * registers ({@link #WIDE}) scores take 6 × 4 vectors and values 12 rows × 2 vectors. Only Kᵀ
  * is copied, into a per-thread heap array padded with zeros to two vector widths; Q's elements are
  * broadcast straight from the projection, and V's rows are read in place when the head size is a
  * whole number of vector pairs (otherwise copied padded, {@link AttentionScratch#stageValues}).
  * Padded keys are excluded from the softmax; padded head columns are never written out. Measured on
- * this machine (one thread, L = 128, head size 32, Q/K/V coming from L3 as in a forward pass): ~43 µs
- * per call; a variant calling the blocked matmul kernel per head was faster above ~100 tokens and
+ * this machine (one thread, L = 128, head size 32): ~30 µs per call with the data in cache (~43 µs
+ * before stop 26's changes, docs/kernels.md); a variant calling the blocked matmul kernel per head was faster above ~100 tokens and
  * 2.5× slower at 16, where its packing dominates.
  *
  * <p>{@link ScaledDotProductAttentionReference} is the plain scalar twin the tests compare against.
@@ -32,6 +34,12 @@ public final class ScaledDotProductAttention {
     /** Query rows computed together. */
     static final int ROWS = 6;
     private static final ByteOrder LE = Simd.LE;
+    /**
+     * Whether the CPU's 32 vector registers take the wide tiles: scores 6 rows × 4 vectors, values
+     * 12 rows × 2 vectors ({@link #valuesTall}). Follows
+     * the matmul's F32 tile ({@link MicroKernel#F32_VECTORS}), so the tests' forced shapes run both.
+     */
+    static final boolean WIDE = MicroKernel.F32_VECTORS == 4;
 
     /**
      * Sequences at least this long take the {@link Kernel#BLOCKED} kernel under a full window; under a
@@ -135,24 +143,35 @@ public final class ScaledDotProductAttention {
         if (len == 0 || d == 0) return;
         int lenPad = roundUp(len, 2 * W), dPad = roundUp(d, 2 * W);
         AttentionScratch s = AttentionScratch.get();
-        float[] kt = s.kt(d * lenPad), sc = s.scores(ROWS * lenPad), ob = s.out(ROWS * dPad);
+        float[] kt = s.kt(d * lenPad), sc = s.scores(2 * ROWS * lenPad), ob = s.out(2 * ROWS * dPad);
         loadTransposed(ks, kBase, kRow, len, d, kt, lenPad, s.row(d));
         s.stageValues(vs, vBase, vRow, len, d, dPad);
 
         float[] inv = s.inv;
-        for (int i0 = 0; i0 < len; i0 += ROWS) {
-            for (int j = 0; j < lenPad; j += 2 * W) {
-                scores(qs, (qBase + i0 * qRow) * Float.BYTES, qRow * Float.BYTES, Math.min(ROWS, len - i0), d, scale, kt,
-                        lenPad, j, sc, lenPad, j);
+        for (int i0 = 0, tile; i0 < len; i0 += tile) {
+            // twelve rows where 32 registers allow, but never twelve for six or fewer (a 16-token sequence is 12 + 6)
+            tile = WIDE && len - i0 > ROWS ? 2 * ROWS : ROWS;
+            for (int h = 0; h < tile; h += ROWS) {
+                int first = Math.min(i0 + h, len - 1); // a six-row group past the sequence repeats its last row: padding
+                long qAt = (qBase + first * qRow) * Float.BYTES;
+                int rows = Math.min(ROWS, len - first), j = 0;
+                if (WIDE) {
+                    for (; j + 4 * W <= lenPad; j += 4 * W) {
+                        scoresWide(qs, qAt, qRow * Float.BYTES, rows, d, scale, kt, lenPad, j, sc, lenPad, h * lenPad + j);
+                    }
+                }
+                for (; j < lenPad; j += 2 * W) {
+                    scores(qs, qAt, qRow * Float.BYTES, rows, d, scale, kt, lenPad, j, sc, lenPad, h * lenPad + j);
+                }
+                softmaxNumerators(sc, h * lenPad, lenPad, len, first, keyBias, relativeBias, window, s, inv, h);
             }
-            for (int r = 0; r < ROWS; r++) {
-                int i = Math.min(i0 + r, len - 1); // rows past len are padding: any valid row's pattern will do
-                inv[r] = softmaxNumerator(sc, r * lenPad, len, keyBias, relativeBias, len - 1 - i, window.first(i),
-                        window.end(i, len));
+            if (tile > ROWS) {
+                for (int c = 0; c < dPad; c += 2 * W) valuesTall(sc, lenPad, len, s.vRows, s.vAt, s.vPitch, dPad, c, inv, ob);
+            } else {
+                Arrays.fill(ob, 0, ROWS * dPad, 0f);
+                for (int c = 0; c < dPad; c += 2 * W) values(sc, lenPad, len, s.vRows, s.vAt, s.vPitch, dPad, c, inv, ob, 0);
             }
-            Arrays.fill(ob, 0, ROWS * dPad, 0f);
-            for (int c = 0; c < dPad; c += 2 * W) values(sc, lenPad, len, s.vRows, s.vAt, s.vPitch, dPad, c, inv, ob, 0);
-            for (int r = 0; r < Math.min(ROWS, len - i0); r++) {
+            for (int r = 0; r < Math.min(tile, len - i0); r++) {
                 MemorySegment.copy(ob, r * dPad, os, Tensor.F32, (oBase + (i0 + r) * oRow) * Float.BYTES, d);
             }
         }
@@ -218,6 +237,78 @@ public final class ScaledDotProductAttention {
     }
 
     /**
+     * {@link #scores} over keys [j, j + 4W): 6 rows × 4 vectors of accumulators, for CPUs with 32
+     * vector registers ({@link #WIDE}); each Kᵀ load and Q broadcast feeds twice the FMAs.
+     */
+    static void scoresWide(MemorySegment qs, long qAt, long qPitch, int rows, int d, float scale, float[] kt, int lenPad,
+                           int j, float[] sc, int scPitch, int scAt) {
+        long q0 = qAt, q1 = qAt + Math.min(1, rows - 1) * qPitch, q2 = qAt + Math.min(2, rows - 1) * qPitch,
+                q3 = qAt + Math.min(3, rows - 1) * qPitch, q4 = qAt + Math.min(4, rows - 1) * qPitch,
+                q5 = qAt + Math.min(5, rows - 1) * qPitch;
+        FloatVector s0a = FloatVector.zero(F), s0b = s0a, s0c = s0a, s0d = s0a, s1a = s0a, s1b = s0a, s1c = s0a, s1d = s0a, s2a = s0a, s2b = s0a, s2c = s0a, s2d = s0a, s3a = s0a, s3b = s0a, s3c = s0a, s3d = s0a, s4a = s0a, s4b = s0a, s4c = s0a, s4d = s0a, s5a = s0a, s5b = s0a, s5c = s0a, s5d = s0a;
+        for (int c = 0; c < d; c++) {
+            int kAt = c * lenPad + j;
+            FloatVector ka = FloatVector.fromArray(F, kt, kAt), kb = FloatVector.fromArray(F, kt, kAt + W),
+                    kc = FloatVector.fromArray(F, kt, kAt + 2 * W), kd = FloatVector.fromArray(F, kt, kAt + 3 * W);
+            long at = (long) c * Float.BYTES;
+            FloatVector b0 = FloatVector.broadcast(F, qs.get(Tensor.F32, q0 + at));
+            s0a = ka.fma(b0, s0a);
+            s0b = kb.fma(b0, s0b);
+            s0c = kc.fma(b0, s0c);
+            s0d = kd.fma(b0, s0d);
+            FloatVector b1 = FloatVector.broadcast(F, qs.get(Tensor.F32, q1 + at));
+            s1a = ka.fma(b1, s1a);
+            s1b = kb.fma(b1, s1b);
+            s1c = kc.fma(b1, s1c);
+            s1d = kd.fma(b1, s1d);
+            FloatVector b2 = FloatVector.broadcast(F, qs.get(Tensor.F32, q2 + at));
+            s2a = ka.fma(b2, s2a);
+            s2b = kb.fma(b2, s2b);
+            s2c = kc.fma(b2, s2c);
+            s2d = kd.fma(b2, s2d);
+            FloatVector b3 = FloatVector.broadcast(F, qs.get(Tensor.F32, q3 + at));
+            s3a = ka.fma(b3, s3a);
+            s3b = kb.fma(b3, s3b);
+            s3c = kc.fma(b3, s3c);
+            s3d = kd.fma(b3, s3d);
+            FloatVector b4 = FloatVector.broadcast(F, qs.get(Tensor.F32, q4 + at));
+            s4a = ka.fma(b4, s4a);
+            s4b = kb.fma(b4, s4b);
+            s4c = kc.fma(b4, s4c);
+            s4d = kd.fma(b4, s4d);
+            FloatVector b5 = FloatVector.broadcast(F, qs.get(Tensor.F32, q5 + at));
+            s5a = ka.fma(b5, s5a);
+            s5b = kb.fma(b5, s5b);
+            s5c = kc.fma(b5, s5c);
+            s5d = kd.fma(b5, s5d);
+        }
+        s0a.mul(scale).intoArray(sc, scAt);
+        s0b.mul(scale).intoArray(sc, scAt + W);
+        s0c.mul(scale).intoArray(sc, scAt + 2 * W);
+        s0d.mul(scale).intoArray(sc, scAt + 3 * W);
+        s1a.mul(scale).intoArray(sc, scPitch + scAt);
+        s1b.mul(scale).intoArray(sc, scPitch + scAt + W);
+        s1c.mul(scale).intoArray(sc, scPitch + scAt + 2 * W);
+        s1d.mul(scale).intoArray(sc, scPitch + scAt + 3 * W);
+        s2a.mul(scale).intoArray(sc, 2 * scPitch + scAt);
+        s2b.mul(scale).intoArray(sc, 2 * scPitch + scAt + W);
+        s2c.mul(scale).intoArray(sc, 2 * scPitch + scAt + 2 * W);
+        s2d.mul(scale).intoArray(sc, 2 * scPitch + scAt + 3 * W);
+        s3a.mul(scale).intoArray(sc, 3 * scPitch + scAt);
+        s3b.mul(scale).intoArray(sc, 3 * scPitch + scAt + W);
+        s3c.mul(scale).intoArray(sc, 3 * scPitch + scAt + 2 * W);
+        s3d.mul(scale).intoArray(sc, 3 * scPitch + scAt + 3 * W);
+        s4a.mul(scale).intoArray(sc, 4 * scPitch + scAt);
+        s4b.mul(scale).intoArray(sc, 4 * scPitch + scAt + W);
+        s4c.mul(scale).intoArray(sc, 4 * scPitch + scAt + 2 * W);
+        s4d.mul(scale).intoArray(sc, 4 * scPitch + scAt + 3 * W);
+        s5a.mul(scale).intoArray(sc, 5 * scPitch + scAt);
+        s5b.mul(scale).intoArray(sc, 5 * scPitch + scAt + W);
+        s5c.mul(scale).intoArray(sc, 5 * scPitch + scAt + 2 * W);
+        s5d.mul(scale).intoArray(sc, 5 * scPitch + scAt + 3 * W);
+    }
+
+    /**
      * Six output rows × head columns [c, c + 2W) of the padded heap block {@code o} (rows dPad apart,
      * row 0 at {@code oAt}): o = (o + probabilities · V) · factor, the probabilities being
      * sc[r·scPitch + j] for keys j &lt; {@code keys}, read against V's rows: key 0's at byte
@@ -273,12 +364,116 @@ public final class ScaledDotProductAttention {
     }
 
     /**
-     * Replaces scores[from, from+len) by exp(score + bias − max) and returns 1/Σ; keys outside
-     * [first, end) get 0, as do the entries past len (padding), so the V product can run over whole
-     * vectors. {@code relative[relativeAt + j]} is key j's relative-position term.
+     * Twelve output rows × head columns [c, c + 2W) of the fused kernel, for CPUs with 32 vector
+     * registers ({@link #WIDE}): o = (probabilities · V) · factor, each pair of V loads feeding 24
+     * FMAs, so V's rows are read half as often as by six-row tiles. Operands as in {@link #values},
+     * o's row 0 at 0.
      */
-    private static float softmaxNumerator(float[] sc, int from, int len, float[] bias, float[] relative, int relativeAt,
-                                          int first, int end) {
+    static void valuesTall(float[] sc, int scPitch, int keys, MemorySegment vRows, long vAt, long vPitch, int dPad, int c,
+                           float[] factor, float[] o) {
+        FloatVector o0a = FloatVector.zero(F), o0b = o0a, o1a = o0a, o1b = o0a, o2a = o0a, o2b = o0a, o3a = o0a, o3b = o0a, o4a = o0a, o4b = o0a, o5a = o0a, o5b = o0a, o6a = o0a, o6b = o0a, o7a = o0a, o7b = o0a, o8a = o0a, o8b = o0a, o9a = o0a, o9b = o0a, o10a = o0a, o10b = o0a, o11a = o0a, o11b = o0a;
+        long at = vAt + (long) c * Float.BYTES;
+        for (int j = 0; j < keys; j++, at += vPitch) {
+            FloatVector va = FloatVector.fromMemorySegment(F, vRows, at, LE);
+            FloatVector vb = FloatVector.fromMemorySegment(F, vRows, at + (long) W * Float.BYTES, LE);
+            FloatVector p0 = FloatVector.broadcast(F, sc[j]);
+            o0a = va.fma(p0, o0a);
+            o0b = vb.fma(p0, o0b);
+            FloatVector p1 = FloatVector.broadcast(F, sc[scPitch + j]);
+            o1a = va.fma(p1, o1a);
+            o1b = vb.fma(p1, o1b);
+            FloatVector p2 = FloatVector.broadcast(F, sc[2 * scPitch + j]);
+            o2a = va.fma(p2, o2a);
+            o2b = vb.fma(p2, o2b);
+            FloatVector p3 = FloatVector.broadcast(F, sc[3 * scPitch + j]);
+            o3a = va.fma(p3, o3a);
+            o3b = vb.fma(p3, o3b);
+            FloatVector p4 = FloatVector.broadcast(F, sc[4 * scPitch + j]);
+            o4a = va.fma(p4, o4a);
+            o4b = vb.fma(p4, o4b);
+            FloatVector p5 = FloatVector.broadcast(F, sc[5 * scPitch + j]);
+            o5a = va.fma(p5, o5a);
+            o5b = vb.fma(p5, o5b);
+            FloatVector p6 = FloatVector.broadcast(F, sc[6 * scPitch + j]);
+            o6a = va.fma(p6, o6a);
+            o6b = vb.fma(p6, o6b);
+            FloatVector p7 = FloatVector.broadcast(F, sc[7 * scPitch + j]);
+            o7a = va.fma(p7, o7a);
+            o7b = vb.fma(p7, o7b);
+            FloatVector p8 = FloatVector.broadcast(F, sc[8 * scPitch + j]);
+            o8a = va.fma(p8, o8a);
+            o8b = vb.fma(p8, o8b);
+            FloatVector p9 = FloatVector.broadcast(F, sc[9 * scPitch + j]);
+            o9a = va.fma(p9, o9a);
+            o9b = vb.fma(p9, o9b);
+            FloatVector p10 = FloatVector.broadcast(F, sc[10 * scPitch + j]);
+            o10a = va.fma(p10, o10a);
+            o10b = vb.fma(p10, o10b);
+            FloatVector p11 = FloatVector.broadcast(F, sc[11 * scPitch + j]);
+            o11a = va.fma(p11, o11a);
+            o11b = vb.fma(p11, o11b);
+        }
+        o0a.mul(factor[0]).intoArray(o, c);
+        o0b.mul(factor[0]).intoArray(o, c + W);
+        o1a.mul(factor[1]).intoArray(o, dPad + c);
+        o1b.mul(factor[1]).intoArray(o, dPad + c + W);
+        o2a.mul(factor[2]).intoArray(o, 2 * dPad + c);
+        o2b.mul(factor[2]).intoArray(o, 2 * dPad + c + W);
+        o3a.mul(factor[3]).intoArray(o, 3 * dPad + c);
+        o3b.mul(factor[3]).intoArray(o, 3 * dPad + c + W);
+        o4a.mul(factor[4]).intoArray(o, 4 * dPad + c);
+        o4b.mul(factor[4]).intoArray(o, 4 * dPad + c + W);
+        o5a.mul(factor[5]).intoArray(o, 5 * dPad + c);
+        o5b.mul(factor[5]).intoArray(o, 5 * dPad + c + W);
+        o6a.mul(factor[6]).intoArray(o, 6 * dPad + c);
+        o6b.mul(factor[6]).intoArray(o, 6 * dPad + c + W);
+        o7a.mul(factor[7]).intoArray(o, 7 * dPad + c);
+        o7b.mul(factor[7]).intoArray(o, 7 * dPad + c + W);
+        o8a.mul(factor[8]).intoArray(o, 8 * dPad + c);
+        o8b.mul(factor[8]).intoArray(o, 8 * dPad + c + W);
+        o9a.mul(factor[9]).intoArray(o, 9 * dPad + c);
+        o9b.mul(factor[9]).intoArray(o, 9 * dPad + c + W);
+        o10a.mul(factor[10]).intoArray(o, 10 * dPad + c);
+        o10b.mul(factor[10]).intoArray(o, 10 * dPad + c + W);
+        o11a.mul(factor[11]).intoArray(o, 11 * dPad + c);
+        o11b.mul(factor[11]).intoArray(o, 11 * dPad + c + W);
+    }
+
+    /**
+     * The softmax numerators of a tile's six score rows (rows {@code pitch} apart, query i0 + r in
+     * row r): each row's sc[j] becomes exp(score + bias − max) for its keys j &lt; len, and inv[r]
+     * 1/Σ. Keys outside the row's window get 0, as do the entries past len (padding), so the V
+     * product can run over whole vectors.
+     *
+     * <p>The six rows go through each step together: a row's maximum and its sum end in a reduction
+     * across the lanes, a chain of dependent instructions, and row by row those chains ran one after
+     * the other (at L = 128, head size 32 the two reductions were 12% of the kernel's time).
+     */
+    private static void softmaxNumerators(float[] sc, int at, int pitch, int len, int i0, float[] bias, float[] relative,
+                                          AttentionWindow window, AttentionScratch s, float[] inv, int invAt) {
+        if (bias != null || relative != null || window != AttentionWindow.FULL) {
+            for (int r = 0; r < ROWS; r++) {
+                int i = Math.min(i0 + r, len - 1); // rows past len are padding: any valid row's pattern will do
+                addBiases(sc, at + r * pitch, len, bias, relative, len - 1 - i, window.first(i), window.end(i, len));
+            }
+        }
+        float[] max = s.rowMax, lanes = s.lanes(ROWS * W);
+        maxima(sc, at, pitch, len, max);
+        for (int r = 0; r < ROWS; r++) inv[invAt + r] = exponentiate(sc, at + r * pitch, len, max[r], lanes, r * W);
+        for (int r = 0; r < ROWS; r++) {
+            float sum = 0;
+            for (int l = 0; l < W; l++) sum += lanes[r * W + l];
+            inv[invAt + r] = 1f / (sum + inv[invAt + r]);
+        }
+    }
+
+    /**
+     * Adds the biases to scores[from, from+len), and gives the keys outside [first, end) the
+     * lowest finite score, as Hugging Face's masks do: exp underflows to 0.
+     * {@code relative[relativeAt + j]} is key j's relative-position term.
+     */
+    private static void addBiases(float[] sc, int from, int len, float[] bias, float[] relative, int relativeAt,
+                                  int first, int end) {
         if (bias != null) {
             for (int j = 0; j < len; j++) sc[from + j] += bias[j];
         }
@@ -286,38 +481,55 @@ public final class ScaledDotProductAttention {
             for (int j = 0; j < len; j++) sc[from + j] += relative[relativeAt + j];
         }
         if (first > 0 || end < len) {
-            // masked keys take the lowest finite score, as Hugging Face's masks do: exp underflows to 0
             Arrays.fill(sc, from, from + first, -Float.MAX_VALUE);
             Arrays.fill(sc, from + end, from + len, -Float.MAX_VALUE);
         }
-        return 1f / exponentiate(sc, from, len, max(sc, from, len));
     }
 
     /**
-     * The largest of x[from, from+len). The lanes keep their maxima by compare and blend (two
+     * max[r] = the largest of the six rows' x[from + r·pitch, from + r·pitch + len), the rows side by side so
+     * that their chains of compares overlap. The lanes keep their maxima by compare and blend (two
      * instructions) rather than {@code FloatVector.max}, whose NaN and signed-zero rules cost five:
      * it differs only for NaN (the softmax is NaN either way) and ±0 (e^(s − 0) = e^(s + 0)).
      */
-    static float max(float[] x, int from, int len) {
+    static void maxima(float[] x, int from, int pitch, int len, float[] max) {
         int bound = F.loopBound(len);
-        FloatVector vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-        int j = 0;
-        for (; j < bound; j += W) {
-            FloatVector v = FloatVector.fromArray(F, x, from + j);
-            vmax = vmax.blend(v, vmax.compare(VectorOperators.LT, v));
+        FloatVector m0 = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY), m1 = m0, m2 = m0, m3 = m0, m4 = m0, m5 = m0;
+        for (int j = 0; j < bound; j += W) {
+            FloatVector v0 = FloatVector.fromArray(F, x, from + j);
+            m0 = m0.blend(v0, m0.compare(VectorOperators.LT, v0));
+            FloatVector v1 = FloatVector.fromArray(F, x, from + pitch + j);
+            m1 = m1.blend(v1, m1.compare(VectorOperators.LT, v1));
+            FloatVector v2 = FloatVector.fromArray(F, x, from + 2 * pitch + j);
+            m2 = m2.blend(v2, m2.compare(VectorOperators.LT, v2));
+            FloatVector v3 = FloatVector.fromArray(F, x, from + 3 * pitch + j);
+            m3 = m3.blend(v3, m3.compare(VectorOperators.LT, v3));
+            FloatVector v4 = FloatVector.fromArray(F, x, from + 4 * pitch + j);
+            m4 = m4.blend(v4, m4.compare(VectorOperators.LT, v4));
+            FloatVector v5 = FloatVector.fromArray(F, x, from + 5 * pitch + j);
+            m5 = m5.blend(v5, m5.compare(VectorOperators.LT, v5));
         }
-        float max = vmax.reduceLanes(VectorOperators.MAX);
-        for (; j < len; j++) max = Math.max(max, x[from + j]);
-        return max;
+        max[0] = m0.reduceLanes(VectorOperators.MAX);
+        max[1] = m1.reduceLanes(VectorOperators.MAX);
+        max[2] = m2.reduceLanes(VectorOperators.MAX);
+        max[3] = m3.reduceLanes(VectorOperators.MAX);
+        max[4] = m4.reduceLanes(VectorOperators.MAX);
+        max[5] = m5.reduceLanes(VectorOperators.MAX);
+        for (int r = 0; r < ROWS; r++) {
+            for (int j = bound; j < len; j++) max[r] = Math.max(max[r], x[from + r * pitch + j]);
+        }
     }
 
     /**
-     * sc[from, from+len) = exp(sc − max); returns the sum, its lanes added in lane order
-     * ({@link Simd#sumLanes}) so that the result does not depend on the JIT tier.
+     * sc[from, from+len) = exp(sc − max); the sum of the whole vectors' terms is left by lane in
+     * lanes[at, at + W) (added in lane order by the caller, so that the result does not depend on
+     * the JIT tier, as {@link Simd#sumLanes}), and the sum of the tail past them is returned.
      */
-    private static float exponentiate(float[] sc, int from, int len, float max) {
+    private static float exponentiate(float[] sc, int from, int len, float max, float[] lanes, int at) {
         int bound = F.loopBound(len);
-        float sum = bound == 0 ? 0f : exponentiateVectors(sc, from, bound, max);
+        if (bound == 0) Arrays.fill(lanes, at, at + W, 0f);
+        else exponentiateVectors(sc, from, bound, max, lanes, at);
+        float sum = 0;
         for (int j = bound; j < len; j++) {
             sc[from + j] = Exp.exp(sc[from + j] - max);
             sum += sc[from + j];
@@ -328,16 +540,17 @@ public final class ScaledDotProductAttention {
     /**
      * The whole vectors of {@link #exponentiate}, in a method entered only when there is at least
      * one, for the reason given at {@code Softmax.exponentiateVectors}: so that C2 always finds the
-     * {@link Exp#exp(FloatVector)} call hot and never boxes its vectors.
+     * exp call hot and never boxes its vectors. The exponents are ≤ 0, so the exp skips the test for
+     * overflow ({@link Exp#expNoOverflow}).
      */
-    private static float exponentiateVectors(float[] sc, int from, int bound, float max) {
+    private static void exponentiateVectors(float[] sc, int from, int bound, float max, float[] lanes, int at) {
         FloatVector vsum = FloatVector.zero(F);
         for (int j = 0; j < bound; j += W) {
-            FloatVector e = Exp.exp(FloatVector.fromArray(F, sc, from + j).sub(max));
+            FloatVector e = Exp.expNoOverflow(FloatVector.fromArray(F, sc, from + j).sub(max));
             e.intoArray(sc, from + j);
             vsum = vsum.add(e);
         }
-        return Simd.sumLanes(vsum);
+        vsum.intoArray(lanes, at);
     }
 
     /** Copies x [len, d] (row 0 at element {@code base}, rows {@code rowStride} apart) into dst with row pitch {@code pitch} (elements), the columns past d zero. */

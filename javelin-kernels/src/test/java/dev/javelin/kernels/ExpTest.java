@@ -34,6 +34,23 @@ class ExpTest {
     }
 
     @Test
+    void withoutTheOverflowTestItIsExpUpToMaxArg() {
+        SplittableRandom random = new SplittableRandom(12);
+        float[] in = new float[W];
+        float[] special = {Float.NEGATIVE_INFINITY, -Float.MAX_VALUE, -1000f, Exp.MIN_ARG, -0f, 0f, Exp.MAX_ARG, Float.NaN};
+        for (int i = 0; i < 20_000; i++) {
+            for (int l = 0; l < W; l++) {
+                in[l] = l < special.length && i == 0 ? special[l] : (float) random.nextDouble(-120, Exp.MAX_ARG);
+            }
+            FloatVector x = FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, in, 0);
+            FloatVector got = Exp.expNoOverflow(x), want = Exp.exp(x);
+            for (int l = 0; l < W; l++) {
+                assertThat(Float.floatToIntBits(got.lane(l))).as("exp(%s)", in[l]).isEqualTo(Float.floatToIntBits(want.lane(l)));
+            }
+        }
+    }
+
+    @Test
     void specialValues() {
         float[] in = {Float.NEGATIVE_INFINITY, -1000f, 0f, -0f, 100f, Float.POSITIVE_INFINITY, Float.NaN};
         float[] expected = {0f, 0f, 1f, 1f, Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY, Float.NaN};
