@@ -15,7 +15,8 @@ class BertEmbeddingsTest {
 
     /**
      * The embeddings sum each token's rows on the pool once a batch is large: bit for bit what the
-     * whole-table passes (word lookup, then positions, then token types, then the norm) give, for
+     * whole-table passes (word lookup, then positions gathered by a positions array, then token
+     * types, then the norm) give, for
      * batches on both sides of the parallel threshold, with and without token types.
      */
     @Test
@@ -42,7 +43,9 @@ class BertEmbeddingsTest {
 
                     Tensor want = Tensor.allocate(arena, tokens, HIDDEN);
                     word.lookup(ids, want);
-                    position.accumulatePositions(seqs, 2, want);
+                    int[] positions = seqs.positions();
+                    for (int t = 0; t < tokens; t++) positions[t] += 2;
+                    position.accumulate(positions, want);
                     tokenType.accumulate(typeIds == null ? new int[tokens] : typeIds, want);
                     norm.forward(want);
                     assertThat(got.toArray()).as("lengths %s, types %s", java.util.Arrays.toString(lengths), typeIds != null)

@@ -75,17 +75,6 @@ public final class Embedding {
     }
 
     /**
-     * out[i] += weight[first + i − start(s)] for every token i of every sequence s: position
-     * embeddings numbered from {@code first} within each sequence, read without a positions array.
-     */
-    public void accumulatePositions(PackedSequences seqs, int first, Tensor out) {
-        requirePositions(seqs, first, out);
-        for (int s = 0; s < seqs.count(); s++) {
-            for (int i = seqs.start(s); i < seqs.end(s); i++) gatherRow(first + i - seqs.start(s), out, i, true);
-        }
-    }
-
-    /**
      * out[row] = weight[id], or out[row] += weight[id] with {@code accumulate}: one token's row, for a
      * caller that sums several tables a row at a time (and in parallel). The caller has checked the
      * ids and out with {@link #requireIds} or {@link #requirePositions}.

@@ -52,21 +52,16 @@ class PackedSequencesTest {
         }
     }
 
-    /** Position rows read per sequence are, bit for bit, the rows a positions array gathers. */
+    /** A batch whose positions run past the table is refused with the positions it needed. */
     @Test
-    void accumulatedPositionsMatchAGatherByPositions() {
+    void positionsPastTheTableAreRefused() {
         try (Arena arena = Arena.ofConfined()) {
             Random r = new Random(7);
             Embedding table = new Embedding(r.tensor(arena, 1f, 20, 8));
             PackedSequences seqs = PackedSequences.ofLengths(4, 1, 6);
-            Tensor start = r.tensor(arena, 1f, seqs.totalTokens(), 8);
-            Tensor byArray = start.copy(arena), bySequence = start.copy(arena);
-            int[] positions = seqs.positions();
-            for (int i = 0; i < positions.length; i++) positions[i] += 2;
-            table.accumulate(positions, byArray);
-            table.accumulatePositions(seqs, 2, bySequence);
-            assertThat(bySequence.toArray()).containsExactly(byArray.toArray());
-            assertThatThrownBy(() -> table.accumulatePositions(seqs, 15, bySequence)).hasMessageContaining("positions 15 to 20");
+            Tensor out = r.tensor(arena, 1f, seqs.totalTokens(), 8);
+            table.requirePositions(seqs, 14, out); // positions 14 to 19: the last rows of the table
+            assertThatThrownBy(() -> table.requirePositions(seqs, 15, out)).hasMessageContaining("positions 15 to 20");
         }
     }
 
