@@ -18,15 +18,13 @@ import java.util.Arrays;
  */
 public final class Linear {
     private final PackedWeight weight;
-    private final Tensor bias;
     /** The epilogues of {@link #forward} / {@link #forwardAdding} and {@link #forwardGelu}, ending in the norm where it is fused. */
     private final Epilogue plain;
     private final Epilogue gelu;
     private final boolean dynamicActivations;
     private final LowRankDelta delta;
-    /** The norm of the output rows (null for none), and the same norm when it runs after the product rather than in it. */
+    /** The norm of the output rows (null for none): in the epilogues where it fuses, else run after the product. */
     private final Normalization norm;
-    private final Normalization normAfterwards;
 
     /** {@code bias} may be null (no bias); it is read in place by every forward pass. */
     public Linear(Tensor weight, Tensor bias) {
@@ -62,19 +60,17 @@ public final class Linear {
         // a delta is added after the product, so the norm must wait for it
         Epilogue fused = norm == null || delta != null ? null : norm.fusedAfter(plain);
         this.weight = weight;
-        this.bias = bias;
         this.plain = fused == null ? plain : fused;
         this.gelu = fused == null ? gelu : norm.fusedAfter(gelu);
         this.dynamicActivations = dynamicActivations;
         this.delta = delta;
         this.norm = norm;
-        this.normAfterwards = fused == null ? norm : null;
     }
 
     /** This layer plus {@code delta}, sharing this layer's packed weight and bias: y = x·Wᵀ + b + Δ(x). */
     public Linear withDelta(LowRankDelta delta) {
         if (this.delta != null) throw new IllegalStateException("the layer already carries a low-rank delta");
-        return new Linear(weight, bias, dynamicActivations, delta, norm);
+        return new Linear(weight, plain.bias(), dynamicActivations, delta, norm);
     }
 
     /**
@@ -86,7 +82,7 @@ public final class Linear {
     public Linear normalisedBy(Normalization norm) {
         if (norm == null) throw new IllegalArgumentException("the norm to apply after a linear layer is null");
         if (this.norm != null) throw new IllegalStateException("the layer is already normalised");
-        return new Linear(weight, bias, dynamicActivations, delta, norm);
+        return new Linear(weight, plain.bias(), dynamicActivations, delta, norm);
     }
 
     /** The LoRA update this layer adds, or null. */
@@ -135,7 +131,7 @@ public final class Linear {
                 delta.addTo(x, y, epilogue.activation(), arena);
             }
         }
-        if (normAfterwards != null) normAfterwards.forward(y);
+        if (norm != null && plain.layerNorm() == null) norm.forward(y);
     }
 
     private void product(Tensor x, Epilogue epilogue, Tensor residual, Tensor y) {
