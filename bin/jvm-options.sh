@@ -73,7 +73,13 @@ javelin_jvm_options() {
   # relative to it, so they compile at a fifth of the default) cut ~0.35 s of CPU and ~0.2 s from a
   # second cold start, with the warm-up pass still ending on C2 code (`bench serve` ran at full speed
   # from its first round: docs/server.md#cold-start).
-  [ "${1:-}" = serve ] && JAVA_OPTS+=(-XX:CompileThresholdScaling=4)
+  # The warm-up pass calls each tile a few hundred times, each call looping K (384) times: the loop's
+  # back-edges reached C2's on-stack-replacement threshold long before the calls reached its
+  # invocation threshold, and C2 compiled the tile twice (-XX:+PrintCompilation, JFR jdk.Compilation):
+  # first for OSR (334 ms of C2, 60 KB of code), then as a method (128 ms, 14 KB), while the pass ran
+  # on C1's boxed vectors. A higher OSR threshold leaves the tile to its one compile as a method, which
+  # the pass reaches a third of the way in (second cold start 2.48 -> 1.87 s, docs/server.md#cold-start).
+  [ "${1:-}" = serve ] && JAVA_OPTS+=(-XX:CompileThresholdScaling=4 -XX:Tier4BackEdgeThreshold=1000000)
   # Every command fills a forward pass up to a token budget (16384, the engine's default; batch and
   # serve take --batch-tokens / --max-batch-tokens), and a pass's activations live off the heap, beyond
   # the JVM's default cap on native memory (the heap's size): MiniLM peaked at 339 MB at 16384 tokens,
