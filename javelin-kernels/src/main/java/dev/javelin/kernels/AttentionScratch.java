@@ -11,7 +11,7 @@ import java.lang.foreign.MemorySegment;
 final class AttentionScratch {
     private static final ThreadLocal<AttentionScratch> SCRATCH = ThreadLocal.withInitial(AttentionScratch::new);
 
-    private float[] kt = new float[0], scores = new float[0],
+    private float[] kt = new float[0], scores = new float[0], row = new float[0],
             out = new float[0], max = new float[0], sum = new float[0], lanes = new float[0];
     /** Per-row factors of a tile of up to twelve rows (1/Σ of each row's softmax, or ones). */
     final float[] inv = new float[12];
@@ -58,6 +58,8 @@ final class AttentionScratch {
     }
 
     float[] scores(int n) { return scores.length >= n ? scores : (scores = new float[n]); }
+
+    float[] row(int n) { return row.length >= n ? row : (row = new float[n]); }
 
     float[] out(int n) { return out.length >= n ? out : (out = new float[n]); }
 

@@ -58,7 +58,7 @@ final class FlashAttention {
         // l: each row's running sum as W lane partials (row r at r·W), then the scalar tails past the last whole vector
         float[] o = s.out(QUERY_BLOCK * dPad), m = s.max(QUERY_BLOCK), l = s.sum(QUERY_BLOCK * (W + 1)), ones = s.inv,
                 blockMax = s.rowMax;
-        ScaledDotProductAttention.loadTransposed(ks, kBase, kRow, len, d, kt, lenPad);
+        ScaledDotProductAttention.loadTransposed(ks, kBase, kRow, len, d, kt, lenPad, s.row(d));
         s.stageValues(vs, vBase, vRow, len, d, dPad);
         Arrays.fill(ones, 1f);
 

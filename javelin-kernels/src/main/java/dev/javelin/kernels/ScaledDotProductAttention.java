@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -145,7 +144,7 @@ public final class ScaledDotProductAttention {
         int lenPad = roundUp(len, 2 * W), dPad = roundUp(d, 2 * W);
         AttentionScratch s = AttentionScratch.get();
         float[] kt = s.kt(d * lenPad), sc = s.scores(2 * ROWS * lenPad), ob = s.out(2 * ROWS * dPad);
-        loadTransposed(ks, kBase, kRow, len, d, kt, lenPad);
+        loadTransposed(ks, kBase, kRow, len, d, kt, lenPad, s.row(d));
         s.stageValues(vs, vBase, vRow, len, d, dPad);
 
         float[] inv = s.inv;
@@ -562,79 +561,13 @@ public final class ScaledDotProductAttention {
         }
     }
 
-    /**
-     * Copies x [len, d] (as in {@link #load}) into dst as [d, pitch] (transposed), zero columns from
-     * len to pitch. Eight rows × W columns at a time are transposed in registers: three steps
-     * (h = 1, 2, 4) each exchange the off-diagonal h × h blocks of every 2h × 2h block within each
-     * group of eight lanes, one two-source permute per vector ({@code selectFrom(v1, v2)}, vpermi2ps);
-     * group g of vector i then holds Kᵀ's row c + 8g + i for the eight keys, stored under a mask.
-     * Keys past the last eight, columns past the last W, and vectors narrower than eight lanes go
-     * element by element. The element-by-element copy of every row cost ~1.2% of a b32x128 pass
-     * (JFR, stop 26); scatter stores cost more (docs/kernels.md).
-     */
-    static void loadTransposed(MemorySegment seg, long base, long rowStride, int len, int d, float[] dst, int pitch) {
+    /** Copies x [len, d] (as in {@link #load}) into dst as [d, pitch] (transposed), zero columns from len to pitch; {@code row} is scratch of d floats. */
+    static void loadTransposed(MemorySegment seg, long base, long rowStride, int len, int d, float[] dst, int pitch,
+                                       float[] row) {
         for (int c = 0; c < d; c++) Arrays.fill(dst, c * pitch + len, (c + 1) * pitch, 0f);
-        int keys = W >= 8 ? len / 8 * 8 : 0, cols = d / W * W;
-        if (cols > 0) transposeBlocks(seg, base, rowStride, keys, cols, dst, pitch);
         for (int j = 0; j < len; j++) {
-            for (int c = j < keys ? cols : 0; c < d; c++) dst[c * pitch + j] = seg.getAtIndex(Tensor.F32, base + j * rowStride + c);
-        }
-    }
-
-    /** Lane indices of {@link #transposeBlocks}' three steps, W per step: the first and the second vector of each pair. */
-    private static final float[] SWAP_FIRST = swapIndices(false), SWAP_SECOND = swapIndices(true);
-
-    private static float[] swapIndices(boolean second) {
-        float[] idx = new float[3 * W];
-        for (int step = 0, h = 1; step < 3; step++, h *= 2) {
-            for (int l = 0; l < W; l++) {
-                boolean upper = (l & h) != 0; // lane in the upper half of its 2h block
-                idx[step * W + l] = second ? (upper ? W + l : l + h) : (upper ? W + l - h : l);
-            }
-        }
-        return idx;
-    }
-
-    /** {@link #loadTransposed}'s register part: keys [0, keys) (a multiple of 8) × columns [0, cols) (a multiple of W ≥ 8). */
-    private static void transposeBlocks(MemorySegment seg, long base, long rowStride, int keys, int cols, float[] dst,
-                                        int pitch) {
-        FloatVector f1 = FloatVector.fromArray(F, SWAP_FIRST, 0), s1 = FloatVector.fromArray(F, SWAP_SECOND, 0),
-                f2 = FloatVector.fromArray(F, SWAP_FIRST, W), s2 = FloatVector.fromArray(F, SWAP_SECOND, W),
-                f4 = FloatVector.fromArray(F, SWAP_FIRST, 2 * W), s4 = FloatVector.fromArray(F, SWAP_SECOND, 2 * W);
-        long step = rowStride * Float.BYTES;
-        for (int j = 0; j < keys; j += 8) {
-            for (int c = 0; c < cols; c += W) {
-                long at = (base + j * rowStride + c) * Float.BYTES;
-                FloatVector r0 = FloatVector.fromMemorySegment(F, seg, at, LE),
-                        r1 = FloatVector.fromMemorySegment(F, seg, at + step, LE),
-                        r2 = FloatVector.fromMemorySegment(F, seg, at + 2 * step, LE),
-                        r3 = FloatVector.fromMemorySegment(F, seg, at + 3 * step, LE),
-                        r4 = FloatVector.fromMemorySegment(F, seg, at + 4 * step, LE),
-                        r5 = FloatVector.fromMemorySegment(F, seg, at + 5 * step, LE),
-                        r6 = FloatVector.fromMemorySegment(F, seg, at + 6 * step, LE),
-                        r7 = FloatVector.fromMemorySegment(F, seg, at + 7 * step, LE);
-                FloatVector a0 = f1.selectFrom(r0, r1), a1 = s1.selectFrom(r0, r1), a2 = f1.selectFrom(r2, r3),
-                        a3 = s1.selectFrom(r2, r3), a4 = f1.selectFrom(r4, r5), a5 = s1.selectFrom(r4, r5),
-                        a6 = f1.selectFrom(r6, r7), a7 = s1.selectFrom(r6, r7);
-                FloatVector b0 = f2.selectFrom(a0, a2), b2 = s2.selectFrom(a0, a2), b1 = f2.selectFrom(a1, a3),
-                        b3 = s2.selectFrom(a1, a3), b4 = f2.selectFrom(a4, a6), b6 = s2.selectFrom(a4, a6),
-                        b5 = f2.selectFrom(a5, a7), b7 = s2.selectFrom(a5, a7);
-                FloatVector t0 = f4.selectFrom(b0, b4), t4 = s4.selectFrom(b0, b4), t1 = f4.selectFrom(b1, b5),
-                        t5 = s4.selectFrom(b1, b5), t2 = f4.selectFrom(b2, b6), t6 = s4.selectFrom(b2, b6),
-                        t3 = f4.selectFrom(b3, b7), t7 = s4.selectFrom(b3, b7);
-                for (int g = 0; g < W / 8; g++) {
-                    VectorMask<Float> group = F.indexInRange(-8 * g, 8);
-                    int to = (c + 8 * g) * pitch + j - 8 * g;
-                    t0.intoArray(dst, to, group);
-                    t1.intoArray(dst, to + pitch, group);
-                    t2.intoArray(dst, to + 2 * pitch, group);
-                    t3.intoArray(dst, to + 3 * pitch, group);
-                    t4.intoArray(dst, to + 4 * pitch, group);
-                    t5.intoArray(dst, to + 5 * pitch, group);
-                    t6.intoArray(dst, to + 6 * pitch, group);
-                    t7.intoArray(dst, to + 7 * pitch, group);
-                }
-            }
+            MemorySegment.copy(seg, Tensor.F32, (base + j * rowStride) * Float.BYTES, row, 0, d);
+            for (int c = 0; c < d; c++) dst[c * pitch + j] = row[c];
         }
     }
 

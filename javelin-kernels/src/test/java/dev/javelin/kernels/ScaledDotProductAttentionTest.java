@@ -40,9 +40,9 @@ class ScaledDotProductAttentionTest {
 
     /**
      * Kᵀ's copy is exact: every element where it belongs and zeros from len to the pitch, for
-     * shapes with whole register blocks (8 keys × one vector of columns), partial ones at both
-     * edges, and none; the rows are a slice of a wider matrix, as a head's keys are. The pitch's
-     * padding starts out dirty, as a reused scratch buffer's does.
+     * lengths and head sizes that are and are not whole numbers of 8 and of a vector; the rows are
+     * a slice of a wider matrix, as a head's keys are. The pitch's padding starts out dirty, as a
+     * reused scratch buffer's does, and nothing past the last row is written.
      */
     @ParameterizedTest
     @CsvSource({"1,1", "7,8", "8,8", "8,16", "9,17", "16,32", "17,33", "24,64", "128,32", "130,80", "13,5"})
@@ -54,7 +54,7 @@ class ScaledDotProductAttentionTest {
             float[] kt = new float[d * pitch + 7];
             Arrays.fill(kt, Float.NaN);
             long base = k.offset() + wide + 2; // key row 0 is row 1, column 2
-            ScaledDotProductAttention.loadTransposed(k.segment(), base, k.stride(0), len, d, kt, pitch);
+            ScaledDotProductAttention.loadTransposed(k.segment(), base, k.stride(0), len, d, kt, pitch, new float[d]);
             for (int c = 0; c < d; c++) {
                 for (int j = 0; j < pitch; j++) {
                     float want = j < len ? k.get(1 + j, 2 + c) : 0f;
