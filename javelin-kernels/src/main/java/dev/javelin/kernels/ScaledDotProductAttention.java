@@ -40,6 +40,8 @@ public final class ScaledDotProductAttention {
      * the matmul's F32 tile ({@link MicroKernel#F32_VECTORS}), so the tests' forced shapes run both.
      */
     static final boolean WIDE = MicroKernel.F32_VECTORS == 4;
+    /** Query rows of the tallest tile: twelve where the CPU takes the wide tiles, else six. */
+    private static final int MAX_TILE = WIDE ? 2 * ROWS : ROWS;
 
     /**
      * Sequences at least this long take the {@link Kernel#BLOCKED} kernel under a full window; under a
@@ -143,14 +145,14 @@ public final class ScaledDotProductAttention {
         if (len == 0 || d == 0) return;
         int lenPad = roundUp(len, 2 * W), dPad = roundUp(d, 2 * W);
         AttentionScratch s = AttentionScratch.get();
-        float[] kt = s.kt(d * lenPad), sc = s.scores(2 * ROWS * lenPad), ob = s.out(2 * ROWS * dPad);
+        float[] kt = s.kt(d * lenPad), sc = s.scores(MAX_TILE * lenPad), ob = s.out(MAX_TILE * dPad);
         loadTransposed(ks, kBase, kRow, len, d, kt, lenPad, s.row(d));
         s.stageValues(vs, vBase, vRow, len, d, dPad);
 
         float[] inv = s.inv;
         for (int i0 = 0, tile; i0 < len; i0 += tile) {
             // twelve rows where 32 registers allow, but never twelve for six or fewer (a 16-token sequence is 12 + 6)
-            tile = WIDE && len - i0 > ROWS ? 2 * ROWS : ROWS;
+            tile = len - i0 > ROWS ? MAX_TILE : ROWS;
             for (int h = 0; h < tile; h += ROWS) {
                 int first = Math.min(i0 + h, len - 1); // a six-row group past the sequence repeats its last row: padding
                 long qAt = (qBase + first * qRow) * Float.BYTES;
