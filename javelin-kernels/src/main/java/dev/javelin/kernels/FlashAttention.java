@@ -54,7 +54,7 @@ final class FlashAttention {
         int bk = keyBlock(d, window);
         int lenPad = roundUp(len, bk), dPad = roundUp(d, 2 * W);
         AttentionScratch s = AttentionScratch.get();
-        float[] kt = s.kt(d * lenPad), sc = s.scores(ROWS * bk);
+        float[] kt = s.kt(d * roundUp(lenPad, ScaledDotProductAttention.PANEL)), sc = s.scores(ROWS * bk);
         // l: each row's running sum as W lane partials (row r at r·W), then the scalar tails past the last whole vector
         float[] o = s.out(QUERY_BLOCK * dPad), m = s.max(QUERY_BLOCK), l = s.sum(QUERY_BLOCK * (W + 1)), ones = s.inv,
                 blockMax = s.rowMax;
@@ -75,7 +75,7 @@ final class FlashAttention {
                     if (window.end(last, len) <= j0 || window.first(i0) >= j0 + keys) continue;
                     for (int j = 0; j < keys; j += 2 * W) {
                         ScaledDotProductAttention.scores(qs, (qBase + i0 * qRow) * Float.BYTES, qRow * Float.BYTES,
-                                Math.min(ROWS, len - i0), d, scale, kt, lenPad, j0 + j, sc, bk, j);
+                                Math.min(ROWS, len - i0), d, scale, kt, j0 + j, sc, bk, j);
                     }
                     for (int r = 0; r < ROWS; r++) {
                         int i = Math.min(i0 + r, len - 1); // rows past len are padding: any valid row's pattern will do

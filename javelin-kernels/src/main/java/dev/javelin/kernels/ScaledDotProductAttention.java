@@ -42,6 +42,8 @@ public final class ScaledDotProductAttention {
     static final boolean WIDE = MicroKernel.F32_VECTORS == 4;
     /** Query rows of the tallest tile: twelve where the CPU takes the wide tiles, else six. */
     private static final int MAX_TILE = WIDE ? 2 * ROWS : ROWS;
+    /** Keys per panel of the transposed K ({@link #loadTransposed}): the widest score tile's width. */
+    static final int PANEL = WIDE ? 4 * W : 2 * W;
 
     /**
      * Sequences at least this long take the {@link Kernel#BLOCKED} kernel under a full window; under a
@@ -145,7 +147,7 @@ public final class ScaledDotProductAttention {
         if (len == 0 || d == 0) return;
         int lenPad = roundUp(len, 2 * W), dPad = roundUp(d, 2 * W);
         AttentionScratch s = AttentionScratch.get();
-        float[] kt = s.kt(d * lenPad), sc = s.scores(MAX_TILE * lenPad), ob = s.out(MAX_TILE * dPad);
+        float[] kt = s.kt(d * roundUp(lenPad, PANEL)), sc = s.scores(MAX_TILE * lenPad), ob = s.out(MAX_TILE * dPad);
         loadTransposed(ks, kBase, kRow, len, d, kt, lenPad, s.row(d));
         s.stageValues(vs, vBase, vRow, len, d, dPad);
 
@@ -159,11 +161,11 @@ public final class ScaledDotProductAttention {
                 int rows = Math.min(ROWS, len - first), j = 0;
                 if (WIDE) {
                     for (; j + 4 * W <= lenPad; j += 4 * W) {
-                        scoresWide(qs, qAt, qRow * Float.BYTES, rows, d, scale, kt, lenPad, j, sc, lenPad, h * lenPad + j);
+                        scoresWide(qs, qAt, qRow * Float.BYTES, rows, d, scale, kt, j, sc, lenPad, h * lenPad + j);
                     }
                 }
                 for (; j < lenPad; j += 2 * W) {
-                    scores(qs, qAt, qRow * Float.BYTES, rows, d, scale, kt, lenPad, j, sc, lenPad, h * lenPad + j);
+                    scores(qs, qAt, qRow * Float.BYTES, rows, d, scale, kt, j, sc, lenPad, h * lenPad + j);
                 }
                 softmaxNumerators(sc, h * lenPad, lenPad, len, first, keyBias, relativeBias, window, s, inv, h);
             }
@@ -180,7 +182,7 @@ public final class ScaledDotProductAttention {
     }
 
     /**
-     * Scaled scores of query rows [0, 6) × keys [j, j + 2W) (Kᵀ's rows {@code lenPad} apart): 12
+     * Scaled scores of query rows [0, 6) × keys [j, j + 2W) (Kᵀ in panels, {@link #loadTransposed}): 12
      * accumulators in registers, each pair of Kᵀ loads feeding 12 FMAs (the shape of the matmul
      * micro-kernel), into {@code sc} from {@code scAt} on, rows {@code scPitch} apart. Query row 0
      * is at byte {@code qAt} of {@code qs}, rows {@code qPitch} bytes apart; only the first
@@ -195,15 +197,15 @@ public final class ScaledDotProductAttention {
      * showed every vector operation of attention running in the boxed fallback, gigabytes of
      * {@code float[]} a second).
      */
-    static void scores(MemorySegment qs, long qAt, long qPitch, int rows, int d, float scale, float[] kt, int lenPad, int j,
+    static void scores(MemorySegment qs, long qAt, long qPitch, int rows, int d, float scale, float[] kt, int j,
                        float[] sc, int scPitch, int scAt) {
         long q0 = qAt, q1 = qAt + Math.min(1, rows - 1) * qPitch, q2 = qAt + Math.min(2, rows - 1) * qPitch,
                 q3 = qAt + Math.min(3, rows - 1) * qPitch, q4 = qAt + Math.min(4, rows - 1) * qPitch,
                 q5 = qAt + Math.min(5, rows - 1) * qPitch;
         FloatVector s0a = FloatVector.zero(F), s0b = s0a, s1a = s0a, s1b = s0a, s2a = s0a, s2b = s0a, s3a = s0a, s3b = s0a, s4a = s0a, s4b = s0a, s5a = s0a, s5b = s0a;
-        for (int c = 0; c < d; c++) {
-            FloatVector ka = FloatVector.fromArray(F, kt, c * lenPad + j);
-            FloatVector kb = FloatVector.fromArray(F, kt, c * lenPad + j + W);
+        for (int c = 0, panel = transposedAt(j, 0, d); c < d; c++) {
+            FloatVector ka = FloatVector.fromArray(F, kt, panel + c * PANEL);
+            FloatVector kb = FloatVector.fromArray(F, kt, panel + c * PANEL + W);
             long at = (long) c * Float.BYTES;
             FloatVector b0 = FloatVector.broadcast(F, qs.get(Tensor.F32, q0 + at));
             s0a = ka.fma(b0, s0a);
@@ -242,14 +244,14 @@ public final class ScaledDotProductAttention {
      * {@link #scores} over keys [j, j + 4W): 6 rows × 4 vectors of accumulators, for CPUs with 32
      * vector registers ({@link #WIDE}); each Kᵀ load and Q broadcast feeds twice the FMAs.
      */
-    static void scoresWide(MemorySegment qs, long qAt, long qPitch, int rows, int d, float scale, float[] kt, int lenPad,
-                           int j, float[] sc, int scPitch, int scAt) {
+    static void scoresWide(MemorySegment qs, long qAt, long qPitch, int rows, int d, float scale, float[] kt, int j,
+                           float[] sc, int scPitch, int scAt) {
         long q0 = qAt, q1 = qAt + Math.min(1, rows - 1) * qPitch, q2 = qAt + Math.min(2, rows - 1) * qPitch,
                 q3 = qAt + Math.min(3, rows - 1) * qPitch, q4 = qAt + Math.min(4, rows - 1) * qPitch,
                 q5 = qAt + Math.min(5, rows - 1) * qPitch;
         FloatVector s0a = FloatVector.zero(F), s0b = s0a, s0c = s0a, s0d = s0a, s1a = s0a, s1b = s0a, s1c = s0a, s1d = s0a, s2a = s0a, s2b = s0a, s2c = s0a, s2d = s0a, s3a = s0a, s3b = s0a, s3c = s0a, s3d = s0a, s4a = s0a, s4b = s0a, s4c = s0a, s4d = s0a, s5a = s0a, s5b = s0a, s5c = s0a, s5d = s0a;
-        for (int c = 0; c < d; c++) {
-            int kAt = c * lenPad + j;
+        for (int c = 0, panel = j * d; c < d; c++) {
+            int kAt = panel + c * PANEL;
             FloatVector ka = FloatVector.fromArray(F, kt, kAt), kb = FloatVector.fromArray(F, kt, kAt + W),
                     kc = FloatVector.fromArray(F, kt, kAt + 2 * W), kd = FloatVector.fromArray(F, kt, kAt + 3 * W);
             long at = (long) c * Float.BYTES;
@@ -563,14 +565,27 @@ public final class ScaledDotProductAttention {
         }
     }
 
-    /** Copies x [len, d] (as in {@link #load}) into dst as [d, pitch] (transposed), zero columns from len to pitch; {@code row} is scratch of d floats. */
-    static void loadTransposed(MemorySegment seg, long base, long rowStride, int len, int d, float[] dst, int pitch,
-                                       float[] row) {
-        for (int c = 0; c < d; c++) Arrays.fill(dst, c * pitch + len, (c + 1) * pitch, 0f);
+    /**
+     * Copies K [len, d] (as x in {@link #load}) into dst as Kᵀ in panels of {@link #PANEL} keys: key j's element c at
+     * {@link #transposedAt}(j, c, d), keys len to {@code lenPad} (a multiple of PANEL) zero; {@code row} is scratch of
+     * d floats. A panel is d rows of PANEL keys, one after the other, so that the score tiles read Kᵀ at a constant
+     * stride that C2 can check once per call (as [d, lenPad] rows lenPad apart, it checked every load: 2% of a head's
+     * samples in {@code checkIndex}) and stream it from consecutive lines.
+     */
+    static void loadTransposed(MemorySegment seg, long base, long rowStride, int len, int d, float[] dst, int lenPad,
+                               float[] row) {
+        for (int j = len; j < lenPad; j++) {
+            for (int c = 0, at = transposedAt(j, 0, d); c < d; c++) dst[at + c * PANEL] = 0f;
+        }
         for (int j = 0; j < len; j++) {
             MemorySegment.copy(seg, Tensor.F32, (base + j * rowStride) * Float.BYTES, row, 0, d);
-            for (int c = 0; c < d; c++) dst[c * pitch + j] = row[c];
+            for (int c = 0, at = transposedAt(j, 0, d); c < d; c++) dst[at + c * PANEL] = row[c];
         }
+    }
+
+    /** Where {@link #loadTransposed} puts key j's element c. */
+    static int transposedAt(int j, int c, int d) {
+        return j / PANEL * PANEL * d + c * PANEL + j % PANEL;
     }
 
     static int roundUp(int n, int m) {

@@ -39,29 +39,31 @@ class ScaledDotProductAttentionTest {
     }
 
     /**
-     * Kᵀ's copy is exact: every element where it belongs and zeros from len to the pitch, for
-     * lengths and head sizes that are and are not whole numbers of 8 and of a vector; the rows are
-     * a slice of a wider matrix, as a head's keys are. The pitch's padding starts out dirty, as a
-     * reused scratch buffer's does, and nothing past the last row is written.
+     * Kᵀ's copy is exact: every element where it belongs (in panels of {@code PANEL} keys) and zeros from len to the
+     * padded length, for lengths and head sizes that are and are not whole numbers of 8 and of a vector; the rows are
+     * a slice of a wider matrix, as a head's keys are. The padding starts out dirty, as a reused scratch buffer's does,
+     * and nothing past the last panel is written.
      */
     @ParameterizedTest
     @CsvSource({"1,1", "7,8", "8,8", "8,16", "9,17", "16,32", "17,33", "24,64", "128,32", "130,80", "13,5"})
     void transposedKeysAreAnExactCopy(int len, int d) {
         try (Arena arena = Arena.ofConfined()) {
             SplittableRandom r = new SplittableRandom(len * 17L + d);
-            int wide = 2 * d + 3, pitch = len + 5;
+            int wide = 2 * d + 3, panel = ScaledDotProductAttention.PANEL, lenPad = ScaledDotProductAttention.roundUp(len + 5, panel);
             Tensor k = Tensors.random(arena, r, 0f, 2f, len + 2, wide);
-            float[] kt = new float[d * pitch + 7];
+            float[] kt = new float[d * lenPad + 7];
             Arrays.fill(kt, Float.NaN);
             long base = k.offset() + wide + 2; // key row 0 is row 1, column 2
-            ScaledDotProductAttention.loadTransposed(k.segment(), base, k.stride(0), len, d, kt, pitch, new float[d]);
+            ScaledDotProductAttention.loadTransposed(k.segment(), base, k.stride(0), len, d, kt, lenPad, new float[d]);
             for (int c = 0; c < d; c++) {
-                for (int j = 0; j < pitch; j++) {
+                for (int j = 0; j < lenPad; j++) {
                     float want = j < len ? k.get(1 + j, 2 + c) : 0f;
-                    assertThat(kt[c * pitch + j]).as("Kᵀ[%d][%d]", c, j).isEqualTo(want);
+                    int at = j / panel * panel * d + c * panel + j % panel;
+                    assertThat(ScaledDotProductAttention.transposedAt(j, c, d)).as("where Kᵀ[%d][%d] goes", c, j).isEqualTo(at);
+                    assertThat(kt[at]).as("Kᵀ[%d][%d]", c, j).isEqualTo(want);
                 }
             }
-            assertThat(Arrays.copyOfRange(kt, d * pitch, kt.length)).as("past the last row").containsOnly(Float.NaN);
+            assertThat(Arrays.copyOfRange(kt, d * lenPad, kt.length)).as("past the last panel").containsOnly(Float.NaN);
         }
     }
 
