@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Both products are vector loops shaped like the matmul micro-kernel: 6 rows × 2 vectors of
  * accumulators stay in registers, every pair of Kᵀ (or V) loads feeds 12 independent FMAs; with 32
  * registers ({@link #WIDE}) scores take 6 × 4 vectors and values 12 rows × 2 vectors. Only Kᵀ
- * is copied, into a per-thread heap array padded with zeros to two vector widths; Q's elements are
+ * is copied, into a per-thread heap array in panels of the widest score tile ({@link #loadTransposed}); Q's elements are
  * broadcast straight from the projection, and V's rows are read in place when the head size is a
  * whole number of vector pairs (otherwise copied padded, {@link AttentionScratch#stageValues}).
  * Padded keys are excluded from the softmax; padded head columns are never written out. Measured on
