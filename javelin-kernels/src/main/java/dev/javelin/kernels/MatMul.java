@@ -301,7 +301,12 @@ public final class MatMul {
         // k0·rows), instead of once per task.
         float[] sharedA = mBlocks == 1 && nBlocks > 1 ? A_BLOCKS.take(panelsM * mr * o.k) : null;
         try {
-            if (sharedA != null) Packing.packSlices(o.a, o.aOff, o.ars, o.acs, 0, o.m, o.k, KC, sharedA, panelsM * mr);
+            if (sharedA != null) {
+                for (int k0 = 0; k0 < o.k; k0 += KC) {
+                    Packing.packA(o.a, o.aOff, o.ars, o.acs, 0, o.m, k0, Math.min(KC, o.k - k0), sharedA,
+                            k0 * panelsM * mr, panelsM * mr);
+                }
+            }
             if (threads == 1) {
                 for (int t = 0; t < tasks; t++) block(o, c0, c1, packedB, sharedA, t, mb, nb, panelsM, panelsN);
                 return;
@@ -330,7 +335,7 @@ public final class MatMul {
         int nr = packedB.nr;
         int ldc = (jp1 - jp0) * nr;
         int k = o.k;
-        boolean packOnce = sharedA == null && k <= WHOLE_A_K, packedOnce = packOnce || sharedA != null;
+        boolean packOnce = sharedA == null && k > KC && k <= WHOLE_A_K, packedOnce = packOnce || sharedA != null;
         float[] blockA = sharedA != null ? sharedA : A_BLOCKS.take(packOnce ? rowsPadded * k : MC_PANELS * mr * KC);
         float[] blockC = C_BLOCKS.take(rowsPadded * ldc);
         float[] slice = packedB.format == PackedWeight.Format.F32 ? null : B_SLICES.take(KC * NR);
