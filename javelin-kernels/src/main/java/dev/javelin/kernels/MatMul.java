@@ -29,6 +29,13 @@ public final class MatMul {
     static final int KC = 512;
     /** M block in micro-panels: a 96×512 block of A is 192 KB, inside a 512 KB L2. */
     static final int MC_PANELS = 16;
+    /**
+     * Up to this K (4 slices, a 768 KB block of A) a task packs its rows of A for all K slices at
+     * once, reading each row of A from end to end, rather than a slice at a time: that reads 2 KB
+     * pieces a whole row apart, which the prefetchers barely follow, and the FFN down product's A
+     * (1536-float rows, from L3) packed at ~10 GB/s a thread (docs/kernels.md, stop 28).
+     */
+    static final int WHOLE_A_K = 4 * KC;
     /** Parallel tasks per thread to aim for, and the smallest M block worth a task (in micro-panels). */
     private static final int TASKS_PER_THREAD = 4;
     private static final int MIN_BLOCK_PANELS = 4;
@@ -328,15 +335,17 @@ public final class MatMul {
         int nr = packedB.nr;
         int ldc = (jp1 - jp0) * nr;
         int k = o.k;
-        float[] blockA = sharedA != null ? sharedA : A_BLOCKS.take(MC_PANELS * mr * KC);
+        boolean packOnce = sharedA == null && k > KC && k <= WHOLE_A_K, packedOnce = packOnce || sharedA != null;
+        float[] blockA = sharedA != null ? sharedA : A_BLOCKS.take(packOnce ? rowsPadded * k : MC_PANELS * mr * KC);
         float[] blockC = C_BLOCKS.take(rowsPadded * ldc);
         float[] slice = packedB.format == PackedWeight.Format.F32 ? null : B_SLICES.take(KC * NR);
         try {
+            if (packOnce) Packing.packSlices(o.a, o.aOff, o.ars, o.acs, r0, r1, k, KC, blockA, rowsPadded);
             for (int k0 = 0; k0 < k; k0 += KC) {
                 int kc = Math.min(KC, k - k0);
                 boolean accumulate = k0 > 0;
-                int a0 = sharedA != null ? k0 * rowsPadded : 0;
-                if (sharedA == null) Packing.packA(o.a, o.aOff, o.ars, o.acs, r0, r1, k0, kc, blockA, 0, rowsPadded);
+                int a0 = packedOnce ? k0 * rowsPadded : 0;
+                if (!packedOnce) Packing.packA(o.a, o.aOff, o.ars, o.acs, r0, r1, k0, kc, blockA, 0, rowsPadded);
                 for (int jp = jp0; jp < jp1; jp++) {
                     int bOff = (jp * k + k0) * nr;
                     int cCol = (jp - jp0) * nr;

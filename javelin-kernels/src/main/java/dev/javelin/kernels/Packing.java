@@ -47,6 +47,34 @@ final class Packing {
     }
 
     /**
+     * A[r0:r1, 0:k] packed as {@link #packA} packs each K slice of {@code kc} columns, slice k0 at
+     * {@code k0·rowsPadded}; a row-major A is read row by row across all the slices, i.e. in one
+     * sequential sweep when its rows are adjacent, which the hardware prefetchers follow, where
+     * slice by slice it is pieces of {@code kc} floats a whole row apart.
+     */
+    static void packSlices(MemorySegment a, long aOff, long rs, long cs, int r0, int r1, int k, int kc,
+                           float[] dst, int rowsPadded) {
+        if (cs != 1) {
+            for (int k0 = 0; k0 < k; k0 += kc) {
+                packA(a, aOff, rs, cs, r0, r1, k0, Math.min(kc, k - k0), dst, k0 * rowsPadded, rowsPadded);
+            }
+            return;
+        }
+        int rows = r1 - r0;
+        for (int r = 0; r < rows; r++) {
+            long src = (aOff + (long) (r0 + r) * rs) * Float.BYTES;
+            for (int k0 = 0; k0 < k; k0 += kc) {
+                int w = Math.min(kc, k - k0);
+                MemorySegment.copy(a, Tensor.F32, src + (long) k0 * Float.BYTES, dst, k0 * rowsPadded + r * w, w);
+            }
+        }
+        for (int k0 = 0; k0 < k; k0 += kc) {
+            int w = Math.min(kc, k - k0);
+            Arrays.fill(dst, k0 * rowsPadded + rows * w, k0 * rowsPadded + rowsPadded * w, 0f);
+        }
+    }
+
+    /**
      * Packs rows [k0, k0 + kc) of B[0:k, c0 + jp·nr …] for panels {@code [p0, p1)} into {@code dst}:
      * panel jp holds, for each k, nr consecutive floats (zero past column {@code c1}), at
      * {@code jp·k·nr}, so its rows from k0 start at {@code (jp·k + k0)·nr}; nr is a multiple of the

@@ -264,6 +264,37 @@ class MatMulTest {
         }
     }
 
+    /**
+     * A task packs its rows of A for all K slices at once up to four slices, slice by slice beyond,
+     * and a short A split along N is packed whole once. Each way must read every element where the
+     * view has it: a sliced view (rows further apart than K, starting mid-row) and a transposed one,
+     * with a partial last K slice and a partial last row tile, give the bits of their contiguous
+     * copy, per-call and over a packed weight, on three threads (16 rows: the split along N).
+     */
+    @ParameterizedTest
+    @CsvSource({"75,1100,70", "16,1100,200", "75,2600,40", "16,2600,40"})
+    void packsEveryKSliceOfAnyLayoutOfA(int m, int k, int n) {
+        try (Arena arena = Arena.ofConfined()) {
+            SplittableRandom rnd = new SplittableRandom(23);
+            Tensor b = Tensors.random(arena, rnd, k, n);
+            PackedWeight w = PackedWeight.of(b);
+            Tensor sliced = Tensors.random(arena, rnd, m + 2, k + 7).slice(0, 1, m + 1).slice(1, 3, k + 3);
+            Tensor transposed = Tensors.random(arena, rnd, k, m).t();
+            for (Tensor a : new Tensor[] {sliced, transposed}) {
+                Tensor contiguous = a.copy(arena);
+                Tensor expected = Tensor.allocate(arena, m, n);
+                MatMul.matmul(contiguous, b, expected, THREE);
+                assertClose(arena, contiguous, b, expected, k);
+                Tensor perCall = Tensors.random(arena, rnd, m, n);
+                MatMul.matmul(a, b, perCall, THREE);
+                assertBitIdentical(perCall, expected);
+                Tensor packed = Tensors.random(arena, rnd, m, n);
+                MatMul.matmul(a, w, Epilogue.NONE, null, packed, THREE);
+                assertBitIdentical(packed, expected);
+            }
+        }
+    }
+
     private static void assertBitIdentical(Tensor actual, Tensor expected) {
         float[] x = actual.toArray(), y = expected.toArray();
         for (int i = 0; i < x.length; i++) {
