@@ -250,7 +250,7 @@ public final class ScaledDotProductAttention {
                 q3 = qAt + Math.min(3, rows - 1) * qPitch, q4 = qAt + Math.min(4, rows - 1) * qPitch,
                 q5 = qAt + Math.min(5, rows - 1) * qPitch;
         FloatVector s0a = FloatVector.zero(F), s0b = s0a, s0c = s0a, s0d = s0a, s1a = s0a, s1b = s0a, s1c = s0a, s1d = s0a, s2a = s0a, s2b = s0a, s2c = s0a, s2d = s0a, s3a = s0a, s3b = s0a, s3c = s0a, s3d = s0a, s4a = s0a, s4b = s0a, s4c = s0a, s4d = s0a, s5a = s0a, s5b = s0a, s5c = s0a, s5d = s0a;
-        for (int c = 0, panel = j * d; c < d; c++) {
+        for (int c = 0, panel = transposedAt(j, 0, d); c < d; c++) {
             int kAt = panel + c * PANEL;
             FloatVector ka = FloatVector.fromArray(F, kt, kAt), kb = FloatVector.fromArray(F, kt, kAt + W),
                     kc = FloatVector.fromArray(F, kt, kAt + 2 * W), kd = FloatVector.fromArray(F, kt, kAt + 3 * W);
