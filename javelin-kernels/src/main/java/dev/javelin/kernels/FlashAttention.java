@@ -54,7 +54,7 @@ final class FlashAttention {
         int bk = keyBlock(d, window);
         int lenPad = roundUp(len, bk), dPad = roundUp(d, 2 * W);
         AttentionScratch s = AttentionScratch.get();
-        float[] kt = s.kt(d * roundUp(lenPad, ScaledDotProductAttention.PANEL)), sc = s.scores(ROWS * bk);
+        float[] kt = s.kt(ScaledDotProductAttention.transposedLength(lenPad, d)), sc = s.scores(ROWS * bk);
         // l: each row's running sum as W lane partials (row r at r·W), then the scalar tails past the last whole vector
         float[] o = s.out(QUERY_BLOCK * dPad), m = s.max(QUERY_BLOCK), l = s.sum(QUERY_BLOCK * (W + 1)), ones = s.inv,
                 blockMax = s.rowMax;

@@ -147,7 +147,7 @@ public final class ScaledDotProductAttention {
         if (len == 0 || d == 0) return;
         int lenPad = roundUp(len, 2 * W), dPad = roundUp(d, 2 * W);
         AttentionScratch s = AttentionScratch.get();
-        float[] kt = s.kt(d * roundUp(lenPad, PANEL)), sc = s.scores(MAX_TILE * lenPad), ob = s.out(MAX_TILE * dPad);
+        float[] kt = s.kt(transposedLength(lenPad, d)), sc = s.scores(MAX_TILE * lenPad), ob = s.out(MAX_TILE * dPad);
         loadTransposed(ks, kBase, kRow, len, d, kt, lenPad, s.row(d));
         s.stageValues(vs, vBase, vRow, len, d, dPad);
 
@@ -586,6 +586,11 @@ public final class ScaledDotProductAttention {
     /** Where {@link #loadTransposed} puts key j's element c. */
     static int transposedAt(int j, int c, int d) {
         return j / PANEL * PANEL * d + c * PANEL + j % PANEL;
+    }
+
+    /** Floats {@link #loadTransposed} lays out for {@code lenPad} keys of head size d: whole panels. */
+    static int transposedLength(int lenPad, int d) {
+        return d * roundUp(lenPad, PANEL);
     }
 
     static int roundUp(int n, int m) {
