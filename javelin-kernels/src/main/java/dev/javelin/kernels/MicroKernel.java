@@ -31,17 +31,14 @@ import jdk.incubator.vector.FloatVector;
 final class MicroKernel {
     private MicroKernel() {}
 
-    /** Vector registers of the CPU: 32 with AVX-512 (and on AArch64), 16 with AVX2. */
-    static final int REGISTERS = FloatVector.SPECIES_MAX.vectorBitSize() >= 512
-            || System.getProperty("os.arch", "").equals("aarch64") ? 32 : 16;
     /** Vectors per row of an F32 tile and panel: 4 where 32 registers hold {@link #MR_WIDE} × 4 accumulators, else 2. */
-    static final int F32_VECTORS = vectors(Integer.getInteger("javelin.matmul.vectors", REGISTERS >= 32 ? 4 : 2));
+    static final int F32_VECTORS = vectors(Integer.getInteger("javelin.matmul.vectors", Simd.REGISTERS >= 32 ? 4 : 2));
     /**
      * Rows of the 2-vector tiles: those of every int8/16-bit weight, and of F32 where
      * {@link #F32_VECTORS} is 2. 8 × 2 accumulators fit in 32 registers; a short request's 16 rows
      * are then two tiles rather than three, which measured 10–17% faster for int8 weights.
      */
-    static final int MR = rows(Integer.getInteger("javelin.matmul.rows", REGISTERS >= 32 ? 8 : 6));
+    static final int MR = rows(Integer.getInteger("javelin.matmul.rows", Simd.REGISTERS >= 32 ? 8 : 6));
     /** Rows of the 4-vector F32 tile (6 × 4 accumulators; the last 4 rows or fewer take a 4 × 4 tile). */
     static final int MR_WIDE = 6;
     /** Columns of a narrow weight's panel (and of the 2-vector tiles): two vectors. */
@@ -56,8 +53,8 @@ final class MicroKernel {
 
     private static int vectors(int vectors) {
         if (vectors != 2 && vectors != 4) throw new IllegalArgumentException("-Djavelin.matmul.vectors must be 2 or 4, got " + vectors);
-        if (vectors == 4 && REGISTERS < 32) {
-            throw new IllegalArgumentException("-Djavelin.matmul.vectors=4 needs 32 vector registers; this CPU has " + REGISTERS);
+        if (vectors == 4 && Simd.REGISTERS < 32) {
+            throw new IllegalArgumentException("-Djavelin.matmul.vectors=4 needs 32 vector registers; this CPU has " + Simd.REGISTERS);
         }
         return vectors;
     }

@@ -17,6 +17,9 @@ final class Simd {
      */
     static final VectorSpecies<Float> F = species(Integer.getInteger("javelin.simd.bits", 0));
     static final int LANES = F.length();
+    /** Vector registers of the CPU: 32 with AVX-512 (and on AArch64), 16 with AVX2. */
+    static final int REGISTERS = FloatVector.SPECIES_MAX.vectorBitSize() >= 512
+            || System.getProperty("os.arch", "").equals("aarch64") ? 32 : 16;
     /** Tensor storage is little-endian (checkpoints are); on x86 and ARM this costs nothing. */
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 

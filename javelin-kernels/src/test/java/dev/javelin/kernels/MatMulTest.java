@@ -8,6 +8,7 @@ import java.lang.foreign.Arena;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * bound (with |A|·|B| computed by the reference) plus one ulp-sized slack for the final rounding;
  * a wrong index, a missed edge tile or a stale accumulator is off by whole products, far above it.
  */
+@EnabledIf("dev.javelin.kernels.RequestedShape#runsHere")
 class MatMulTest {
     private static final double U = Math.ulp(1f) / 2;
     private static final ComputePool THREE = ComputePool.create(3);
@@ -42,7 +44,7 @@ class MatMulTest {
         assertThat(MicroKernel.NR_F32).isEqualTo(MicroKernel.F32_VECTORS * Simd.F.length());
         System.out.printf("MatMulTest: %d-bit vectors, %d×%d F32 register tile (narrow weights %d×%d), %d vector registers%n",
                 Simd.F.vectorBitSize(), MicroKernel.F32_VECTORS == 2 ? MicroKernel.MR : MicroKernel.MR_WIDE, MicroKernel.NR_F32,
-                MicroKernel.MR, MicroKernel.NR, MicroKernel.REGISTERS);
+                MicroKernel.MR, MicroKernel.NR, Simd.REGISTERS);
     }
 
     @ParameterizedTest(name = "{0}x{1}x{2}")

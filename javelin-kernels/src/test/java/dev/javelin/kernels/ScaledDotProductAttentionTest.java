@@ -8,9 +8,11 @@ import java.lang.foreign.Arena;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+@EnabledIf("dev.javelin.kernels.RequestedShape#runsHere")
 class ScaledDotProductAttentionTest {
 
     /**
