@@ -277,7 +277,8 @@ public final class MatMul {
      * MIN_BLOCK_PANELS), in a multiple of the thread count: on a machine shared with other work a
      * thread can be descheduled mid-product, and small tasks let the others take over its share
      * instead of waiting. A short A (one request of a few tokens) is split along N only, so every
-     * weight panel is streamed from memory by one thread, once.
+     * weight panel is streamed from memory by one thread, once. A tall A's last 2·threads blocks are
+     * half-size: claimed last, they let the threads finish closer together than whole blocks do.
      */
     private static void multiplyChunk(Operands o, int c0, int c1, PackedWeight packedB, ComputePool pool, int threads) {
         int panelsN = ceilDiv(c1 - c0, packedB.nr);
@@ -294,9 +295,13 @@ public final class MatMul {
             }
             while ((mBlocks * nBlocks) % threads != 0 && nBlocks < panelsN) nBlocks++;
         }
+        // `threads` whole blocks become 2·threads half ones at the end (docs/kernels.md, stop 29: 1024² on
+        // 2 threads +2%, where a thread waited up to a whole block for the other; MiniLM's linears even).
+        int halves = threads > 1 && nBlocks == 1 && mBlocks >= 2 * threads ? 2 * threads : 0;
+        if (halves > 0) mBlocks += threads;
         o.normalisesRows = o.gamma != null && nBlocks == 1 && c1 - c0 == o.n && o.ccs == 1;
         int tasks = mBlocks * nBlocks;
-        int mb = mBlocks, nb = nBlocks;
+        int mb = mBlocks, nb = nBlocks, hb = halves;
         // One block of rows split along N: its A is packed once here for all K slices (slice k0 at
         // k0·rows), instead of once per task.
         float[] sharedA = mBlocks == 1 && nBlocks > 1 ? A_BLOCKS.take(panelsM * mr * o.k) : null;
@@ -308,10 +313,10 @@ public final class MatMul {
                 }
             }
             if (threads == 1) {
-                for (int t = 0; t < tasks; t++) block(o, c0, c1, packedB, sharedA, t, mb, nb, panelsM, panelsN);
+                for (int t = 0; t < tasks; t++) block(o, c0, c1, packedB, sharedA, t, mb, nb, hb, panelsM, panelsN);
                 return;
             }
-            pool.parallelFor(tasks, o.blockLoop(c0, c1, packedB, sharedA, mb, nb, panelsM, panelsN));
+            pool.parallelFor(tasks, o.blockLoop(c0, c1, packedB, sharedA, mb, nb, hb, panelsM, panelsN));
         } finally {
             if (sharedA != null) A_BLOCKS.give(sharedA);
         }
@@ -321,12 +326,13 @@ public final class MatMul {
      * One task: row panels [ip0, ip1) × column panels [jp0, jp1) of the chunk, over all of K. The
      * task's C block accumulates in a padded heap array (so edge tiles need no special case) and is
      * copied into C once at the end, through the epilogue. {@code sharedA}, when not null, holds all
-     * of A packed already (a single row block).
+     * of A packed already (a single row block). The last {@code halves} of the {@code mBlocks} row
+     * blocks are half the size of the others.
      */
     private static void block(Operands o, int c0, int c1, PackedWeight packedB, float[] sharedA, int task, int mBlocks,
-                              int nBlocks, int panelsM, int panelsN) {
+                              int nBlocks, int halves, int panelsM, int panelsN) {
         int mi = task / nBlocks, ni = task % nBlocks;
-        int ip0 = panelsM * mi / mBlocks, ip1 = panelsM * (mi + 1) / mBlocks;
+        int ip0 = rowPanel(mi, mBlocks, halves, panelsM), ip1 = rowPanel(mi + 1, mBlocks, halves, panelsM);
         int jp0 = panelsN * ni / nBlocks, jp1 = panelsN * (ni + 1) / nBlocks;
         if (ip0 == ip1 || jp0 == jp1) return;
         int mr = rows(packedB);
@@ -381,6 +387,13 @@ public final class MatMul {
         }
     }
 
+    /** The first row panel of M block {@code mi}: whole blocks count twice, the last {@code halves} blocks once. */
+    private static int rowPanel(int mi, int mBlocks, int halves, int panelsM) {
+        int whole = mBlocks - halves;
+        long weight = mi <= whole ? 2L * mi : 2L * whole + (mi - whole);
+        return (int) (panelsM * weight / (2L * whole + halves));
+    }
+
     /**
      * The matrices of one product (shareable segments, element offsets and strides; B is null when
      * it is packed already) and its epilogue: per-column scales of an int8 weight (null for none),
@@ -404,10 +417,10 @@ public final class MatMul {
         private boolean normalisesRows;
         private int m, n, k;
         /** The running block loop of {@link #multiplyChunk}: its parameters, and the loop body that reads them. */
-        private int c0, c1, mBlocks, nBlocks, panelsM, panelsN;
+        private int c0, c1, mBlocks, nBlocks, halves, panelsM, panelsN;
         private PackedWeight packedB;
         private float[] sharedA;
-        private final IntConsumer blockTask = t -> block(this, c0, c1, packedB, sharedA, t, mBlocks, nBlocks, panelsM, panelsN);
+        private final IntConsumer blockTask = t -> block(this, c0, c1, packedB, sharedA, t, mBlocks, nBlocks, halves, panelsM, panelsN);
 
         /** This thread's operands, or new ones while they are in use (a product issued from inside another's loop body). */
         static Operands take() {
@@ -442,16 +455,16 @@ public final class MatMul {
         }
 
         IntConsumer blockLoop(int c0, int c1, PackedWeight packedB, float[] sharedA, int mBlocks, int nBlocks,
-                              int panelsM, int panelsN) {
+                              int halves, int panelsM, int panelsN) {
             this.c0 = c0; this.c1 = c1; this.packedB = packedB; this.sharedA = sharedA;
-            this.mBlocks = mBlocks; this.nBlocks = nBlocks; this.panelsM = panelsM; this.panelsN = panelsN;
+            this.mBlocks = mBlocks; this.nBlocks = nBlocks; this.halves = halves; this.panelsM = panelsM; this.panelsN = panelsN;
             return blockTask;
         }
 
         /** Done with the product: drops its references (tensors, buffers) and frees these operands for the next. */
         void release() {
             set(null, 0, 0, 0, null, 0, 0, 0, null, 0, 0, 0, null, 0, null, 0, 0, 0, null, false, 0, 0, 0);
-            blockLoop(0, 0, null, null, 0, 0, 0, 0);
+            blockLoop(0, 0, null, null, 0, 0, 0, 0, 0);
             layerNorm(null);
             inUse = false;
         }
