@@ -295,8 +295,8 @@ public final class MatMul {
             }
             while ((mBlocks * nBlocks) % threads != 0 && nBlocks < panelsN) nBlocks++;
         }
-        // `threads` whole blocks become 2·threads half ones at the end (docs/kernels.md, stop 29: 1024² on
-        // 2 threads +2%, where a thread waited up to a whole block for the other; MiniLM's linears even).
+        // Measured in docs/kernels.md (stop 29): 1024² on 2 threads +2%, where a thread waited up to a whole
+        // block for the other; MiniLM's linears even.
         int halves = threads > 1 && nBlocks == 1 && mBlocks >= 2 * threads ? 2 * threads : 0;
         if (halves > 0) mBlocks += threads;
         o.normalisesRows = o.gamma != null && nBlocks == 1 && c1 - c0 == o.n && o.ccs == 1;
