@@ -41,6 +41,13 @@ public final class MatMul {
     private static final int MIN_BLOCK_PANELS = 4;
     /** Largest packed B chunk in floats (16 MB); N is processed in chunks beyond that. */
     private static final long B_PACK_BUDGET = 1L << 22;
+    /**
+     * Floats of B (K·N, 4 MB) from which a product that packs B per call runs one K slice at a time
+     * ({@link #compute}). Measured on the Zen 5, same JVM, alternating: 2048² +11% on 2 threads and
+     * +13% on one, 384×4096×1536 (a weight gradient's shape) +14% / +23%, 1024² +1–2% / even; below
+     * it, where B stays in cache whole, slicing cost 2–3% (4096×768×768, 4096×1536×384: docs/kernels.md).
+     */
+    static final long SLICE_K_FROM = 1L << 20;
     /** Below ~20 µs of work a product runs on the caller alone: waking workers would cost more. */
     private static final double MIN_FLOPS_PER_THREAD = 2e6;
 
@@ -207,6 +214,13 @@ public final class MatMul {
      * panels (in parallel); then split the M×N chunk into a grid of blocks, one task each. A task
      * walks K in KC slices: copy its rows of A[:, slice] into a block that stays in L2, then for
      * every B panel run the micro-kernel down the block over the panel's KC×NR_F32 slice.
+     *
+     * <p>Where B packed whole would reach {@link #SLICE_K_FROM}, the product runs one K slice at a
+     * time instead, as OpenBLAS does: each slice's packed B is at most KC rows, packed just before
+     * its use and read from cache by every block, at the price of reading and writing C once more
+     * per slice. Whole, every block streamed all of B's panels from memory. C gets the slices' sums
+     * through the epilogue's residual (C itself), the same addition, in the same order, as the
+     * micro-kernel's accumulation across slices: the bits do not change.
      */
     private static void compute(Tensor a, Tensor b, Tensor c, ComputePool pool, boolean allowParallel) {
         int m = a.dim(0), k = a.dim(1), n = b.dim(1);
@@ -219,7 +233,20 @@ public final class MatMul {
             return;
         }
         int threads = threads(pool, m, n, k, allowParallel);
-        Operands ops = operands(a, b, c, Epilogue.NONE, null, null, m, n, k);
+        if (k <= KC || (long) k * n < SLICE_K_FROM) {
+            product(a, b, c, null, pool, threads);
+            return;
+        }
+        for (int k0 = 0; k0 < k; k0 += KC) {
+            int k1 = Math.min(k, k0 + KC);
+            product(a.slice(1, k0, k1), b.slice(0, k0, k1), c, k0 == 0 ? null : c, pool, threads);
+        }
+    }
+
+    /** {@link #compute}'s product over B packed per call: C = A·B, or A·B + residual. */
+    private static void product(Tensor a, Tensor b, Tensor c, Tensor residual, ComputePool pool, int threads) {
+        int m = a.dim(0), k = a.dim(1), n = b.dim(1);
+        Operands ops = operands(a, b, c, Epilogue.NONE, residual, null, m, n, k);
         int chunk = (int) Math.max(NR_F32, Math.min(roundUp(n, NR_F32), B_PACK_BUDGET / k / NR_F32 * NR_F32));
         float[] packedB = B_PANELS.take(roundUp(Math.min(n, chunk), NR_F32) * k);
         try {

@@ -240,28 +240,31 @@ class MatMulTest {
     /**
      * With several threads B is packed by ranges of its rows and C by blocks of rows, in whatever
      * order the tasks run; every element is still one FMA chain per K slice with the slices added in
-     * order, so the product must be the same bits on one thread and on three, and on every repeat
-     * (several row blocks sharing every B panel, three K slices, a partial last panel, plain and
-     * transposed B).
+     * order. So a per-call product has the bits of the product over the same B packed as a weight,
+     * on one thread and on three, on every repeat, B transposed or not (several row blocks sharing
+     * every B panel, three K slices, a partial last panel): whole (211×1100×197), and one K slice at
+     * a time where B reaches {@link MatMul#SLICE_K_FROM} (20×1100×1000), C adding each slice's sum
+     * through the epilogue, the same additions in the same order as the micro-kernel's.
      */
-    @Test
-    void perCallProductIsTheSameBitsOnAnyThreadCount() {
-        int m = 211, k = 1100, n = 3 * MicroKernel.NR_F32 + 5;
+    @ParameterizedTest(name = "{0}x{1}x{2}, K slice by slice: {3}")
+    @CsvSource({"211,1100,197,false", "20,1100,1000,true"})
+    void perCallProductIsTheSameBitsOnAnyThreadCount(int m, int k, int n, boolean kSliceBySlice) {
+        assertThat(k > MatMul.KC && (long) k * n >= MatMul.SLICE_K_FROM).isEqualTo(kSliceBySlice);
         try (Arena arena = Arena.ofConfined(); ComputePool one = ComputePool.create(1)) {
             SplittableRandom rnd = new SplittableRandom(17);
             Tensor a = Tensors.random(arena, rnd, m, k);
             Tensor b = Tensors.random(arena, rnd, k, n);
             Tensor bt = b.t().copy(arena);
-            Tensor serial = Tensor.allocate(arena, m, n);
-            MatMul.matmul(a, b, serial, one);
-            assertClose(arena, a, b, serial, k);
-            for (int repeat = 0; repeat < 3; repeat++) {
+            Tensor expected = Tensor.allocate(arena, m, n);
+            MatMul.matmul(a, PackedWeight.of(b), Epilogue.NONE, null, expected, one);
+            assertClose(arena, a, b, expected, k);
+            for (ComputePool pool : new ComputePool[] {one, THREE, THREE, THREE}) {
                 Tensor c = Tensors.random(arena, rnd, m, n);
-                MatMul.matmul(a, b, c, THREE);
-                assertBitIdentical(c, serial);
+                MatMul.matmul(a, b, c, pool);
+                assertBitIdentical(c, expected);
                 Tensor ct = Tensors.random(arena, rnd, m, n);
-                MatMul.matmulTransB(a, bt, ct, THREE);
-                assertBitIdentical(ct, serial);
+                MatMul.matmulTransB(a, bt, ct, pool);
+                assertBitIdentical(ct, expected);
             }
         }
     }
@@ -307,13 +310,15 @@ class MatMulTest {
     }
 
     /**
-     * K·N beyond the packing budget (4M floats) makes the product run in several N chunks; the
-     * reference here is a plain double loop over arrays, since the tensor-based one would take
-     * seconds at this size. Same error bound as everywhere else.
+     * Large products take the per-call path's two other routes: K·N beyond the packing budget (4M
+     * floats) with K within one slice runs in several N chunks (7×300×14000); K·N from 1M floats
+     * with K beyond one slice runs slice by slice, C summing the slices through the epilogue
+     * (7×2048×2049, four slices). The reference here is a plain double loop over arrays, since the
+     * tensor-based one would take seconds at these sizes. Same error bound as everywhere else.
      */
-    @Test
-    void splitsWideProductsIntoChunks() {
-        int m = 7, k = 2048, n = 2049;
+    @ParameterizedTest(name = "{0}x{1}x{2}")
+    @CsvSource({"7,300,14000", "7,2048,2049"})
+    void runsLargeProductsInChunksOrKSlices(int m, int k, int n) {
         try (Arena arena = Arena.ofConfined()) {
             SplittableRandom rnd = new SplittableRandom(13);
             Tensor a = Tensors.random(arena, rnd, m, k);
