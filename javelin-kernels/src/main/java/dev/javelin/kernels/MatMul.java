@@ -233,7 +233,7 @@ public final class MatMul {
             return;
         }
         int threads = threads(pool, m, n, k, allowParallel);
-        if (k <= KC || (long) k * n < SLICE_K_FROM) {
+        if (!runsKSliceBySlice(k, n)) {
             product(a, b, c, null, pool, threads);
             return;
         }
@@ -241,6 +241,11 @@ public final class MatMul {
             int k1 = Math.min(k, k0 + KC);
             product(a.slice(1, k0, k1), b.slice(0, k0, k1), c, k0 == 0 ? null : c, pool, threads);
         }
+    }
+
+    /** Whether {@link #compute} runs a K×N per-call B one K slice at a time: K beyond one slice, B from {@link #SLICE_K_FROM}. */
+    static boolean runsKSliceBySlice(int k, int n) {
+        return k > KC && (long) k * n >= SLICE_K_FROM;
     }
 
     /** {@link #compute}'s product over B packed per call: C = A·B, or A·B + residual. */

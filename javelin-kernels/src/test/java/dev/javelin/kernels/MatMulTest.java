@@ -249,7 +249,7 @@ class MatMulTest {
     @ParameterizedTest(name = "{0}x{1}x{2}, K slice by slice: {3}")
     @CsvSource({"211,1100,197,false", "20,1100,1000,true"})
     void perCallProductIsTheSameBitsOnAnyThreadCount(int m, int k, int n, boolean kSliceBySlice) {
-        assertThat(k > MatMul.KC && (long) k * n >= MatMul.SLICE_K_FROM).isEqualTo(kSliceBySlice);
+        assertThat(MatMul.runsKSliceBySlice(k, n)).isEqualTo(kSliceBySlice);
         try (Arena arena = Arena.ofConfined(); ComputePool one = ComputePool.create(1)) {
             SplittableRandom rnd = new SplittableRandom(17);
             Tensor a = Tensors.random(arena, rnd, m, k);
