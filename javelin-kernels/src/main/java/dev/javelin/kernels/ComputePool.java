@@ -92,8 +92,8 @@ public final class ComputePool implements AutoCloseable {
 
     /**
      * Runs {@code body.accept(i)} for every {@code i} in {@code [0, n)}, in parallel, and returns when
-     * all are done. If a body throws, the remaining indices are skipped and the first exception is
-     * rethrown here.
+     * all are done. If a body throws, the indices not yet handed out are skipped (those already
+     * handed out still run) and the first exception is rethrown here.
      */
     public void parallelFor(int n, IntConsumer body) {
         if (n < 0) throw new IllegalArgumentException("parallelFor: negative count " + n);
@@ -221,22 +221,36 @@ public final class ComputePool implements AutoCloseable {
             }
         }
 
+        /**
+         * Runs claimed indices until none is left. A failure withdraws the indices not yet handed out
+         * (counted as done here), so that every index handed out runs: skipping by a check of
+         * {@code error} after the claim also skipped indices handed out before the failing one,
+         * whenever another thread had claimed but not yet started them.
+         */
         void work() {
             int done = 0;
             int i;
             Thread waiting = null;
             while ((i = claim()) >= 0) {
                 waiting = caller;
-                if (error == null) {
-                    try {
-                        body.accept(i);
-                    } catch (Throwable t) {
-                        if (error == null) error = t;
-                    }
+                try {
+                    body.accept(i);
+                } catch (Throwable t) {
+                    if (error == null) error = t;
+                    done += withdrawUnclaimed();
                 }
                 done++;
             }
             if (done > 0 && unfinished.addAndGet(-done) == 0) LockSupport.unpark(waiting);
+        }
+
+        /** Takes every index of the running generation not yet handed out; returns how many. */
+        private int withdrawUnclaimed() {
+            while (true) {
+                long s = unclaimed.get();
+                int left = (int) s;
+                if (left == 0 || unclaimed.compareAndSet(s, s - left)) return left;
+            }
         }
 
         void awaitDone() {
