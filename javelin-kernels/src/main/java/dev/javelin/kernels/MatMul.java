@@ -8,6 +8,7 @@ import static dev.javelin.kernels.MicroKernel.NR_F32;
 import dev.javelin.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntConsumer;
 
 /**
@@ -48,6 +49,14 @@ public final class MatMul {
      * it, where B stays in cache whole, slicing cost 2–3% (4096×768×768, 4096×1536×384: docs/kernels.md).
      */
     static final long SLICE_K_FROM = 1L << 20;
+    /**
+     * A product over a per-call B on a pool of at most this many threads, split by rows only, has
+     * each thread pack its own copy of B ({@link #multiplyChunk}). Measured on 2 threads; with more,
+     * every thread would read all of B from memory once more, which was not measured.
+     */
+    static final int OWN_B_THREADS = 2;
+    /** Largest B chunk (in floats, 4 MB) that each thread packs a copy of. */
+    static final long OWN_B_FLOATS = 1L << 20;
     /** Below ~20 µs of work a product runs on the caller alone: waking workers would cost more. */
     private static final double MIN_FLOPS_PER_THREAD = 2e6;
 
@@ -252,18 +261,17 @@ public final class MatMul {
     private static void product(Tensor a, Tensor b, Tensor c, Tensor residual, ComputePool pool, int threads) {
         int m = a.dim(0), k = a.dim(1), n = b.dim(1);
         Operands ops = operands(a, b, c, Epilogue.NONE, residual, null, m, n, k);
-        int chunk = (int) Math.max(NR_F32, Math.min(roundUp(n, NR_F32), B_PACK_BUDGET / k / NR_F32 * NR_F32));
-        float[] packedB = B_PANELS.take(roundUp(Math.min(n, chunk), NR_F32) * k);
+        int chunk = chunkColumns(n, k);
         try {
-            for (int c0 = 0; c0 < n; c0 += chunk) {
-                int c1 = Math.min(n, c0 + chunk);
-                packChunk(ops, c0, c1, packedB, pool, threads);
-                multiplyChunk(ops, c0, c1, PackedWeight.perCall(packedB, k, c1 - c0, NR_F32), pool, threads);
-            }
+            for (int c0 = 0; c0 < n; c0 += chunk) multiplyChunk(ops, c0, Math.min(n, c0 + chunk), null, pool, threads);
         } finally {
-            B_PANELS.give(packedB);
             ops.release();
         }
+    }
+
+    /** Columns of B packed at a time: all of them, unless K·N passes {@link #B_PACK_BUDGET}. */
+    private static int chunkColumns(int n, int k) {
+        return (int) Math.max(NR_F32, Math.min(roundUp(n, NR_F32), B_PACK_BUDGET / k / NR_F32 * NR_F32));
     }
 
     /**
@@ -309,24 +317,25 @@ public final class MatMul {
      * MIN_BLOCK_PANELS), in a multiple of the thread count: on a machine shared with other work a
      * thread can be descheduled mid-product, and small tasks let the others take over its share
      * instead of waiting. A short A (one request of a few tokens) is split along N only, so every
-     * weight panel is streamed from memory by one thread, once. A tall A's last 2·threads blocks are
-     * half-size: claimed last, they let the threads finish closer together than whole blocks do.
+     * weight panel is streamed from memory by one thread, once. A tall A's 2·threads blocks in the
+     * middle are half-size: claimed last, they let the threads finish closer together than whole
+     * blocks do.
+     *
+     * <p>{@code packedB} null means B[:, c0:c1] of the operands, packed here: up front, into panels
+     * that every thread reads, or, where the tasks split rows only on a pool of at most
+     * {@link #OWN_B_THREADS} threads, by each thread into a copy of its own before its first block.
+     * The project's 2-core machines share no cache between their cores (a line written by one
+     * reaches the other in ~250 ns, measured on the Zen 5), so each thread's tasks read half of a
+     * shared B from the other core; a copy of its own costs one more read of B from memory. Same
+     * JVM, alternating, 2 threads: 1024² +3.3%, 512² +7%, 2048² +1.5% (docs/kernels.md).
      */
     private static void multiplyChunk(Operands o, int c0, int c1, PackedWeight packedB, ComputePool pool, int threads) {
-        int panelsN = ceilDiv(c1 - c0, packedB.nr);
-        int mr = rows(packedB);
+        int nr = packedB == null ? NR_F32 : packedB.nr;
+        int panelsN = ceilDiv(c1 - c0, nr);
+        int mr = rows(nr);
         int panelsM = ceilDiv(o.m, mr);
-        int mBlocks = ceilDiv(panelsM, MC_PANELS);
-        int nBlocks = 1;
-        if (threads > 1) {
-            if (panelsM <= MC_PANELS && panelsM < MIN_BLOCK_PANELS * threads) {
-                nBlocks = Math.min(panelsN, TASKS_PER_THREAD * threads);
-            } else {
-                int want = Math.min(TASKS_PER_THREAD * threads, Math.max(1, panelsM / MIN_BLOCK_PANELS));
-                mBlocks = Math.min(panelsM, roundUp(Math.max(mBlocks, want), threads));
-            }
-            while ((mBlocks * nBlocks) % threads != 0 && nBlocks < panelsN) nBlocks++;
-        }
+        long grid = taskGrid(panelsM, panelsN, threads);
+        int mBlocks = (int) (grid >>> 32), nBlocks = (int) grid;
         // Measured in docs/kernels.md (stop 29): 1024² on 2 threads +2%, where a thread waited up to a whole
         // block for the other; MiniLM's linears even.
         int halves = threads > 1 && nBlocks == 1 && mBlocks >= 2 * threads ? 2 * threads : 0;
@@ -334,10 +343,16 @@ public final class MatMul {
         o.normalisesRows = o.gamma != null && nBlocks == 1 && c1 - c0 == o.n && o.ccs == 1;
         int tasks = mBlocks * nBlocks;
         int mb = mBlocks, nb = nBlocks, hb = halves;
+        boolean ownB = packedB == null && packsBPerThread(pool, threads, nBlocks, (long) panelsN * nr * o.k);
+        float[] sharedB = packedB == null && !ownB ? B_PANELS.take(panelsN * nr * o.k) : null;
         // One block of rows split along N: its A is packed once here for all K slices (slice k0 at
         // k0·rows), instead of once per task.
         float[] sharedA = mBlocks == 1 && nBlocks > 1 ? A_BLOCKS.take(panelsM * mr * o.k) : null;
         try {
+            if (sharedB != null) {
+                packChunk(o, c0, c1, sharedB, pool, threads);
+                packedB = PackedWeight.perCall(sharedB, o.k, c1 - c0, NR_F32);
+            }
             if (sharedA != null) {
                 for (int k0 = 0; k0 < o.k; k0 += KC) {
                     Packing.packA(o.a, o.aOff, o.ars, o.acs, 0, o.m, k0, Math.min(KC, o.k - k0), sharedA,
@@ -351,15 +366,47 @@ public final class MatMul {
             pool.parallelFor(tasks, o.blockLoop(c0, c1, packedB, sharedA, mb, nb, hb, panelsM, panelsN));
         } finally {
             if (sharedA != null) A_BLOCKS.give(sharedA);
+            if (sharedB != null) B_PANELS.give(sharedB);
+            o.dropOwnB();
         }
+    }
+
+    /** The task grid of a block loop: its M blocks (high 32 bits) and N blocks (low 32 bits), before any half-size blocks. */
+    private static long taskGrid(int panelsM, int panelsN, int threads) {
+        int mBlocks = ceilDiv(panelsM, MC_PANELS);
+        int nBlocks = 1;
+        if (threads > 1) {
+            if (panelsM <= MC_PANELS && panelsM < MIN_BLOCK_PANELS * threads) {
+                nBlocks = Math.min(panelsN, TASKS_PER_THREAD * threads);
+            } else {
+                int want = Math.min(TASKS_PER_THREAD * threads, Math.max(1, panelsM / MIN_BLOCK_PANELS));
+                mBlocks = Math.min(panelsM, roundUp(Math.max(mBlocks, want), threads));
+            }
+            while ((mBlocks * nBlocks) % threads != 0 && nBlocks < panelsN) nBlocks++;
+        }
+        return (long) mBlocks << 32 | nBlocks;
+    }
+
+    /** Whether the threads of a block loop over a per-call B each pack their own copy of it ({@link #multiplyChunk}). */
+    private static boolean packsBPerThread(ComputePool pool, int threads, int nBlocks, long panelFloats) {
+        return threads > 1 && pool.threads() <= OWN_B_THREADS && nBlocks == 1 && panelFloats <= OWN_B_FLOATS;
+    }
+
+    /** Whether a per-call product A[M,K]·B[K,N] on {@code pool} has each thread pack its own copy of B (the tests ask). */
+    static boolean packsBPerThread(int m, int k, int n, ComputePool pool) {
+        int threads = threads(pool, m, n, k, true);
+        int kc = runsKSliceBySlice(k, n) ? KC : k;
+        int panelsN = ceilDiv(Math.min(n, chunkColumns(n, kc)), NR_F32);
+        int nBlocks = (int) taskGrid(ceilDiv(m, rows(NR_F32)), panelsN, threads);
+        return packsBPerThread(pool, threads, nBlocks, (long) panelsN * NR_F32 * kc);
     }
 
     /**
      * One task: row panels [ip0, ip1) × column panels [jp0, jp1) of the chunk, over all of K. The
      * task's C block accumulates in a padded heap array (so edge tiles need no special case) and is
      * copied into C once at the end, through the epilogue. {@code sharedA}, when not null, holds all
-     * of A packed already (a single row block). The last {@code halves} of the {@code mBlocks} row
-     * blocks are half the size of the others.
+     * of A packed already (a single row block). The {@code halves} middle ones of the {@code mBlocks}
+     * row blocks are half the size of the others.
      */
     private static void block(Operands o, int c0, int c1, PackedWeight packedB, float[] sharedA, int task, int mBlocks,
                               int nBlocks, int halves, int panelsM, int panelsN) {
@@ -367,7 +414,7 @@ public final class MatMul {
         int ip0 = rowPanel(mi, mBlocks, halves, panelsM), ip1 = rowPanel(mi + 1, mBlocks, halves, panelsM);
         int jp0 = panelsN * ni / nBlocks, jp1 = panelsN * (ni + 1) / nBlocks;
         if (ip0 == ip1 || jp0 == jp1) return;
-        int mr = rows(packedB);
+        int mr = rows(packedB.nr);
         int r0 = ip0 * mr, r1 = Math.min(o.m, ip1 * mr);
         int rowsPadded = (ip1 - ip0) * mr;
         int nr = packedB.nr;
@@ -419,10 +466,14 @@ public final class MatMul {
         }
     }
 
-    /** The first row panel of M block {@code mi}: whole blocks count twice, the last {@code halves} blocks once. */
+    /**
+     * The first row panel of M block {@code mi}: whole blocks count twice, the {@code halves} blocks
+     * in the middle once. The pool hands out indices from both ends (the caller's from the front,
+     * the workers' from the back), so the middle ones are claimed last.
+     */
     private static int rowPanel(int mi, int mBlocks, int halves, int panelsM) {
-        int whole = mBlocks - halves;
-        long weight = mi <= whole ? 2L * mi : 2L * whole + (mi - whole);
+        int whole = mBlocks - halves, h0 = whole / 2;
+        long weight = 2L * Math.min(mi, h0) + Math.clamp(mi - h0, 0, halves) + 2L * Math.max(0, mi - h0 - halves);
         return (int) (panelsM * weight / (2L * whole + halves));
     }
 
@@ -452,7 +503,39 @@ public final class MatMul {
         private int c0, c1, mBlocks, nBlocks, halves, panelsM, panelsN;
         private PackedWeight packedB;
         private float[] sharedA;
-        private final IntConsumer blockTask = t -> block(this, c0, c1, packedB, sharedA, t, mBlocks, nBlocks, halves, panelsM, panelsN);
+        private final IntConsumer blockTask = t -> block(this, c0, c1, packedB != null ? packedB : ownB(), sharedA, t, mBlocks,
+                nBlocks, halves, panelsM, panelsN);
+        /** Where the running block loop's threads pack their own B (packedB null): slot i is owners[i]'s copy. */
+        private final AtomicReferenceArray<Thread> owners = new AtomicReferenceArray<>(OWN_B_THREADS);
+        private final float[][] ownPanels = new float[OWN_B_THREADS][];
+        private final PackedWeight[] ownPacked = new PackedWeight[OWN_B_THREADS];
+
+        /** This thread's copy of the running loop's B chunk, packed on its first block (only it reads or writes its slot). */
+        private PackedWeight ownB() {
+            Thread me = Thread.currentThread();
+            for (int i = 0; i < OWN_B_THREADS; i++) {
+                Thread owner = owners.get(i);
+                if (owner == me) return ownPacked[i];
+                if (owner == null && owners.compareAndSet(i, null, me)) {
+                    int panelsN = ceilDiv(c1 - c0, NR_F32);
+                    float[] panels = B_PANELS.take(panelsN * NR_F32 * k);
+                    ownPanels[i] = panels;
+                    Packing.packB(b, bOff, brs, bcs, k, 0, k, c0, c1, 0, panelsN, NR_F32, panels);
+                    return ownPacked[i] = PackedWeight.perCall(panels, k, c1 - c0, NR_F32);
+                }
+            }
+            throw new IllegalStateException("more threads ran a product's blocks than its pool has");
+        }
+
+        /** After the block loop (every task done): gives the threads' copies of B back. */
+        void dropOwnB() {
+            for (int i = 0; i < OWN_B_THREADS; i++) {
+                if (ownPanels[i] != null) B_PANELS.give(ownPanels[i]);
+                ownPanels[i] = null;
+                ownPacked[i] = null;
+                owners.set(i, null);
+            }
+        }
 
         /** This thread's operands, or new ones while they are in use (a product issued from inside another's loop body). */
         static Operands take() {
@@ -532,9 +615,9 @@ public final class MatMul {
         int k() { return k; }
     }
 
-    /** Rows of the tile that runs over {@code b}'s panels: the 4-vector F32 tile's, or the 2-vector tiles'. */
-    private static int rows(PackedWeight b) {
-        return b.nr == NR ? MR : MR_WIDE;
+    /** Rows of the tile that runs over panels {@code nr} wide: the 4-vector F32 tile's, or the 2-vector tiles'. */
+    private static int rows(int nr) {
+        return nr == NR ? MR : MR_WIDE;
     }
 
     private static int ceilDiv(int x, int y) {

@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +30,59 @@ class ComputePoolTest {
             });
             for (int i = 0; i < n; i++) assertThat(hits.get(i)).as("index %d", i).isEqualTo(1);
             assertThat(pool.threads()).isEqualTo(4);
+        }
+    }
+
+    /**
+     * The caller claims from the front and the workers from the back, so the caller's indices are
+     * a prefix of the range and the worker's the rest; a loop longer than {@link
+     * ComputePool#TWO_ENDED_MAX} is handed out from the front only, and runs every index once too.
+     */
+    @Test
+    void theCallerTakesTheFrontAndTheWorkersTheBack() {
+        try (ComputePool pool = ComputePool.create(2)) {
+            Thread caller = Thread.currentThread();
+            int n = 400;
+            AtomicReferenceArray<Thread> ranBy = new AtomicReferenceArray<>(n);
+            AtomicBoolean workerRan = new AtomicBoolean();
+            pool.parallelFor(n, i -> {
+                ranBy.set(i, Thread.currentThread());
+                if (Thread.currentThread() != caller) workerRan.set(true);
+                // the caller's first index waits (up to 5 s) for the worker to join, so that both claim
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (!workerRan.get() && System.nanoTime() < deadline) Thread.onSpinWait();
+                long until = System.nanoTime() + 20_000;
+                while (System.nanoTime() < until) Thread.onSpinWait();
+            });
+            int front = 0;
+            while (front < n && ranBy.get(front) == caller) front++;
+            for (int i = front; i < n; i++) assertThat(ranBy.get(i)).as("index %d", i).isNotNull().isNotSameAs(caller);
+            assertThat(front).as("indices run by the caller").isBetween(1, n - 1);
+
+            int longLoop = ComputePool.TWO_ENDED_MAX + 1;
+            AtomicIntegerArray hits = new AtomicIntegerArray(longLoop);
+            pool.parallelFor(longLoop, hits::incrementAndGet);
+            for (int i = 0; i < longLoop; i++) assertThat(hits.get(i)).as("index %d", i).isEqualTo(1);
+        }
+    }
+
+    /**
+     * Back-to-back loops reuse one slot, and a worker may read a loop's state just as the next loop
+     * starts there: every index of every loop, of lengths handed out from both ends or from the
+     * front only, runs once.
+     */
+    @Test
+    void backToBackLoopsOfAnyLengthRunEachIndexOnce() {
+        try (ComputePool pool = ComputePool.create(2)) {
+            SplittableRandom rnd = new SplittableRandom(5);
+            for (int loop = 0; loop < 20_000; loop++) {
+                int n = loop % 1000 == 999 ? ComputePool.TWO_ENDED_MAX + 1 + rnd.nextInt(100) : 1 + rnd.nextInt(400);
+                AtomicIntegerArray hits = new AtomicIntegerArray(n);
+                pool.parallelFor(n, hits::incrementAndGet);
+                for (int i = 0; i < n; i++) {
+                    if (hits.get(i) != 1) assertThat(hits.get(i)).as("loop %d of %d indices, index %d", loop, n, i).isEqualTo(1);
+                }
+            }
         }
     }
 
@@ -70,7 +126,9 @@ class ComputePoolTest {
     /**
      * More callers than the pool has loop slots, each posting thousands of short loops of varying
      * length into reused slots: every index of every loop runs exactly once, on that loop's own
-     * body, and a failure stays with the loop that threw it.
+     * body, and a failure stays with the loop that threw it. A failing loop skips the indices not
+     * yet handed out, and only those: the indices it ran, each once, are a prefix and a suffix of
+     * its range (the caller claims from the front, the workers from the back).
      */
     @Test
     void slotsReusedByManyConcurrentCallersRunEveryLoopExactly() throws Exception {
@@ -95,13 +153,27 @@ class ComputePoolTest {
                         } catch (IllegalStateException e) {
                             if (!fails || !e.getMessage().equals("loop " + caller + "/" + n)) wrong.incrementAndGet();
                         }
-                        for (int i = 0; i < n; i++) if (hits.get(i) != 1) wrong.incrementAndGet();
+                        if (fails ? !ranAPrefixAndASuffix(hits) || hits.get(n - 1) != 1 : !ranEachOnce(hits)) wrong.incrementAndGet();
                     }
                 });
             }
             for (Thread t : threads) t.join();
             assertThat(wrong.get()).isZero();
         }
+    }
+
+    private static boolean ranEachOnce(AtomicIntegerArray hits) {
+        for (int i = 0; i < hits.length(); i++) if (hits.get(i) != 1) return false;
+        return true;
+    }
+
+    /** Whether the indices run once are a prefix and a suffix of the range, and the rest never ran. */
+    private static boolean ranAPrefixAndASuffix(AtomicIntegerArray hits) {
+        int i = 0, n = hits.length();
+        while (i < n && hits.get(i) == 1) i++;
+        while (i < n && hits.get(i) == 0) i++;
+        while (i < n && hits.get(i) == 1) i++;
+        return i == n;
     }
 
     /**

@@ -24,10 +24,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 @EnabledIf("dev.javelin.kernels.RequestedShape#runsHere")
 class MatMulTest {
     private static final double U = Math.ulp(1f) / 2;
+    private static final ComputePool TWO = ComputePool.create(2);
     private static final ComputePool THREE = ComputePool.create(3);
 
     @AfterAll
     static void closePool() {
+        TWO.close();
         THREE.close();
     }
 
@@ -243,13 +245,17 @@ class MatMulTest {
      * order. So a per-call product has the bits of the product over the same B packed as a weight,
      * on one thread and on three, on every repeat, B transposed or not (several row blocks sharing
      * every B panel, three K slices, a partial last panel): whole (211×1100×197), and one K slice at
-     * a time where B reaches {@link MatMul#SLICE_K_FROM} (20×1100×1000), C adding each slice's sum
-     * through the epilogue, the same additions in the same order as the micro-kernel's.
+     * a time where B reaches {@link MatMul#SLICE_K_FROM} (20×1100×1000, 100×1100×1000), C adding
+     * each slice's sum through the epilogue, the same additions in the same order as the
+     * micro-kernel's. On two threads, where the tasks split A's rows, each thread packs a copy of B
+     * of its own (211×1100×197, 100×1100×1000); a short A split along N shares one (20×1100×1000).
      */
-    @ParameterizedTest(name = "{0}x{1}x{2}, K slice by slice: {3}")
-    @CsvSource({"211,1100,197,false", "20,1100,1000,true"})
-    void perCallProductIsTheSameBitsOnAnyThreadCount(int m, int k, int n, boolean kSliceBySlice) {
+    @ParameterizedTest(name = "{0}x{1}x{2}, K slice by slice: {3}, B packed per thread on 2: {4}")
+    @CsvSource({"211,1100,197,false,true", "20,1100,1000,true,false", "100,1100,1000,true,true"})
+    void perCallProductIsTheSameBitsOnAnyThreadCount(int m, int k, int n, boolean kSliceBySlice, boolean bPerThread) {
         assertThat(MatMul.runsKSliceBySlice(k, n)).isEqualTo(kSliceBySlice);
+        assertThat(MatMul.packsBPerThread(m, k, n, TWO)).isEqualTo(bPerThread);
+        assertThat(MatMul.packsBPerThread(m, k, n, THREE)).isFalse();
         try (Arena arena = Arena.ofConfined(); ComputePool one = ComputePool.create(1)) {
             SplittableRandom rnd = new SplittableRandom(17);
             Tensor a = Tensors.random(arena, rnd, m, k);
@@ -258,7 +264,7 @@ class MatMulTest {
             Tensor expected = Tensor.allocate(arena, m, n);
             MatMul.matmul(a, PackedWeight.of(b), Epilogue.NONE, null, expected, one);
             assertClose(arena, a, b, expected, k);
-            for (ComputePool pool : new ComputePool[] {one, THREE, THREE, THREE}) {
+            for (ComputePool pool : new ComputePool[] {one, TWO, TWO, TWO, THREE, THREE, THREE}) {
                 Tensor c = Tensors.random(arena, rnd, m, n);
                 MatMul.matmul(a, b, c, pool);
                 assertBitIdentical(c, expected);
