@@ -220,7 +220,7 @@ public final class MatMul {
 
     /**
      * The blocked product (Goto/BLIS scheme). For each chunk of N: pack B[:, chunk] into NR_F32-wide
-     * panels (in parallel); then split the M×N chunk into a grid of blocks, one task each. A task
+     * panels (in parallel, or a copy per thread: {@link #multiplyChunk}); then split the M×N chunk into a grid of blocks, one task each. A task
      * walks K in KC slices: copy its rows of A[:, slice] into a block that stays in L2, then for
      * every B panel run the micro-kernel down the block over the panel's KC×NR_F32 slice.
      *
@@ -275,9 +275,10 @@ public final class MatMul {
     }
 
     /**
-     * Packs B[:, c0:c1] into NR_F32-wide panels, in parallel when the product is: each task packs a
-     * range of B's rows across all panels, so that it reads whole rows of a row-major B (splitting
-     * by panels read NR_F32 floats per row, a page apart at N = 1024: 1 thread 102 -> 105 GFLOP/s).
+     * Packs B[:, c0:c1] into NR_F32-wide panels (on one thread without the pool, which may then be
+     * null), in parallel when the product is: each task packs a range of B's rows across all panels,
+     * so that it reads whole rows of a row-major B (splitting by panels read NR_F32 floats per row,
+     * a page apart at N = 1024: 1 thread 102 -> 105 GFLOP/s).
      */
     private static void packChunk(Operands o, int c0, int c1, float[] packedB, ComputePool pool, int threads) {
         int panelsN = ceilDiv(c1 - c0, NR_F32), k = o.k;
@@ -367,7 +368,7 @@ public final class MatMul {
         } finally {
             if (sharedA != null) A_BLOCKS.give(sharedA);
             if (sharedB != null) B_PANELS.give(sharedB);
-            o.dropOwnB();
+            if (ownB) o.dropOwnB();
         }
     }
 
@@ -517,10 +518,9 @@ public final class MatMul {
                 Thread owner = owners.get(i);
                 if (owner == me) return ownPacked[i];
                 if (owner == null && owners.compareAndSet(i, null, me)) {
-                    int panelsN = ceilDiv(c1 - c0, NR_F32);
                     float[] panels = B_PANELS.take(panelsN * NR_F32 * k);
                     ownPanels[i] = panels;
-                    Packing.packB(b, bOff, brs, bcs, k, 0, k, c0, c1, 0, panelsN, NR_F32, panels);
+                    packChunk(this, c0, c1, panels, null, 1);
                     return ownPacked[i] = PackedWeight.perCall(panels, k, c1 - c0, NR_F32);
                 }
             }
