@@ -63,6 +63,12 @@ javelin_jvm_options() {
   local initial=32m
   [ "${1:-}" = serve ] && initial="$heap"
   JAVA_OPTS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED "-Xms$initial" "-Xmx$heap")
+  # C2 strip-mines counted loops only under G1 (and ZGC, Shenandoah). The JVM picks SerialGC by itself
+  # with one CPU or under 1792 MB (a small container), and there the AVX2 micro-kernel spilled four
+  # accumulators to the stack: all-MiniLM-L6-v2 on one CPU ran b32x128 at 9.4-10.3 sentences/s against
+  # 13.1-15.0 with these flags (G1's own defaults, so they change nothing under G1; docs/kernels.md).
+  # Passing them, the launcher spares the engine its check of them (~400 classes, ~40 ms of a cold start).
+  JAVA_OPTS+=(-XX:+UseCountedLoopSafepoints -XX:LoopStripMiningIter=1000 -Djavelin.jit.check=false)
   # The kernels reach the JIT 20x sooner than other code: interpreted, a Vector API kernel runs ~1000x
   # slower than compiled, so a first forward pass spent ~0.4 s there before C1 even compiled its tile.
   [ "${1:-}" = bench ] || JAVA_OPTS+=(-XX:CompileCommand=quiet

@@ -31,6 +31,10 @@ import jdk.incubator.vector.FloatVector;
 final class MicroKernel {
     private MicroKernel() {}
 
+    static {
+        JitSettings.check();
+    }
+
     /** Vectors per row of an F32 tile and panel: 4 where 32 registers hold {@link #MR_WIDE} × 4 accumulators, else 2. */
     static final int F32_VECTORS = vectors(Integer.getInteger("javelin.matmul.vectors", Simd.REGISTERS >= 32 ? 4 : 2));
     /**

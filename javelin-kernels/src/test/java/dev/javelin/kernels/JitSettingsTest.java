@@ -1,0 +1,68 @@
+package dev.javelin.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.javelin.tensor.Tensor;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class JitSettingsTest {
+    @Test
+    void stripMinedLoopsNeedNoWarning() {
+        assertThat(JitSettings.warning("true", "1000")).isNull();
+        assertThat(JitSettings.warning("true", "2")).isNull();
+    }
+
+    @Test
+    void loopsWithoutStripMiningAreNamedWithTheFix() {
+        // SerialGC and ParallelGC's defaults; counted-loop safepoints alone set the iterations to 1, a poll every step
+        for (String[] flags : new String[][] {{"false", "0"}, {"true", "1"}, {"false", "1000"}}) {
+            assertThat(JitSettings.warning(flags[0], flags[1]))
+                    .contains("UseCountedLoopSafepoints=" + flags[0], "LoopStripMiningIter=" + flags[1],
+                            "-XX:+UseCountedLoopSafepoints -XX:LoopStripMiningIter=1000");
+        }
+    }
+
+    @Test
+    void unreadableValuesAreNotGuessedAt() {
+        assertThat(JitSettings.warning("true", "")).isNull();
+    }
+
+    @Test
+    void aSerialGcJvmWarnsAtItsFirstProductAndAStripMinedOneDoesNot() throws Exception {
+        assertThat(runProbe("-XX:+UseSerialGC")).contains("WARNING", "LoopStripMiningIter=0", "product ok");
+        assertThat(runProbe("-XX:+UseSerialGC", "-XX:+UseCountedLoopSafepoints", "-XX:LoopStripMiningIter=1000"))
+                .doesNotContain("strip mining").contains("product ok");
+        assertThat(runProbe("-XX:+UseSerialGC", "-Djavelin.jit.check=false")).doesNotContain("strip mining").contains("product ok");
+    }
+
+    private static String runProbe(String... jvmOptions) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector"));
+        cmd.addAll(List.of(jvmOptions));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Probe.class.getName()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+
+    /** A process whose only work is one small product, so the micro-kernels' class initialises. */
+    static final class Probe {
+        public static void main(String[] args) {
+            try (Arena arena = Arena.ofConfined()) {
+                Tensor a = Tensor.of(arena, new float[] {1, 2, 3, 4}, 2, 2);
+                Tensor c = Tensor.allocate(arena, 2, 2);
+                MatMul.matmul(a, a, c, ComputePool.create(1));
+                System.out.println(c.toArray()[3] == 22f ? "product ok" : "wrong product");
+            }
+        }
+    }
+}
