@@ -6,6 +6,7 @@ import dev.javelin.tensor.Tensor;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,20 +77,28 @@ class JitSettingsTest {
                 "--add-modules", "jdk.incubator.vector"));
         cmd.addAll(List.of(jvmOptions));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Probe.class.getName()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        return out;
+        // the output goes to a file, so that a hung probe fails the wait below instead of blocking a read forever
+        Path log = Files.createTempFile("jit-settings-probe", ".log");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            boolean exited = p.waitFor(60, TimeUnit.SECONDS);
+            if (!exited) p.destroyForcibly();
+            String out = Files.readString(log, StandardCharsets.UTF_8);
+            assertThat(exited).as(out).isTrue();
+            assertThat(p.exitValue()).as(out).isZero();
+            return out;
+        } finally {
+            Files.deleteIfExists(log);
+        }
     }
 
     /** A process whose only work is one small product, so the micro-kernels' class initialises. */
     static final class Probe {
         public static void main(String[] args) {
-            try (Arena arena = Arena.ofConfined()) {
+            try (Arena arena = Arena.ofConfined(); ComputePool pool = ComputePool.create(1)) {
                 Tensor a = Tensor.of(arena, new float[] {1, 2, 3, 4}, 2, 2);
                 Tensor c = Tensor.allocate(arena, 2, 2);
-                MatMul.matmul(a, a, c, ComputePool.create(1));
+                MatMul.matmul(a, a, c, pool);
                 System.out.println(c.toArray()[3] == 22f ? "product ok" : "wrong product");
             }
         }
